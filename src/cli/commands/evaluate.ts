@@ -1,0 +1,28 @@
+/** `aekit evaluate RUN_DIR`: reloads a saved run and scores it on the validation and test sets. */
+import { Command } from 'commander';
+import { loadFashionMnist } from '../../data/fashion-mnist.js';
+import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { evaluate } from '../../training/fit.js';
+import { imageSamples } from '../../training/run.js';
+import { openRun } from '../../training/saved-run.js';
+import { choiceFlag } from '../options.js';
+
+/** Builds the `evaluate` command. */
+export function evaluateCommand(): Command {
+  return new Command('evaluate')
+    .description("load a run's saved model and print its loss and rounded accuracy on the validation and test sets")
+    .argument('<run-dir>', "directory written by 'aekit train'")
+    .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
+    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .action(async (dir: string, flags: { dataDir?: string; backend: BackendName }) => {
+      await useBackend(flags.backend);
+      const run = await openRun(dir);
+      const data = await loadFashionMnist({ dataDir: flags.dataDir });
+      const recorded = run.metrics.epochs.at(-1);
+      for (const [name, split] of [['validation', data.valid], ['test', data.test]] as const) {
+        const r = await evaluate(run.model, imageSamples(split.images, split.count));
+        const extra = name === 'validation' && recorded !== undefined ? ` (recorded at the end of training: ${recorded.val_loss.toFixed(4)})` : '';
+        console.log(`${name} (${split.count} images): loss ${r.loss.toFixed(4)}${extra}, rounded_accuracy ${r.rounded_accuracy.toFixed(4)}`);
+      }
+    });
+}

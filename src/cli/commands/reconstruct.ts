@@ -1,0 +1,27 @@
+/** `aekit reconstruct RUN_DIR --out FILE.png`: draws originals and reconstructions of a saved run. */
+import { Command } from 'commander';
+import { loadFashionMnist } from '../../data/fashion-mnist.js';
+import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { writeFileAtomic } from '../../training/io.js';
+import { openRun } from '../../training/saved-run.js';
+import { reconstructionGrid } from '../../viz/reconstructions.js';
+import { choiceFlag, intFlag } from '../options.js';
+
+/** Builds the `reconstruct` command. */
+export function reconstructCommand(): Command {
+  return new Command('reconstruct')
+    .description('draw images of a split (top rows) and their reconstructions by a saved run (rows below) as a PNG')
+    .argument('<run-dir>', "directory written by 'aekit train'")
+    .requiredOption('--out <file.png>', 'PNG file to write')
+    .option('--count <n>', 'number of images', intFlag(1), 10)
+    .option('--split <name>', 'images from: valid, test', choiceFlag(['valid', 'test'] as const), 'valid')
+    .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
+    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .action(async (dir: string, flags: { out: string; count: number; split: 'valid' | 'test'; dataDir?: string; backend: BackendName }) => {
+      await useBackend(flags.backend);
+      const run = await openRun(dir);
+      const data = await loadFashionMnist({ dataDir: flags.dataDir });
+      await writeFileAtomic(flags.out, reconstructionGrid(run.model, data[flags.split].images, { count: flags.count }));
+      console.log(`wrote ${flags.out}: ${Math.min(flags.count, data[flags.split].count)} ${flags.split} images and their reconstructions`);
+    });
+}

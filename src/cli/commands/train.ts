@@ -1,0 +1,39 @@
+/** `aekit train MODEL`: trains a model on Fashion-MNIST and writes a run directory. */
+import { Command, Option } from 'commander';
+import { BACKEND_NAMES, type BackendName } from '../../engine/backend.js';
+import { getRecipe, recipeNames, type OptimizerName } from '../../models/recipes.js';
+import { OPTIMIZER_NAMES } from '../../training/optimizers.js';
+import { terminalProgress } from '../../training/progress.js';
+import { trainRun } from '../../training/run.js';
+import { choiceFlag, intFlag, positiveFlag } from '../options.js';
+
+interface TrainFlags {
+  epochs?: number; batchSize?: number; lr?: number; optimizer?: OptimizerName; seed: number;
+  limit?: number; dataDir?: string; backend: BackendName; out?: string;
+}
+
+function bookDefaults(key: 'epochs' | 'batchSize' | 'lr' | 'optimizer'): string {
+  return `default: the model's book setting (${recipeNames().map((n) => `${n} ${getRecipe(n).defaults[key]}`).join(', ')})`;
+}
+
+/** Builds the `train` command. */
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('train a model on Fashion-MNIST (55,000 train / 5,000 validation) and write a run directory')
+    .argument('<model>', `model name: ${recipeNames().join(', ')}`)
+    .option('--epochs <n>', `passes over the training images (${bookDefaults('epochs')})`, intFlag(1))
+    .option('--batch-size <n>', `images per step (${bookDefaults('batchSize')})`, intFlag(1))
+    .option('--lr <x>', `learning rate (${bookDefaults('lr')})`, positiveFlag)
+    .addOption(new Option('--optimizer <name>', `optimizer (${bookDefaults('optimizer')})`).choices(OPTIMIZER_NAMES))
+    .option('--seed <n>', 'seed of the weights and the shuffling', intFlag(0), 42)
+    .option('--limit <n>', 'train on the first N training images only (validation keeps 5,000)', intFlag(1))
+    .option('--data-dir <dir>', 'directory with the four Fashion-MNIST files (default: $AEKIT_DATA_DIR, cache, /usr/share/datasets/fashion-mnist, download)')
+    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)')
+    .action(async (model: string, flags: TrainFlags) => {
+      getRecipe(model);
+      const result = await trainRun({ model, ...flags, progress: terminalProgress(), log: (line) => console.log(line) });
+      const last = result.metrics.epochs.at(-1);
+      if (last !== undefined) console.log(`done: val_loss ${last.val_loss.toFixed(4)}, run directory ${result.dir}`);
+    });
+}

@@ -1,0 +1,35 @@
+/**
+ * Parsing helpers shared by the CLI's commands: typed flag values with clear errors.
+ */
+import { InvalidArgumentError } from 'commander';
+
+/** Parses a flag value as an integer ≥ `min`. */
+export function intFlag(min = 1): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^[+-]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${value}'.`);
+    }
+    return n;
+  };
+}
+
+/** Parses a flag value as a finite number > 0. */
+export function positiveFlag(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got '${value}'.`);
+  return n;
+}
+
+/** Parses a flag value as one of `choices`. */
+export function choiceFlag<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got '${value}'.`);
+    }
+    return value as T;
+  };
+}
+
+/** An error the CLI reports as one line and exit code 1 (library errors are reported the same way). */
+export class UsageError extends Error {}

@@ -1,0 +1,87 @@
+/**
+ * Nadam (Adam with Nesterov momentum, Dozat 2016) for tfjs, which ships no Nadam.
+ *
+ * Porting note: follows Keras 2's `Nadam` (tf.keras.optimizers.Nadam): the momentum schedule
+ * μ_t = β1·(1 − ½·0.96^(0.004·t)) and its running product, bias-corrected second moment.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Constructor arguments of {@link Nadam}. */
+export interface NadamArgs {
+  /** Step size. Keras's default 0.001. */
+  learningRate?: number;
+  /** Decay of the first moment. Default 0.9. */
+  beta1?: number;
+  /** Decay of the second moment. Default 0.999. */
+  beta2?: number;
+  /** Added to the denominator for stability. Default 1e-7 (Keras). */
+  epsilon?: number;
+}
+
+interface Slot { m: tf.Variable; v: tf.Variable }
+
+/** Nadam optimizer; serializes under the class name `Nadam`. */
+export class Nadam extends tf.Optimizer {
+  static className = 'Nadam';
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  private readonly slots = new Map<string, Slot>();
+  private muProduct = 1;
+
+  constructor(args: NadamArgs = {}) {
+    super();
+    const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = args;
+    for (const [key, value] of Object.entries({ learningRate, beta1, beta2, epsilon })) {
+      if (!(Number.isFinite(value) && value > 0)) throw new Error(`Nadam: '${key}' must be a positive number, got ${value}`);
+    }
+    this.learningRate = learningRate; this.beta1 = beta1; this.beta2 = beta2; this.epsilon = epsilon;
+  }
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>): void {
+    const list = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const t = this.iterations + 1;
+    const mu = this.beta1 * (1 - 0.5 * 0.96 ** (0.004 * t));
+    const muNext = this.beta1 * (1 - 0.5 * 0.96 ** (0.004 * (t + 1)));
+    const muProduct = this.muProduct * mu;
+    const muProductNext = muProduct * muNext;
+    const b2 = this.beta2;
+    tf.tidy(() => {
+      for (const { name, tensor: g } of list) {
+        const variable = tf.engine().registeredVariables[name];
+        let slot = this.slots.get(name);
+        if (slot === undefined) {
+          slot = { m: tf.variable(tf.zerosLike(g), false), v: tf.variable(tf.zerosLike(g), false) };
+          this.slots.set(name, slot);
+        }
+        const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1));
+        const v = tf.add(tf.mul(slot.v, b2), tf.mul(tf.square(g), 1 - b2));
+        const mHat = tf.add(tf.mul(m, muNext / (1 - muProductNext)), tf.mul(g, (1 - mu) / (1 - muProduct)));
+        const vHat = tf.div(v, 1 - b2 ** t);
+        variable.assign(tf.sub(variable, tf.div(tf.mul(mHat, this.learningRate), tf.add(tf.sqrt(vHat), this.epsilon))));
+        slot.m.assign(m);
+        slot.v.assign(v);
+      }
+    });
+    this.muProduct = muProduct;
+    this.incrementIterations();
+  }
+
+  override dispose(): void {
+    for (const { m, v } of this.slots.values()) { m.dispose(); v.dispose(); }
+    this.slots.clear();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    return new cls(config);
+  }
+}
+tf.serialization.registerClass(Nadam);

@@ -4,11 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
+import { excludeFromTraining } from '../analysis/flags.js';
 import { loadFashionMnist, type FashionMnist } from '../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
-import { getRecipe, type OptimizerName } from '../models/recipes.js';
+import '../models/all.js';
+import { type Dataset, getRecipe, type ModelRecipe, type OptimizerName, type TrainContext, type TrainingSettings } from '../models/recipes.js';
 import { reconstructionGrid } from '../viz/reconstructions.js';
-import { type EpochRecord, fit, type Samples } from './fit.js';
+import { type EpochRecord, fit, type FitOptions, type Samples } from './fit.js';
 import { saveModel, writeFileAtomic } from './io.js';
 import { roundedAccuracy } from './metrics.js';
 import { makeOptimizer } from './optimizers.js';
@@ -26,21 +28,25 @@ export interface TrainRunOptions {
   seed?: number;
   /** Train on the first N training images only; validation keeps all 5,000. */
   limit?: number;
+  /** Leave out every image of this Fashion-MNIST class (0–9) from training and validation (anomaly-detection demo). */
+  excludeClass?: number;
   /** Directory with the Fashion-MNIST files (see `loadFashionMnist`). */
   dataDir?: string;
   /** Engine. Default `auto`. */
   backend?: BackendName;
   /** Run directory. Default `runs/<model>-<timestamp>`. */
   out?: string;
+  /** Model-specific options declared by the model's recipe (e.g. `{ units: [100, 30] }`). */
+  modelOptions?: Record<string, unknown>;
   /** Progress display. */
   progress?: ProgressSink;
   /** Receives one line per event worth printing (engine, data source, each epoch). */
   log?: (line: string) => void;
-  /** Data already loaded (tests, repeated runs); skips the loader. */
+  /** Fashion-MNIST already loaded (tests, repeated runs); skips the loader. */
   data?: FashionMnist;
 }
 
-/** The `metrics.json` of a run. */
+/** The `metrics.json` of a run. Recipes may add sections (e.g. `stages`). */
 export interface RunMetrics {
   model: string;
   backend: string;
@@ -51,6 +57,7 @@ export interface RunMetrics {
   started: string;
   finished: string | null;
   epochs: EpochRecord[];
+  [section: string]: unknown;
 }
 
 /** What {@link trainRun} returns. */
@@ -70,16 +77,44 @@ export function imageSamples(images: Float32Array, count: number): Samples {
   return { x: images, shape: [28, 28], count };
 }
 
+/** The book's Fashion-MNIST split as a {@link Dataset}; `limit` keeps the first N training images. */
+export function fashionMnistDataset(data: FashionMnist, limit: number | null): Dataset {
+  const n = Math.min(data.train.count, limit ?? Infinity);
+  return {
+    train: imageSamples(data.train.images.subarray(0, n * 784), n),
+    valid: imageSamples(data.valid.images, data.valid.count),
+    test: imageSamples(data.test.images, data.test.count),
+    labels: { train: data.train.labels.subarray(0, n), valid: data.valid.labels, test: data.test.labels },
+    source: data.source,
+    images: true,
+  };
+}
+
 /** Formats one epoch's record as the line `aekit train` prints. */
-export function formatEpoch(r: EpochRecord, epochs: number): string {
+export function formatEpoch(r: EpochRecord, epochs: number, prefix = ''): string {
   const f = (k: string): string => (r[k] === undefined ? '-' : r[k].toFixed(4));
-  return `epoch ${r.epoch}/${epochs}: loss ${f('loss')} rounded_accuracy ${f('rounded_accuracy')}`
-    + ` val_loss ${f('val_loss')} val_rounded_accuracy ${f('val_rounded_accuracy')}`
-    + ` (${r.seconds.toFixed(1)} s, ${Math.round(r.images_per_second)} images/s)`;
+  const metric = Object.keys(r).find((k) => !['epoch', 'seconds', 'images_per_second', 'loss'].includes(k) && !k.startsWith('val_'));
+  return `${prefix}epoch ${r.epoch}/${epochs}: loss ${f('loss')}${metric === undefined ? '' : ` ${metric} ${f(metric)}`}`
+    + ` val_loss ${f('val_loss')}${metric === undefined ? '' : ` val_${metric} ${f(`val_${metric}`)}`}`
+    + ` (${r.seconds.toFixed(1)} s, ${Math.round(r.images_per_second)} samples/s)`;
+}
+
+function resolveModelOptions(recipe: ModelRecipe, given: Record<string, unknown>): Record<string, unknown> {
+  const declared = new Map((recipe.options ?? []).map((o) => [o.key, o]));
+  for (const key of Object.keys(given)) {
+    if (given[key] !== undefined && !declared.has(key)) {
+      const known = [...declared.values()].map((o) => o.flag.split(' ')[0]).join(', ') || 'none';
+      throw new RangeError(`model '${recipe.name}' has no option '${key}' (its options: ${known})`);
+    }
+  }
+  const resolved: Record<string, unknown> = {};
+  for (const [key, option] of declared) resolved[key] = given[key] ?? option.defaultValue;
+  return resolved;
 }
 
 /**
- * Trains model `options.model` on Fashion-MNIST's book split and writes the run directory.
+ * Trains model `options.model` (on Fashion-MNIST's book split unless the model brings its own data)
+ * and writes the run directory.
  *
  * @example
  * const { dir, metrics } = await trainRun({ model: 'conv', epochs: 1, limit: 2000 });
@@ -87,7 +122,8 @@ export function formatEpoch(r: EpochRecord, epochs: number): string {
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
   const recipe = getRecipe(options.model);
   const d = recipe.defaults;
-  const settings = {
+  const modelOptions = resolveModelOptions(recipe, options.modelOptions ?? {});
+  const settings: TrainingSettings = {
     epochs: options.epochs ?? d.epochs,
     batchSize: options.batchSize ?? d.batchSize,
     lr: options.lr ?? d.lr,
@@ -102,21 +138,25 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   }
   const log = options.log ?? (() => {});
   const dir = options.out ?? path.join('runs', `${recipe.name}-${timestamp()}`);
-  const engine = await useBackend(settings.backend);
+  const engine = await useBackend(settings.backend as BackendName);
   log(engine.description);
-  const data = options.data ?? await loadFashionMnist({ dataDir: options.dataDir });
+  let data: Dataset;
+  if (recipe.loadData !== undefined) {
+    data = await recipe.loadData({ dataDir: options.dataDir, modelOptions, seed: settings.seed });
+    if (settings.limit !== null) data = { ...data, train: { ...data.train, count: Math.min(data.train.count, settings.limit) } };
+  } else {
+    data = fashionMnistDataset(excludeFromTraining(options.data ?? await loadFashionMnist({ dataDir: options.dataDir }), options.excludeClass), settings.limit);
+  }
   log(`data: ${data.source}`);
-  const trainCount = Math.min(data.train.count, settings.limit ?? Infinity);
-  const built = recipe.build({ seed: settings.seed });
+  const built = recipe.build({ seed: settings.seed, ...modelOptions });
   const { autoencoder, encoder, decoder } = built;
-  autoencoder.compile({ optimizer: makeOptimizer(settings.optimizer, settings.lr), loss: settings.loss, metrics: [roundedAccuracy] });
   const metrics: RunMetrics = {
     model: recipe.name,
     backend: engine.backend,
     engine: engine.description,
     params: { encoder: encoder.countParams(), decoder: decoder.countParams() },
-    options: { ...settings, dataDir: options.dataDir ?? null, out: dir },
-    data: { source: data.source, train: trainCount, valid: data.valid.count, test: data.test.count },
+    options: { ...settings, ...modelOptions, excludeClass: options.excludeClass ?? null, dataDir: options.dataDir ?? null, out: dir },
+    data: { source: data.source, train: data.train.count, valid: data.valid.count, test: data.test?.count ?? 0 },
     started: new Date().toISOString(),
     finished: null,
     epochs: [],
@@ -124,26 +164,49 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const metricsFile = path.join(dir, 'metrics.json');
   const writeMetrics = (): Promise<void> => writeFileAtomic(metricsFile, `${JSON.stringify(metrics, null, 2)}\n`);
   await writeMetrics();
-  log(`training ${recipe.name} on ${trainCount} images for ${settings.epochs} epochs; run directory ${dir}`);
-  await fit(autoencoder, imageSamples(data.train.images.subarray(0, trainCount * 784), trainCount), {
-    epochs: settings.epochs,
-    batchSize: settings.batchSize,
-    seed: settings.seed,
-    validation: imageSamples(data.valid.images, data.valid.count),
-    progress: options.progress ?? silentProgress,
-    onEpochEnd: async (record) => {
-      metrics.epochs.push(record);
-      log(formatEpoch(record, settings.epochs));
+  log(`training ${recipe.name} on ${data.train.count} samples for ${settings.epochs} epochs; run directory ${dir}`);
+  const context: TrainContext = {
+    built, settings, modelOptions, data, dir, log,
+    compile(model, overrides = {}) {
+      const optimizer = makeOptimizer(overrides.optimizer ?? settings.optimizer, overrides.lr ?? settings.lr);
+      model.compile({ optimizer, loss: overrides.loss ?? settings.loss, metrics: [roundedAccuracy] });
+    },
+    fitOptions(overrides = {}): FitOptions {
+      const epochs = overrides.epochs ?? settings.epochs;
+      return {
+        epochs,
+        batchSize: settings.batchSize,
+        seed: settings.seed,
+        validation: data.valid,
+        progress: options.progress ?? silentProgress,
+        onEpochEnd: async (record) => {
+          metrics.epochs.push(record);
+          log(formatEpoch(record, epochs));
+          await writeMetrics();
+        },
+        ...overrides,
+      };
+    },
+    async record(key, value) {
+      metrics[key] = value;
       await writeMetrics();
     },
-  });
-  const meta = { aekit: { model: recipe.name, training: settings } };
+  };
+  if (recipe.train !== undefined) {
+    await recipe.train(context);
+  } else {
+    context.compile(autoencoder);
+    await fit(autoencoder, data.train, context.fitOptions());
+  }
+  const meta = { aekit: { model: recipe.name, training: settings, modelOptions } };
   await saveModel(autoencoder, path.join(dir, 'model'), meta);
   await saveModel(encoder, path.join(dir, 'encoder'), meta);
   await saveModel(decoder, path.join(dir, 'decoder'), meta);
-  await writeFileAtomic(path.join(dir, 'reconstructions.png'), reconstructionGrid(autoencoder, data.valid.images, { count: 10 }));
+  if (data.images) {
+    await writeFileAtomic(path.join(dir, 'reconstructions.png'), reconstructionGrid(autoencoder, data.valid.x, { count: 10 }));
+  }
   metrics.finished = new Date().toISOString();
   await writeMetrics();
-  log(`saved ${path.join(dir, 'model')} (tfjs Layers format), encoder/, decoder/, metrics.json, reconstructions.png`);
+  log(`saved ${path.join(dir, 'model')} (tfjs Layers format), encoder/, decoder/, metrics.json${data.images ? ', reconstructions.png' : ''}`);
   return { dir, metrics, model: autoencoder, encoder };
 }

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import '../models/all.js';
 import { loadModel, ModelIOError } from './io.js';
 import { roundedAccuracy } from './metrics.js';
 import type { RunMetrics } from './run.js';

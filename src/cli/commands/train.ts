@@ -1,24 +1,29 @@
-/** `aekit train MODEL`: trains a model on Fashion-MNIST and writes a run directory. */
+/** `aekit train MODEL`: trains a model and writes a run directory. */
 import { Command, Option } from 'commander';
 import { BACKEND_NAMES, type BackendName } from '../../engine/backend.js';
-import { getRecipe, recipeNames, type OptimizerName } from '../../models/recipes.js';
+import '../../models/all.js';
+import { allRecipeOptions, getRecipe, recipeNames, type OptimizerName } from '../../models/recipes.js';
 import { OPTIMIZER_NAMES } from '../../training/optimizers.js';
 import { terminalProgress } from '../../training/progress.js';
 import { trainRun } from '../../training/run.js';
-import { choiceFlag, intFlag, positiveFlag } from '../options.js';
+import { classFlag } from '../../analysis/flags.js';
+import { choiceFlag, intFlag, positiveFlag, UsageError } from '../options.js';
 
 interface TrainFlags {
   epochs?: number; batchSize?: number; lr?: number; optimizer?: OptimizerName; seed: number;
-  limit?: number; dataDir?: string; backend: BackendName; out?: string;
+  limit?: number; excludeClass?: number; dataDir?: string; backend: BackendName; out?: string;
+  [modelOption: string]: unknown;
 }
+
+const COMMON = new Set(['epochs', 'batchSize', 'lr', 'optimizer', 'seed', 'limit', 'excludeClass', 'dataDir', 'backend', 'out']);
 
 function bookDefaults(key: 'epochs' | 'batchSize' | 'lr' | 'optimizer'): string {
   return `default: the model's book setting (${recipeNames().map((n) => `${n} ${getRecipe(n).defaults[key]}`).join(', ')})`;
 }
 
-/** Builds the `train` command. */
+/** Builds the `train` command: common flags plus every model's own flags. */
 export function trainCommand(): Command {
-  return new Command('train')
+  const command = new Command('train')
     .description('train a model on Fashion-MNIST (55,000 train / 5,000 validation) and write a run directory')
     .argument('<model>', `model name: ${recipeNames().join(', ')}`)
     .option('--epochs <n>', `passes over the training images (${bookDefaults('epochs')})`, intFlag(1))
@@ -27,13 +32,36 @@ export function trainCommand(): Command {
     .addOption(new Option('--optimizer <name>', `optimizer (${bookDefaults('optimizer')})`).choices(OPTIMIZER_NAMES))
     .option('--seed <n>', 'seed of the weights and the shuffling', intFlag(0), 42)
     .option('--limit <n>', 'train on the first N training images only (validation keeps 5,000)', intFlag(1))
+    .option('--exclude-class <n>', 'leave out every image of class N (0–9) from training and validation (anomaly-detection demo)', classFlag)
     .option('--data-dir <dir>', 'directory with the four Fashion-MNIST files (default: $AEKIT_DATA_DIR, cache, /usr/share/datasets/fashion-mnist, download)')
     .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
-    .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)')
-    .action(async (model: string, flags: TrainFlags) => {
-      getRecipe(model);
-      const result = await trainRun({ model, ...flags, progress: terminalProgress(), log: (line) => console.log(line) });
-      const last = result.metrics.epochs.at(-1);
-      if (last !== undefined) console.log(`done: val_loss ${last.val_loss.toFixed(4)}, run directory ${result.dir}`);
+    .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)');
+  const owners = new Map<string, string[]>();
+  for (const option of allRecipeOptions()) {
+    const description = `${option.description} [${option.recipes.join(', ')}]`;
+    const o = new Option(option.flag, description);
+    if (option.parse !== undefined) o.argParser(option.parse as (value: string) => unknown);
+    command.addOption(o);
+    owners.set(option.key, option.recipes);
+  }
+  return command.action(async (model: string, flags: TrainFlags) => {
+    getRecipe(model);
+    const modelOptions: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(flags)) {
+      if (COMMON.has(key) || value === undefined) continue;
+      const recipes = owners.get(key) ?? [];
+      if (!recipes.includes(model)) {
+        const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        throw new UsageError(`${flag} does not apply to model '${model}' (it applies to: ${recipes.join(', ')})`);
+      }
+      modelOptions[key] = value;
+    }
+    const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out } = flags;
+    const result = await trainRun({
+      model, epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out, modelOptions,
+      progress: terminalProgress(), log: (line) => console.log(line),
     });
+    const last = result.metrics.epochs.at(-1);
+    if (last !== undefined) console.log(`done: val_loss ${last.val_loss.toFixed(4)}, run directory ${result.dir}`);
+  });
 }

@@ -1,0 +1,5 @@
+/**
+ * Imports every model family so that its recipe (and its custom layers) are registered.
+ * Add one line per model module.
+ */
+import './recipes.js';

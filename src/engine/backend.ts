@@ -32,6 +32,8 @@ export class BackendError extends Error {
 export interface EngineProvider {
   name: BackendName;
   load(): Promise<string>;
+  /** One line for people, called after a successful `load` (default: `engine: aekit <name> (<backend>)`). */
+  describe?(): string;
 }
 
 const providers = new Map<BackendName, EngineProvider>();
@@ -40,6 +42,20 @@ const providers = new Map<BackendName, EngineProvider>();
 export function registerEngineProvider(provider: EngineProvider): void {
   providers.set(provider.name, provider);
 }
+
+let describeNative: (() => string) | undefined;
+
+// aekit's native engine (native.ts + the C++ addon in native/), imported on first use so that a
+// missing addon costs nothing but a fallback.
+registerEngineProvider({
+  name: 'native',
+  async load() {
+    const native = await import('./native.js');
+    describeNative = native.describeNativeEngine;
+    return native.loadNativeEngine();
+  },
+  describe: () => describeNative?.() ?? 'engine: aekit native',
+});
 
 let wasmKernelsRegistered = false;
 
@@ -90,7 +106,7 @@ export async function useBackend(name: BackendName = 'auto'): Promise<EngineInfo
       if (provider === undefined) throw new BackendError('aekit native engine is not part of this build');
       const backend = await provider.load();
       await activate(backend);
-      return { backend, description: `engine: aekit native (${backend})` };
+      return { backend, description: provider.describe?.() ?? `engine: aekit ${provider.name} (${backend})` };
     } catch (err) {
       if (name === 'native') throw err instanceof BackendError ? err : new BackendError((err as Error).message);
       fallback = ` (native engine unavailable: ${(err as Error).message})`;

@@ -1,0 +1,188 @@
+/**
+ * The native engine against tfjs's reference `cpu` backend: every kernel it replaces (values and,
+ * for the convolutions and pooling, gradients) over a grid of shapes; a short training run whose
+ * loss curve must match `wasm`'s; no tensor leaks per training step.
+ *
+ * Tolerance: |native − cpu| ≤ 1e-4 · (1 + max |cpu|), elementwise (float32 sums in a different order).
+ * Needs the addon (`npm run build:native`); AEKIT_SKIP_NATIVE=1 skips these tests visibly.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from './backend.js';
+import { NATIVE_BUILD_HINT, NATIVE_KERNEL_NAMES, loadNativeAddon, registerNativeBackend } from './native.js';
+import { convAutoencoder } from '../models/conv.js';
+
+const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
+const RTOL = 1e-4;
+
+/** Runs `f` on `backend` with the given plain arrays as inputs, returns plain outputs. */
+async function on(backend: string, inputs: { shape: number[]; values: Float32Array }[], f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
+  const out = f(...xs);
+  const outs = Array.isArray(out) ? out : [out];
+  const vals = await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array));
+  tf.dispose([...xs, ...outs]);
+  return vals;
+}
+
+let seed = 1;
+function rand(shape: number[]): { shape: number[]; values: Float32Array } {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) { seed = (seed * 1103515245 + 12345) % 2147483648; values[i] = seed / 1073741824 - 1; }
+  return { shape, values };
+}
+
+function close(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 0;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  const tol = RTOL * (1 + scale);
+  for (let i = 0; i < actual.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
+      assert.fail(`${what}: element ${i} is ${actual[i]}, cpu says ${expected[i]} (tolerance ${tol.toExponential(2)})`);
+    }
+  }
+}
+
+/** Compares f and the gradients of sum(f · r) w.r.t. every input, native vs cpu. */
+async function compare(what: string, inputs: { shape: number[]; values: Float32Array }[], f: (...xs: tf.Tensor[]) => tf.Tensor, grads = true): Promise<void> {
+  const withGrads = (...xs: tf.Tensor[]): tf.Tensor[] => {
+    const y = f(...xs);
+    if (!grads) return [y];
+    const r = tf.tensor(rand(y.shape).values, y.shape);
+    const g = tf.grads((...ys: tf.Tensor[]) => tf.sum(tf.mul(f(...ys), r)))(xs);
+    return [y, ...g];
+  };
+  const s = seed;
+  const want = await on('cpu', inputs, withGrads);
+  seed = s;
+  const got = await on('native', inputs, withGrads);
+  want.forEach((w, i) => close(got[i], w, `${what} ${i === 0 ? 'value' : `gradient ${i}`}`));
+}
+
+test('native engine: addon is built', { skip }, async () => {
+  try {
+    loadNativeAddon();
+  } catch (err) {
+    assert.fail(`the native addon is not built: ${(err as Error).message}. ${NATIVE_BUILD_HINT}, or set AEKIT_SKIP_NATIVE=1 to skip`);
+  }
+  await registerNativeBackend();
+  const engine = await useBackend('native');
+  assert.equal(engine.backend, 'native');
+  assert.match(engine.description, /aekit native .*\d+ threads/);
+});
+
+const convGrid: { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' }[] = [];
+for (const [h, w] of [[5, 5], [7, 9], [13, 13], [28, 28]]) {
+  for (const s of [1, 2]) {
+    for (const pad of ['same', 'valid'] as const) {
+      for (const [n, ci, co] of [[1, 1, 16], [3, 16, 32], [2, 64, 1], [4, 32, 64]]) {
+        if (h === 28 && n * ci * co > 1024) continue; // keep the cpu reference fast
+        convGrid.push({ n, h, w, ci, co, k: 3, s, pad });
+      }
+    }
+  }
+}
+
+test('native engine: conv2d, fused conv2d (bias, relu) and conv2dTranspose match cpu, values and gradients', { skip }, async () => {
+  await registerNativeBackend();
+  for (const c of convGrid) {
+    const tag = `n${c.n} ${c.h}x${c.w} ${c.ci}->${c.co} k${c.k} s${c.s} ${c.pad}`;
+    const x = rand([c.n, c.h, c.w, c.ci]);
+    const w = rand([c.k, c.k, c.ci, c.co]);
+    await compare(`conv2d ${tag}`, [x, w], (xx, ww) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, c.s, c.pad));
+    const b = rand([c.co]);
+    await compare(`fused conv2d relu ${tag}`, [x, w, b], (xx, ww, bb) =>
+      tf.fused.conv2d({ x: xx as tf.Tensor4D, filter: ww as tf.Tensor4D, strides: c.s, pad: c.pad, bias: bb, activation: 'relu' }));
+    // Transposed convolution from this conv's output size back to the input size (Conv2DBackpropInput forward).
+    const ho = c.pad === 'same' ? Math.ceil(c.h / c.s) : Math.floor((c.h - c.k) / c.s) + 1;
+    const wo = c.pad === 'same' ? Math.ceil(c.w / c.s) : Math.floor((c.w - c.k) / c.s) + 1;
+    if (ho < 1 || wo < 1) continue;
+    const dy = rand([c.n, ho, wo, c.co]);
+    await compare(`conv2dTranspose ${tag}`, [dy, w], (yy, ww) =>
+      tf.conv2dTranspose(yy as tf.Tensor4D, ww as tf.Tensor4D, [c.n, c.h, c.w, c.ci], c.s, c.pad));
+  }
+});
+
+test('native engine: maxPool matches cpu, values and gradients (ties included)', { skip }, async () => {
+  await registerNativeBackend();
+  for (const [n, h, w, ch] of [[1, 5, 5, 1], [3, 7, 9, 16], [2, 13, 13, 3], [2, 28, 28, 64]]) {
+    for (const [k, s] of [[2, 2], [3, 2], [3, 1]]) {
+      for (const pad of ['same', 'valid'] as const) {
+        const x = rand([n, h, w, ch]);
+        await compare(`maxPool n${n} ${h}x${w}x${ch} k${k} s${s} ${pad}`, [x], (xx) => tf.maxPool(xx as tf.Tensor4D, k, s, pad));
+        const ties = { shape: x.shape, values: x.values.map((v) => Math.round(v * 2) / 2) };
+        await compare(`maxPool ties n${n} ${h}x${w}x${ch} k${k} s${s} ${pad}`, [ties], (xx) => tf.maxPool(xx as tf.Tensor4D, k, s, pad));
+      }
+    }
+  }
+});
+
+test('native engine: element-wise kernels and sums match cpu, values and gradients', { skip }, async () => {
+  await registerNativeBackend();
+  for (const shape of [[1], [7], [3, 5, 5, 16], [32, 28, 28, 16]]) {
+    const x = rand(shape);
+    const y = rand(shape);
+    const tag = JSON.stringify(shape);
+    await compare(`selu ${tag}`, [x], (a) => tf.selu(a));
+    await compare(`exp ${tag}`, [x], (a) => tf.exp(a));
+    await compare(`sigmoid ${tag}`, [x], (a) => tf.sigmoid(a));
+    await compare(`relu ${tag}`, [x], (a) => tf.relu(a));
+    await compare(`add/sub/mul ${tag}`, [x, y], (a, b) => tf.sub(tf.mul(tf.add(a, b), a), tf.mul(b, 0.5)));
+    await compare(`scalar-first sub ${tag}`, [x], (a) => tf.sub(tf.scalar(1), a));
+    // Greater has no gradient in tfjs: values only (Select's gradient is covered by selu's).
+    await compare(`where(greater) ${tag}`, [x, y], (a, b) => tf.where(tf.greater(a, b), a, tf.mul(b, 2)), false);
+    await compare(`greater scalar ${tag}`, [x], (a) => tf.where(tf.greater(a, 0), a, tf.neg(a)), false);
+    await compare(`scalar greater ${tag}`, [x], (a) => tf.cast(tf.greater(tf.scalar(0.25), a), 'float32'), false);
+    await compare(`sum all ${tag}`, [x], (a) => tf.sum(a));
+    if (shape.length === 4) {
+      const bias = rand([shape[3]]);
+      await compare(`bias add ${tag}`, [x, bias], (a, b) => tf.add(a, tf.reshape(b, [1, 1, 1, shape[3]])));
+      await compare(`sum leading ${tag}`, [x], (a) => tf.sum(a, [0, 1, 2]));
+      await compare(`sum trailing keepDims ${tag}`, [x], (a) => tf.sum(a, [2, 3], true));
+      await compare(`sum middle (falls back) ${tag}`, [x], (a) => tf.sum(a, [1]));
+      await compare(`broadcast over rows (falls back) ${tag}`, [x, rand([shape[0], 1, 1, 1])], (a, b) => tf.mul(a, b));
+    }
+  }
+  assert.ok(NATIVE_KERNEL_NAMES.includes('Conv2DBackpropFilter'));
+});
+
+/** Trains the seed model for `steps` batches on fixed data; returns the losses. */
+async function lossCurve(backend: 'native' | 'wasm', steps: number): Promise<number[]> {
+  await useBackend(backend);
+  const { autoencoder } = convAutoencoder({ seed: 7 });
+  autoencoder.compile({ optimizer: tf.train.sgd(1.0), loss: 'binaryCrossentropy' });
+  seed = 99;
+  const data = tf.tensor(rand([16, 28, 28]).values.map((v) => (v + 1) / 2), [16, 28, 28]);
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) losses.push(Number(await autoencoder.trainOnBatch(data, data)));
+  data.dispose();
+  autoencoder.dispose();
+  return losses;
+}
+
+test('native engine: 30 training steps of the seed model match wasm within 1e-3 relative loss', { skip }, async () => {
+  const wasm = await lossCurve('wasm', 30);
+  const native = await lossCurve('native', 30);
+  for (let i = 0; i < wasm.length; i++) {
+    assert.ok(Math.abs(native[i] - wasm[i]) <= 1e-3 * Math.abs(wasm[i]),
+      `step ${i}: native loss ${native[i]} vs wasm ${wasm[i]} (curve native ${native.map((l) => l.toFixed(5)).join(' ')})`);
+  }
+  assert.ok(native[native.length - 1] < native[0], 'the loss goes down');
+});
+
+test('native engine: a training step leaks no tensors', { skip }, async () => {
+  await useBackend('native');
+  const { autoencoder } = convAutoencoder({ seed: 3 });
+  autoencoder.compile({ optimizer: tf.train.sgd(1.0), loss: 'binaryCrossentropy' });
+  const x = tf.randomUniform([8, 28, 28]);
+  await autoencoder.trainOnBatch(x, x);
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) await autoencoder.trainOnBatch(x, x);
+  assert.equal(tf.memory().numTensors, before, 'tensors after 3 more steps');
+  x.dispose();
+  autoencoder.dispose();
+});

@@ -1,0 +1,333 @@
+/**
+ * aekit's native engine: a tfjs backend named `native` that keeps tensors in tfjs's wasm heap
+ * and runs the heavy kernels of convolutional training in a C++ addon (oneDNN convolutions,
+ * multi-threaded pooling, reductions and element-wise ops; see `native/aekit_native.cc`).
+ *
+ * The backend is a second `BackendWasm` over the same wasm module as tfjs's `wasm` backend: it
+ * gets a copy of every wasm kernel, and the kernels below replace the ones that dominate a
+ * training step. The addon reads and writes the wasm heap in place (no copies); a case it
+ * does not handle (another dtype, NCHW, an unusual broadcast) runs the wasm kernel instead.
+ * `backend.ts` loads this module on first use of the `native` or `auto` backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { registerWasmKernels, BackendError } from './backend.js';
+
+/** The functions of `native/build/aekit_native.node` (offsets are byte offsets into `heap`). */
+export interface NativeAddon {
+  conv2dForward(heap: ArrayBuffer, x: number, w: number, bias: number, y: number, ...geoAndAct: number[]): boolean;
+  conv2dBackwardData(heap: ArrayBuffer, dy: number, w: number, dx: number, ...geo: number[]): boolean;
+  conv2dBackwardFilter(heap: ArrayBuffer, x: number, dy: number, dw: number, ...geo: number[]): boolean;
+  maxPool(heap: ArrayBuffer, x: number, y: number, ...geo: number[]): boolean;
+  maxPoolGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, ...geo: number[]): boolean;
+  unary(heap: ArrayBuffer, op: number, x: number, y: number, n: number): boolean;
+  binary(heap: ArrayBuffer, op: number, a: number, na: number, b: number, nb: number, y: number, n: number): boolean;
+  select(heap: ArrayBuffer, cond: number, t: number, e: number, y: number, n: number): boolean;
+  sumOuter(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
+  sumInner(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
+  setThreads(n: number): boolean;
+  info(): string;
+}
+
+/** Name of the tfjs backend this module registers. */
+export const NATIVE_BACKEND = 'native';
+
+/** Where the addon is built (`npm install` runs `node native/build.mjs --optional`). */
+export const NATIVE_ADDON_PATH = fileURLToPath(new URL('../../native/build/aekit_native.node', import.meta.url));
+
+/** How to build the addon, for error messages. */
+export const NATIVE_BUILD_HINT = 'build it with `npm run build:native` (needs g++ and `apt-get install libdnnl-dev`)';
+
+let addon: NativeAddon | undefined;
+let loadError: Error | undefined;
+
+/**
+ * Loads the C++ addon (once) and returns it; throws a {@link BackendError} saying how to build it
+ * when it is missing or cannot load.
+ */
+export function loadNativeAddon(): NativeAddon {
+  if (addon !== undefined) return addon;
+  if (loadError !== undefined) throw loadError;
+  try {
+    if (!existsSync(NATIVE_ADDON_PATH)) throw new Error(`${NATIVE_ADDON_PATH} does not exist`);
+    // Idle OpenMP workers sleep instead of spinning: on a busy 2-core machine spinning workers
+    // made a training step 10× slower (measured); must be set before the runtime loads.
+    process.env.OMP_WAIT_POLICY ??= 'passive';
+    const mod = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeAddon;
+    const threads = Number(process.env.AEKIT_THREADS) || Math.max(1, availableParallelism());
+    mod.setThreads(threads);
+    addon = mod;
+    return mod;
+  } catch (err) {
+    loadError = new BackendError(`native addon not loaded: ${(err as Error).message.split('\n')[0]}; ${NATIVE_BUILD_HINT}`);
+    throw loadError;
+  }
+}
+
+/** Engine facts for the description line: threads and oneDNN version. */
+export function nativeInfo(): { threads: number; onednn: string; lastImpl: string } {
+  return JSON.parse(loadNativeAddon().info()) as { threads: number; onednn: string; lastImpl: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels
+
+type Backend = BackendWasm;
+type Attrs = NamedAttrMap & Record<string, unknown>;
+/** A native kernel: returns its output, or null to let the wasm kernel handle the case. */
+type NativeKernel = (inputs: Record<string, TensorInfo>, backend: Backend, attrs: Attrs, a: NativeAddon) => TensorInfo | null;
+
+const off = (b: Backend, t: TensorInfo): number => b.getMemoryOffset(t.dataId);
+const heap = (b: Backend): ArrayBuffer => (b.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer;
+const size = (t: TensorInfo): number => tf.util.sizeFromShape(t.shape);
+const f32 = (...ts: (TensorInfo | undefined)[]): boolean => ts.every((t) => t === undefined || t.dtype === 'float32');
+
+/** Conv geometry in the order the addon reads it; bottom/right padding make the output size exact. */
+function geometry(c: tf.backend_util.Conv2DInfo): number[] {
+  const effH = (c.filterHeight - 1) * c.dilationHeight + 1;
+  const effW = (c.filterWidth - 1) * c.dilationWidth + 1;
+  const { top, left } = c.padInfo;
+  const bottom = (c.outHeight - 1) * c.strideHeight + effH - c.inHeight - top;
+  const right = (c.outWidth - 1) * c.strideWidth + effW - c.inWidth - left;
+  return [c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels, c.filterHeight,
+    c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, top, left, bottom, right];
+}
+
+type Shape4 = [number, number, number, number];
+
+function convInfo(xShape: number[], filterShape: number[], attrs: Attrs): tf.backend_util.Conv2DInfo | null {
+  if (attrs.dataFormat === 'NCHW' || xShape.length !== 4) return null;
+  const dil = (attrs.dilations ?? 1) as number | [number, number];
+  return tf.backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, attrs.strides as [number, number],
+    dil, attrs.pad as 'same', attrs.dimRoundingMode as 'floor' | undefined, false, 'channelsLast');
+}
+
+const conv2D: NativeKernel = ({ x, filter }, b, attrs, a) => {
+  if (!f32(x, filter)) return null;
+  const c = convInfo(x.shape, filter.shape, attrs);
+  if (c === null) return null;
+  const y = b.makeOutput(c.outShape, 'float32');
+  if (size(y) === 0) return y;
+  if (a.conv2dForward(heap(b), off(b, x), off(b, filter), -1, off(b, y), ...geometry(c), 0)) return y;
+  b.disposeData(y.dataId);
+  return null;
+};
+
+const fusedConv2D: NativeKernel = ({ x, filter, bias, preluActivationWeights }, b, attrs, a) => {
+  const act = attrs.activation === 'relu' ? 1 : attrs.activation === 'linear' || attrs.activation == null ? 0 : -1;
+  if (act < 0 || preluActivationWeights !== undefined || !f32(x, filter, bias)) return null;
+  const c = convInfo(x.shape, filter.shape, attrs);
+  if (c === null || (bias !== undefined && size(bias) !== c.outChannels)) return null;
+  const y = b.makeOutput(c.outShape, 'float32');
+  if (size(y) === 0) return y;
+  const biasOff = bias === undefined ? -1 : off(b, bias);
+  if (a.conv2dForward(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), act)) return y;
+  b.disposeData(y.dataId);
+  return null;
+};
+
+const conv2DBackpropInput: NativeKernel = ({ dy, filter }, b, attrs, a) => {
+  if (!f32(dy, filter)) return null;
+  const c = convInfo(attrs.inputShape as number[], filter.shape, { ...attrs, dilations: 1 });
+  if (c === null) return null;
+  const dx = b.makeOutput(c.inShape as number[], 'float32');
+  if (size(dx) === 0) return dx;
+  if (size(dy) === 0) { new Float32Array(heap(b), off(b, dx), size(dx)).fill(0); return dx; }
+  if (a.conv2dBackwardData(heap(b), off(b, dy), off(b, filter), off(b, dx), ...geometry(c))) return dx;
+  b.disposeData(dx.dataId);
+  return null;
+};
+
+const conv2DBackpropFilter: NativeKernel = ({ x, dy }, b, attrs, a) => {
+  if (!f32(x, dy)) return null;
+  const c = convInfo(x.shape, attrs.filterShape as number[], { ...attrs, dilations: 1 });
+  if (c === null) return null;
+  const dw = b.makeOutput(attrs.filterShape as number[], 'float32');
+  if (size(dw) === 0) return dw;
+  if (size(dy) === 0 || size(x) === 0) { new Float32Array(heap(b), off(b, dw), size(dw)).fill(0); return dw; }
+  if (a.conv2dBackwardFilter(heap(b), off(b, x), off(b, dy), off(b, dw), ...geometry(c))) return dw;
+  b.disposeData(dw.dataId);
+  return null;
+};
+
+function poolGeometry(xShape: number[], attrs: Attrs): { geo: number[]; outShape: number[] } | null {
+  if (xShape.length !== 4) return null;
+  const c = tf.backend_util.computePool2DInfo(xShape as Shape4, attrs.filterSize as [number, number],
+    attrs.strides as [number, number], 1, attrs.pad as 'same', attrs.dimRoundingMode as 'floor' | undefined);
+  if (c.dilationHeight !== 1 || c.dilationWidth !== 1) return null;
+  return {
+    geo: [c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.filterHeight, c.filterWidth,
+      c.strideHeight, c.strideWidth, c.padInfo.top, c.padInfo.left],
+    outShape: c.outShape,
+  };
+}
+
+const maxPool: NativeKernel = ({ x }, b, attrs, a) => {
+  if (!f32(x)) return null;
+  const p = poolGeometry(x.shape, attrs);
+  if (p === null) return null;
+  const y = b.makeOutput(p.outShape, 'float32');
+  if (size(y) === 0) return y;
+  a.maxPool(heap(b), off(b, x), off(b, y), ...p.geo);
+  return y;
+};
+
+const maxPoolGrad: NativeKernel = ({ dy, input }, b, attrs, a) => {
+  if (!f32(dy, input)) return null;
+  const p = poolGeometry(input.shape, attrs);
+  if (p === null) return null;
+  const dx = b.makeOutput(input.shape, 'float32');
+  if (size(dx) === 0) return dx;
+  a.maxPoolGrad(heap(b), off(b, dy), off(b, input), off(b, dx), ...p.geo);
+  return dx;
+};
+
+function unary(op: number): NativeKernel {
+  return ({ x }, b, _attrs, a) => {
+    if (!f32(x)) return null;
+    const y = b.makeOutput(x.shape, 'float32');
+    if (size(y) > 0) a.unary(heap(b), op, off(b, x), off(b, y), size(y));
+    return y;
+  };
+}
+
+/** True when `small` broadcasts to `full` along its innermost axes only (or is a scalar). */
+function innerBroadcast(small: number[], full: number[]): boolean {
+  const s = small.slice(small.findIndex((d) => d !== 1) === -1 ? small.length : small.findIndex((d) => d !== 1));
+  if (s.length > full.length) return false;
+  return s.every((d, i) => d === full[full.length - s.length + i]);
+}
+
+function binary(op: number, outDtype: 'float32' | 'bool'): NativeKernel {
+  return ({ a: x, b: y }, b, _attrs, addon) => {
+    if (!f32(x, y)) return null;
+    const outShape = tf.backend_util.assertAndGetBroadcastShape(x.shape, y.shape);
+    const n = tf.util.sizeFromShape(outShape);
+    const nx = size(x), ny = size(y);
+    const ok = (nx === n && innerBroadcast(y.shape, outShape)) || (ny === n && innerBroadcast(x.shape, outShape));
+    if (!ok) return null;
+    const out = b.makeOutput(outShape, outDtype);
+    if (n === 0) return out;
+    if (addon.binary(heap(b), op, off(b, x), nx, off(b, y), ny, off(b, out), n)) return out;
+    b.disposeData(out.dataId);
+    return null;
+  };
+}
+
+const select: NativeKernel = ({ condition, t, e }, b, _attrs, a) => {
+  if (condition.dtype !== 'bool' || !f32(t, e) || size(condition) !== size(t) || size(t) !== size(e)) return null;
+  const y = b.makeOutput(t.shape, 'float32');
+  if (size(y) > 0) a.select(heap(b), off(b, condition), off(b, t), off(b, e), off(b, y), size(y));
+  return y;
+};
+
+const sum: NativeKernel = ({ x }, b, attrs, a) => {
+  if (!f32(x)) return null;
+  const rank = x.shape.length;
+  const axes = [...new Set(tf.util.parseAxisParam(attrs.axis as number | number[], x.shape))].sort((p, q) => p - q);
+  const k = axes.length;
+  const leading = axes.every((ax, i) => ax === i);
+  const trailing = axes.every((ax, i) => ax === rank - k + i);
+  if (!leading && !trailing) return null;
+  const keep = attrs.keepDims === true;
+  const outShape = keep ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+  const y = b.makeOutput(outShape, 'float32');
+  const ny = size(y);
+  if (ny === 0) return y;
+  if (size(x) === 0) { new Float32Array(heap(b), off(b, y), ny).fill(0); return y; }
+  if (leading) a.sumOuter(heap(b), off(b, x), off(b, y), size(x) / ny, ny);
+  else a.sumInner(heap(b), off(b, x), off(b, y), ny, size(x) / ny);
+  return y;
+};
+
+/** Identity and same-dtype Cast share the input's memory (wasm's copy it). */
+const shareData: NativeKernel = ({ x }, b, attrs) => {
+  if (attrs.dtype !== undefined && attrs.dtype !== x.dtype) return null;
+  if (x.dtype === 'string') return null;
+  b.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
+
+/** The kernels the native engine replaces, by tfjs kernel name. */
+const NATIVE_KERNELS: Record<string, NativeKernel> = {
+  Conv2D: conv2D,
+  FusedConv2D: fusedConv2D,
+  Conv2DBackpropInput: conv2DBackpropInput,
+  Conv2DBackpropFilter: conv2DBackpropFilter,
+  MaxPool: maxPool,
+  MaxPoolGrad: maxPoolGrad,
+  Selu: unary(0),
+  Exp: unary(1),
+  Sigmoid: unary(2),
+  Relu: unary(3),
+  Add: binary(0, 'float32'),
+  Sub: binary(1, 'float32'),
+  Multiply: binary(2, 'float32'),
+  Greater: binary(3, 'bool'),
+  Select: select,
+  Sum: sum,
+  Identity: shareData,
+  Cast: shareData,
+};
+
+/** Names of the kernels the native engine implements itself (the rest are wasm's). */
+export const NATIVE_KERNEL_NAMES: readonly string[] = Object.keys(NATIVE_KERNELS);
+
+let registered = false;
+
+/**
+ * Registers the `native` tfjs backend and its kernels (idempotent); throws if the addon is missing.
+ * Initialises tfjs's `wasm` backend first (the native backend shares its module and heap) and
+ * leaves the active backend as it was.
+ */
+export async function registerNativeBackend(): Promise<void> {
+  if (registered) return;
+  const a = loadNativeAddon();
+  registerWasmKernels();
+  let wasm = tf.findBackend('wasm') as BackendWasm | null;
+  if (wasm === null) {
+    const previous = tf.engine().backendName;
+    if (!(await tf.setBackend('wasm'))) throw new BackendError("native engine: tfjs's wasm backend failed to initialise");
+    wasm = tf.findBackend('wasm') as BackendWasm;
+    if (previous != null && previous !== 'wasm') await tf.setBackend(previous);
+  }
+  const wasmModule = wasm.wasm;
+  // AEKIT_NATIVE_DISABLE=Sum,Select leaves those kernels to wasm (to bisect or compare).
+  const disabled = new Set((process.env.AEKIT_NATIVE_DISABLE ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  for (const k of tf.getKernelsForBackend('wasm')) {
+    const wasmFunc = k.kernelFunc;
+    const native = disabled.has(k.kernelName) ? undefined : NATIVE_KERNELS[k.kernelName];
+    const kernelFunc: KernelFunc = native === undefined ? wasmFunc : (args) => {
+      const out = native(args.inputs as Record<string, TensorInfo>, args.backend as Backend, (args.attrs ?? {}) as Attrs, a);
+      return out ?? wasmFunc(args);
+    };
+    const config: KernelConfig = { ...k, backendName: NATIVE_BACKEND, kernelFunc };
+    if (tf.getKernel(k.kernelName, NATIVE_BACKEND) === undefined) tf.registerKernel(config);
+  }
+  // A second BackendWasm over the same module: same heap, same kernel bindings, its own tensors.
+  // The module keeps one table of tensor ids for both, so the native backend numbers its
+  // tensors from 2^30 up (the wasm backend counts from 0).
+  tf.registerBackend(NATIVE_BACKEND, () => {
+    const backend = new BackendWasm(wasmModule);
+    (backend as unknown as { dataIdNextNumber: number }).dataIdNextNumber = 2 ** 30;
+    return backend;
+  }, -1);
+  registered = true;
+}
+
+/** Registers the native backend and returns its tfjs name; used by `useBackend` through its provider. */
+export async function loadNativeEngine(): Promise<string> {
+  await registerNativeBackend();
+  return NATIVE_BACKEND;
+}
+
+/** The one-line description of the native engine (threads, oneDNN version). */
+export function describeNativeEngine(): string {
+  const i = nativeInfo();
+  return `engine: aekit native (oneDNN ${i.onednn} convolutions + AVX2 kernels on tfjs wasm memory), ${i.threads} threads`;
+}

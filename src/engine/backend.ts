@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { wasmConv2DBackpropFilterConfig } from './wasm-conv2d-backprop-filter.js';
+import { wasmMaxPoolGradConfig } from './wasm-max-pool-grad.js';
 
 /** Backends aekit knows by name. `auto` picks the fastest that loads here. */
 export type BackendName = 'auto' | 'native' | 'wasm' | 'cpu' | 'tensorflow';
@@ -63,6 +64,9 @@ let wasmKernelsRegistered = false;
 export function registerWasmKernels(): void {
   if (wasmKernelsRegistered) return;
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) tf.registerKernel(wasmConv2DBackpropFilterConfig);
+  // tfjs's own wasm MaxPoolGrad misroutes some gradients: replace it.
+  tf.unregisterKernel('MaxPoolGrad', 'wasm');
+  tf.registerKernel(wasmMaxPoolGradConfig);
   wasmKernelsRegistered = true;
 }
 

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { registerWasmKernels, BackendError } from './backend.js';
@@ -55,6 +55,9 @@ export function loadNativeAddon(): NativeAddon {
   if (loadError !== undefined) throw loadError;
   try {
     if (!existsSync(NATIVE_ADDON_PATH)) throw new Error(`${NATIVE_ADDON_PATH} does not exist`);
+    // The addon is compiled for AVX2 + FMA; loading it on an older CPU would die with SIGILL.
+    const flags = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+    if (!/\bavx2\b/.test(flags) || !/\bfma\b/.test(flags)) throw new Error('this CPU lacks AVX2/FMA, which the addon is built for');
     // Idle OpenMP workers sleep instead of spinning: on a busy 2-core machine spinning workers
     // made a training step 10× slower (measured); must be set before the runtime loads.
     process.env.OMP_WAIT_POLICY ??= 'passive';

@@ -43,23 +43,31 @@ if (process.platform !== 'linux' || process.arch !== 'x64') fail(`needs linux-x6
 const inc = nodeIncludeDirs();
 if (inc.length === 0) fail('Node-API headers (node_api.h) not found next to this Node');
 const cxx = process.env.CXX || 'g++';
+const obj = join(here, 'build', 'aekit_native.o');
+// Compiled with -ffast-math, but linked without it: linking with it adds crtfastmath.o, whose
+// constructor turns on flush-to-zero / denormals-are-zero for the whole Node process when the
+// addon loads (JavaScript and wasm arithmetic included).
 const args = [
   '-std=c++17', '-O3', '-march=haswell', '-mtune=generic', '-ffast-math', '-fno-finite-math-only', '-fopenmp',
-  '-fPIC', '-shared', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=aekit_native',
+  '-fPIC', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=aekit_native',
   ...inc.slice(0, 1).map((d) => `-I${d}`),
   ...(process.env.AEKIT_NATIVE_CFLAGS ?? '').split(' ').filter(Boolean),
-  join(here, 'aekit_native.cc'), '-o', `${out}.tmp`, '-ldnnl', '-fopenmp',
+  '-c', join(here, 'aekit_native.cc'), '-o', obj,
 ];
+const linkArgs = ['-shared', '-fopenmp', obj, '-o', `${out}.tmp`, '-ldnnl'];
 mkdirSync(dirname(out), { recursive: true });
 try {
   execFileSync(cxx, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(cxx, linkArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  rmSync(obj, { force: true });
 } catch (err) {
   rmSync(`${out}.tmp`, { force: true });
+  rmSync(obj, { force: true });
   const e = err;
   const detail = e.code === 'ENOENT' ? `C++ compiler '${cxx}' not found` : String(e.stderr || e.message);
   const hint = /dnnl\.hpp|-ldnnl/.test(detail) ? 'oneDNN missing: apt-get install libdnnl-dev' : detail.split('\n').find((l) => /error/.test(l)) ?? detail;
-  fail(`${hint}\n${cxx} ${args.join(' ')}\n${detail}`);
+  fail(`${hint}\n${cxx} ${args.join(' ')}\n${cxx} ${linkArgs.join(' ')}\n${detail}`);
 }
 execFileSync('mv', [`${out}.tmp`, out]);
-writeFileSync(log, `built ${out}\n${cxx} ${args.join(' ')}\n`);
+writeFileSync(log, `built ${out}\n${cxx} ${args.join(' ')}\n${cxx} ${linkArgs.join(' ')}\n`);
 console.log(`aekit: native engine built: ${out}`);

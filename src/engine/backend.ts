@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { wasmConv2DBackpropFilterConfig } from './wasm-conv2d-backprop-filter.js';
 import { wasmMaxPoolGradConfig } from './wasm-max-pool-grad.js';
+import { registerSeluGradient } from './selu-grad.js';
 
 /** Backends aekit knows by name. `auto` picks the fastest that loads here. */
 export type BackendName = 'auto' | 'native' | 'wasm' | 'cpu' | 'tensorflow';
@@ -63,6 +64,7 @@ let wasmKernelsRegistered = false;
 /** Registers the kernels aekit adds to tfjs's `wasm` backend (idempotent). */
 export function registerWasmKernels(): void {
   if (wasmKernelsRegistered) return;
+  registerSeluGradient();
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) tf.registerKernel(wasmConv2DBackpropFilterConfig);
   // tfjs's own wasm MaxPoolGrad misroutes some gradients: replace it.
   tf.unregisterKernel('MaxPoolGrad', 'wasm');
@@ -103,6 +105,7 @@ export async function useBackend(name: BackendName = 'auto'): Promise<EngineInfo
     throw new BackendError(`unknown backend '${String(name)}': expected one of ${BACKEND_NAMES.join(', ')}`);
   }
   tf.env().set('PROD', true);
+  registerSeluGradient();
   let fallback = '';
   if (name === 'auto' || name === 'native') {
     const provider = providers.get('native');

@@ -133,8 +133,10 @@ test('native engine: element-wise kernels and sums match cpu, values and gradien
     await compare(`relu ${tag}`, [x], (a) => tf.relu(a));
     await compare(`add/sub/mul ${tag}`, [x, y], (a, b) => tf.sub(tf.mul(tf.add(a, b), a), tf.mul(b, 0.5)));
     await compare(`scalar-first sub ${tag}`, [x], (a) => tf.sub(tf.scalar(1), a));
-    // Greater has no gradient in tfjs: values only (Select's gradient is covered by selu's).
+    // Greater has no gradient in tfjs: values only; Select's gradient with a constant condition.
     await compare(`where(greater) ${tag}`, [x, y], (a, b) => tf.where(tf.greater(a, b), a, tf.mul(b, 2)), false);
+    const mask = Uint8Array.from(x.values, (v, i) => (v > y.values[i] ? 1 : 0));
+    await compare(`where gradient ${tag}`, [x, y], (a, b) => tf.where(tf.tensor(mask, shape, 'bool'), a, tf.mul(b, 2)));
     await compare(`greater scalar ${tag}`, [x], (a) => tf.where(tf.greater(a, 0), a, tf.neg(a)), false);
     await compare(`scalar greater ${tag}`, [x], (a) => tf.cast(tf.greater(tf.scalar(0.25), a), 'float32'), false);
     await compare(`sum all ${tag}`, [x], (a) => tf.sum(a));
@@ -185,4 +187,58 @@ test('native engine: a training step leaks no tensors', { skip }, async () => {
   assert.equal(tf.memory().numTensors, before, 'tensors after 3 more steps');
   x.dispose();
   autoencoder.dispose();
+});
+
+test('native engine: one-input-channel convolution gradients (aekit direct kernels) match cpu', { skip }, async () => {
+  await registerNativeBackend();
+  // ci = 1: the input gradient and filter gradient of a conv from 1 channel, and a transposed conv to 1 channel
+  for (const [h, w] of [[5, 5], [7, 9], [14, 14], [28, 28]]) {
+    for (const co of [1, 3, 8, 16, 17, 32]) {
+      for (const s of [1, 2]) {
+        for (const pad of ['same', 'valid'] as const) {
+          const n = h === 28 && co > 16 ? 2 : 3;
+          const tag = `n${n} ${h}x${w} 1->${co} s${s} ${pad}`;
+          const x = rand([n, h, w, 1]);
+          const f = rand([3, 3, 1, co]);
+          await compare(`conv2d ci1 ${tag}`, [x, f], (xx, ff) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, s, pad));
+          const ho = pad === 'same' ? Math.ceil(h / s) : Math.floor((h - 3) / s) + 1;
+          const wo = pad === 'same' ? Math.ceil(w / s) : Math.floor((w - 3) / s) + 1;
+          const dy = rand([n, ho, wo, co]);
+          await compare(`conv2dTranspose to 1 channel ${tag}`, [dy, f], (yy, ff) =>
+            tf.conv2dTranspose(yy as tf.Tensor4D, ff as tf.Tensor4D, [n, h, w, 1], s, pad));
+        }
+      }
+    }
+  }
+});
+
+test('native engine: exp, sigmoid and selu match cpu over the whole float range (vectorised exp)', { skip }, async () => {
+  await registerNativeBackend();
+  const v = new Float32Array(4096);
+  for (let i = 0; i < v.length; i++) v[i] = -110 + (205 * i) / v.length + (i % 7) * 1e-3;
+  v.set([0, -0, 1e-30, -1e-30, 88.7, 88.72, 88.73, -87.3, -87.4, -103, -104, 200, -200, Infinity, -Infinity, NaN]);
+  for (const [name, f] of [['exp', tf.exp], ['sigmoid', tf.sigmoid], ['selu', tf.selu]] as const) {
+    const [want] = await on('cpu', [{ shape: [v.length], values: v }], (a) => f(a));
+    const [got] = await on('native', [{ shape: [v.length], values: v }], (a) => f(a));
+    for (let i = 0; i < v.length; i++) {
+      const ok = Number.isNaN(want[i]) ? Number.isNaN(got[i]) : got[i] === want[i] ||
+        Math.abs(got[i] - want[i]) <= 1e-6 * Math.abs(want[i]) + 1e-37;
+      assert.ok(ok, `${name}(${v[i]}) = ${got[i]}, cpu says ${want[i]}`);
+    }
+  }
+});
+
+test('native engine: convolutions give bit-identical results on every call (thread-count tuning is invisible)', { skip }, async () => {
+  await useBackend('native');
+  const x = tf.randomUniform([16, 14, 14, 16], -1, 1, 'float32', 5);
+  const w = tf.randomUniform([3, 3, 16, 32], -1, 1, 'float32', 6);
+  const dy = tf.randomUniform([16, 14, 14, 32], -1, 1, 'float32', 7);
+  const runs = [];
+  for (let i = 0; i < 6; i++) {
+    const outs = [tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [16, 14, 14, 16], 1, 'same')];
+    runs.push(await Promise.all(outs.map(async (o) => Array.from(new Uint32Array(((await o.data()) as Float32Array).buffer)))));
+    tf.dispose(outs);
+  }
+  for (let i = 1; i < runs.length; i++) assert.deepEqual(runs[i], runs[0], `call ${i} differs from call 0`);
+  tf.dispose([x, w, dy]);
 });

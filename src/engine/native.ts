@@ -28,6 +28,7 @@ export interface NativeAddon {
   unary(heap: ArrayBuffer, op: number, x: number, y: number, n: number): boolean;
   binary(heap: ArrayBuffer, op: number, a: number, na: number, b: number, nb: number, y: number, n: number): boolean;
   select(heap: ArrayBuffer, cond: number, t: number, e: number, y: number, n: number): boolean;
+  seluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, n: number): boolean;
   sumOuter(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
   sumInner(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
   setThreads(n: number): boolean;
@@ -37,8 +38,12 @@ export interface NativeAddon {
 /** Name of the tfjs backend this module registers. */
 export const NATIVE_BACKEND = 'native';
 
-/** Where the addon is built (`npm install` runs `node native/build.mjs --optional`). */
-export const NATIVE_ADDON_PATH = fileURLToPath(new URL('../../native/build/aekit_native.node', import.meta.url));
+/**
+ * Where the addon is built (`npm install` runs `node native/build.mjs --optional`); the
+ * environment variable AEKIT_NATIVE_ADDON points elsewhere (to compare two builds).
+ */
+export const NATIVE_ADDON_PATH = process.env.AEKIT_NATIVE_ADDON ||
+  fileURLToPath(new URL('../../native/build/aekit_native.node', import.meta.url));
 
 /** How to build the addon, for error messages. */
 export const NATIVE_BUILD_HINT = 'build it with `npm run build:native` (needs g++ and `apt-get install libdnnl-dev`)';
@@ -229,6 +234,14 @@ const select: NativeKernel = ({ condition, t, e }, b, _attrs, a) => {
   return y;
 };
 
+/** The fused SELU gradient (see `selu-grad.ts`): one pass instead of tfjs's seven ops. */
+const seluGrad: NativeKernel = ({ dy, x }, b, _attrs, a) => {
+  if (!f32(dy, x) || size(dy) !== size(x)) return null;
+  const dx = b.makeOutput(x.shape, 'float32');
+  if (size(dx) > 0) a.seluGrad(heap(b), off(b, dy), off(b, x), off(b, dx), size(dx));
+  return dx;
+};
+
 const sum: NativeKernel = ({ x }, b, attrs, a) => {
   if (!f32(x)) return null;
   const rank = x.shape.length;
@@ -273,6 +286,7 @@ const NATIVE_KERNELS: Record<string, NativeKernel> = {
   Multiply: binary(2, 'float32'),
   Greater: binary(3, 'bool'),
   Select: select,
+  AekitSeluGrad: seluGrad,
   Sum: sum,
   Identity: shareData,
   Cast: shareData,

@@ -1,0 +1,173 @@
+/**
+ * The book's stacked dense autoencoder (Géron, ch. 17), with tied weights and greedy layer-wise
+ * training as options, registered as the `stacked` recipe.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError } from 'commander';
+import { DenseTranspose } from '../layers/dense-transpose.js';
+import { fit } from '../training/fit.js';
+import { greedyEpochsOption, trainGreedyInContext, type GreedyStage } from '../training/greedy.js';
+import { type Autoencoder, compose } from './conv.js';
+import { NOISE_OPTION, noiseLayer, type NoiseSpec, parseNoise } from './noise.js';
+import { registerRecipe } from './recipes.js';
+
+/** Activations the stacked model's hidden layers can use. */
+export const STACKED_ACTIVATIONS = ['selu', 'relu', 'elu', 'tanh', 'sigmoid'] as const;
+
+/** Options of {@link stackedAutoencoder}. Defaults give the book's model exactly. */
+export interface StackedAutoencoderOptions {
+  /** Units of the encoder's Dense layers, input side first; the last is the coding size. Default `[100, 30]`. */
+  units?: number[];
+  /** Activation of every hidden layer (codings included). Default `'selu'`. */
+  activation?: (typeof STACKED_ACTIVATIONS)[number];
+  /** Tie each decoder layer to the transposed kernel of its encoder partner ({@link DenseTranspose}). Default false. */
+  tied?: boolean;
+  /** Shape of one input image. Default `[28, 28]`. */
+  inputShape?: number[];
+  /** Seed of the weight initialisers, so that two builds start from the same weights. */
+  seed?: number;
+  /** Denoising: a noise layer right after Flatten, active only in training (`'gaussian:0.2'`, `'dropout:0.5'`). Default none. */
+  noise?: NoiseSpec | string | null;
+}
+
+/** Names of the stacked model's layers, shared by the builder and greedy training. */
+export const stackedLayerNames = {
+  /** Encoder Dense layer `i` (1-based, input side first). */
+  encoder: (i: number): string => `encoder_dense_${i}`,
+  /** Decoder layer that undoes encoder layer `i` (maps its units back to its input size). */
+  decoder: (i: number): string => (i === 1 ? 'decoder_output' : `decoder_dense_${i - 1}`),
+};
+
+function glorot(seed: number | undefined, offset: number): ReturnType<typeof tf.initializers.glorotUniform> {
+  return tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + offset });
+}
+
+/** Checks a `units` list, naming the flag in errors. */
+function checkUnits(units: number[]): void {
+  if (units.length === 0 || !units.every((u) => Number.isInteger(u) && u > 0)) {
+    throw new RangeError(`units (--units) must be a non-empty list of positive integers, got [${units.join(', ')}]`);
+  }
+}
+
+/**
+ * Builds the stacked autoencoder.
+ *
+ * Encoder: `[n, 28, 28]` → Flatten → Dense(units[0], act) → … → Dense(units[k-1], act) → codings
+ * `[n, units[k-1]]`. Decoder: Dense(units[k-2], act) → … → Dense(784, sigmoid) → Reshape `[n, 28, 28]`.
+ * Book defaults: 78,500 + 3,030 encoder and 3,100 + 79,184 = 82,284 decoder parameters;
+ * with `tied: true` the decoder owns only its biases (100 + 784 = 884).
+ *
+ * @example
+ * const { autoencoder, encoder } = stackedAutoencoder({ units: [100, 30], tied: true, seed: 42 });
+ */
+export function stackedAutoencoder(options: StackedAutoencoderOptions = {}): Autoencoder {
+  const { units = [100, 30], activation = 'selu', tied = false, inputShape = [28, 28], seed, noise = null } = options;
+  checkUnits(units);
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  // Encoder layers in order; model families that extend this model (noise, sparsity) insert
+  // their layers into these lists before the models are assembled.
+  const encoderLayers: tf.layers.Layer[] = [tf.layers.flatten({ inputShape, name: 'flatten' })];
+  if (noise !== null) encoderLayers.push(noiseLayer(typeof noise === 'string' ? parseNoise(noise) : noise));
+  const dense: tf.layers.Layer[] = units.map((u, i) => tf.layers.dense({
+    units: u, activation, kernelInitializer: glorot(seed, i + 1), name: stackedLayerNames.encoder(i + 1),
+  }));
+  encoderLayers.push(...dense);
+  const encoder = tf.sequential({ name: 'stacked_encoder', layers: encoderLayers });
+  // Decoder: undo encoder layer k, k-1, …, 1; the last one outputs pixels through a sigmoid.
+  const sizes = [inputSize, ...units];
+  const decoderLayers: tf.layers.Layer[] = [];
+  for (let i = units.length; i >= 1; i--) {
+    const act = i === 1 ? 'sigmoid' : activation;
+    const name = stackedLayerNames.decoder(i);
+    const first = i === units.length ? { inputShape: [units[units.length - 1]] } : {};
+    decoderLayers.push(tied
+      ? new DenseTranspose({ partner: dense[i - 1], units: sizes[i - 1], activation: act, name, ...first })
+      : tf.layers.dense({ units: sizes[i - 1], activation: act, kernelInitializer: glorot(seed, 100 + i), name, ...first }));
+  }
+  decoderLayers.push(tf.layers.reshape({ targetShape: inputShape, name: 'reshape_out' }));
+  const decoder = tf.sequential({ name: 'stacked_decoder', layers: decoderLayers });
+  return { encoder, decoder, autoencoder: compose(encoder, decoder, 'stacked_autoencoder') };
+}
+
+/** Book settings of the greedy stages: stage 1 BCE SGD(1.5), later stages MSE SGD(0.05); fine-tuning BCE SGD(0.1). */
+export const STACKED_GREEDY_DEFAULTS = {
+  first: { loss: 'binaryCrossentropy', optimizer: 'sgd', lr: 1.5, epochs: 10 },
+  later: { loss: 'meanSquaredError', optimizer: 'sgd', lr: 0.05, epochs: 10 },
+  fineTune: { loss: 'binaryCrossentropy', optimizer: 'sgd', lr: 0.1, epochs: 10 },
+} as const;
+
+/**
+ * The greedy stages of a built stacked autoencoder: stage `i` is encoder Dense `i` with the decoder
+ * layer that undoes it, trained on the codings of stages `1…i-1` (stage 1 on the images, through
+ * Flatten and back through Reshape). The stage models share their layers with `model`, so training
+ * a stage trains the stacked model.
+ */
+export function stackedGreedyStages(model: Autoencoder, epochs?: number[]): GreedyStage[] {
+  const encoderDense = model.encoder.layers.filter((l) => /^encoder_dense_\d+$/.test(l.name));
+  const inputShape = model.encoder.inputs[0].shape.slice(1) as number[];
+  return encoderDense.map((enc, k) => {
+    const i = k + 1;
+    const dec = model.decoder.getLayer(stackedLayerNames.decoder(i));
+    const s = i === 1 ? STACKED_GREEDY_DEFAULTS.first : STACKED_GREEDY_DEFAULTS.later;
+    const inShape = i === 1 ? inputShape : [(encoderDense[k - 1] as unknown as { units: number }).units];
+    const input = tf.input({ shape: inShape, name: `stage${i}_input` });
+    let x = i === 1 ? (model.encoder.getLayer('flatten').apply(input) as tf.SymbolicTensor) : input;
+    const codings = enc.apply(x) as tf.SymbolicTensor;
+    x = dec.apply(codings) as tf.SymbolicTensor;
+    if (i === 1) x = tf.layers.reshape({ targetShape: inputShape, name: 'stage1_reshape' }).apply(x) as tf.SymbolicTensor;
+    return {
+      name: `stage${i}`,
+      autoencoder: tf.model({ inputs: input, outputs: x, name: `stage${i}_autoencoder` }),
+      encoder: tf.model({ inputs: input, outputs: codings, name: `stage${i}_encoder` }),
+      loss: s.loss, optimizer: s.optimizer, lr: s.lr, epochs: epochs?.[k] ?? s.epochs,
+    };
+  });
+}
+
+function unitsFlag(value: string): number[] {
+  const units = value.split(',').map((s) => Number(s.trim()));
+  if (units.length === 0 || !units.every((u) => Number.isInteger(u) && u > 0)) {
+    throw new InvalidArgumentError(`expected a comma-separated list of positive integers such as 100,30, got '${value}'.`);
+  }
+  return units;
+}
+
+registerRecipe({
+  name: 'stacked',
+  description: 'stacked dense autoencoder 784→100→30→100→784 (81,530 + 82,284 parameters; --tied: 884 in the decoder)',
+  defaults: { epochs: 20, batchSize: 32, optimizer: 'sgd', lr: 1.5, loss: 'binaryCrossentropy' },
+  options: [
+    { flag: '--units <list>', key: 'units', description: 'units of the encoder Dense layers, coding size last (default 100,30)', parse: unitsFlag, defaultValue: [100, 30] },
+    {
+      flag: '--activation <name>', key: 'activation', description: `hidden activation: ${STACKED_ACTIVATIONS.join(', ')} (default selu)`,
+      parse: (v: string) => {
+        if (!(STACKED_ACTIVATIONS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${STACKED_ACTIVATIONS.join(', ')}, got '${v}'.`);
+        return v;
+      },
+      defaultValue: 'selu',
+    },
+    { flag: '--tied', key: 'tied', description: 'tie decoder weights to the transposed encoder kernels (DenseTranspose)', defaultValue: false },
+    { flag: '--greedy', key: 'greedy', description: 'greedy layer-wise training: one shallow autoencoder per stage, then stack and fine-tune', defaultValue: false },
+    greedyEpochsOption('stacked: 10 per stage, then 10 of fine-tuning'),
+    NOISE_OPTION,
+  ],
+  build: ({ seed, units, activation, tied, noise }) => stackedAutoencoder({
+    seed, units: units as number[] | undefined, activation: activation as StackedAutoencoderOptions['activation'], tied: tied === true,
+    noise: noise as string | undefined,
+  }),
+  async train(ctx) {
+    if (ctx.modelOptions.noise != null && ctx.modelOptions.greedy === true) throw new RangeError('--noise cannot be combined with --greedy (the greedy stages bypass the noise layer)');
+    if (ctx.modelOptions.greedy !== true) {
+      if (ctx.modelOptions.greedyEpochs != null) throw new RangeError('--greedy-epochs needs --greedy');
+      ctx.compile(ctx.built.autoencoder);
+      await fit(ctx.built.autoencoder, ctx.data.train, ctx.fitOptions());
+      return;
+    }
+    const epochs = (ctx.modelOptions.greedyEpochs ?? undefined) as number[] | undefined;
+    const stages = stackedGreedyStages(ctx.built, epochs);
+    if (epochs !== undefined && epochs.length !== stages.length + 1) {
+      throw new RangeError(`--greedy-epochs: expected ${stages.length + 1} numbers (${stages.length} stages, then fine-tuning), got ${epochs.length}`);
+    }
+    await trainGreedyInContext(ctx, stages, { ...STACKED_GREEDY_DEFAULTS.fineTune, epochs: epochs?.at(-1) ?? STACKED_GREEDY_DEFAULTS.fineTune.epochs });
+  },
+});

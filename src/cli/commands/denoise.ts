@@ -1,0 +1,55 @@
+/** `aekit denoise RUN_DIR --input … --out …`: cleans images with a (denoising) run's autoencoder. */
+import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { encodeIdxImages, encodePng28, readImages } from '../../data/image-files.js';
+import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { addNoise, parseNoise } from '../../models/noise.js';
+import { writeFileAtomic } from '../../training/io.js';
+import { openRun } from '../../training/saved-run.js';
+import { imageGrid } from '../../viz/image-grid.js';
+import { choiceFlag, UsageError } from '../options.js';
+
+/** Builds the `denoise` command. */
+export function denoiseCommand(): Command {
+  return new Command('denoise')
+    .description("run images through a run's autoencoder (best: one trained with --noise) and write the cleaned images")
+    .argument('<run-dir>', "directory written by 'aekit train … --noise …'")
+    .requiredOption('--input <path>', 'a directory of 28×28 PNG files (grey or colour; white-on-black like Fashion-MNIST) or an IDX image file (.gz allowed)')
+    .requiredOption('--out <path>', 'for a PNG directory: a directory to write PNGs of the same names; for an IDX file: the IDX file to write (uncompressed)')
+    .option('--add-noise <kind:amount>', 'corrupt the inputs first (gaussian:0.2, dropout:0.5), to try the model on clean images')
+    .option('--grid <file.png>', 'also draw the first 10 inputs (top) and outputs (bottom) as a PNG')
+    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .action(async (dir: string, flags: { input: string; out: string; addNoise?: string; grid?: string; backend: BackendName }) => {
+      await useBackend(flags.backend);
+      const noise = flags.addNoise === undefined ? null : parseNoise(flags.addNoise);
+      const { model } = await openRun(dir);
+      const files = await readImages(flags.input);
+      if (path.resolve(flags.out) === path.resolve(flags.input)) throw new UsageError('--out must differ from --input');
+      const inputs = new Float32Array(files.count * 784);
+      const outputs = new Float32Array(files.count * 784);
+      for (let from = 0; from < files.count; from += 256) {
+        const n = Math.min(256, files.count - from);
+        const [x, y] = tf.tidy(() => {
+          let t = tf.tensor(files.images.subarray(from * 784, (from + n) * 784), [n, 28, 28]);
+          if (noise !== null) t = addNoise(t, noise, 42 + from);
+          return [t.dataSync() as Float32Array, (model.predict(t) as tf.Tensor).dataSync() as Float32Array];
+        });
+        inputs.set(x, from * 784);
+        outputs.set(y, from * 784);
+      }
+      if (files.format === 'png-dir') {
+        await fs.mkdir(flags.out, { recursive: true });
+        for (const [i, name] of files.names.entries()) await writeFileAtomic(path.join(flags.out, name), encodePng28(outputs.subarray(i * 784, (i + 1) * 784)));
+      } else {
+        await writeFileAtomic(flags.out, encodeIdxImages(outputs, files.count));
+      }
+      if (flags.grid !== undefined) {
+        const k = Math.min(10, files.count);
+        const row = (a: Float32Array): Float32Array[] => Array.from({ length: k }, (_, i) => a.subarray(i * 784, (i + 1) * 784));
+        await writeFileAtomic(flags.grid, imageGrid([row(inputs), row(outputs)], { scale: 3 }));
+      }
+      console.log(`denoised ${files.count} images from ${flags.input} into ${flags.out}${flags.grid === undefined ? '' : ` (grid: ${flags.grid})`}`);
+    });
+}

@@ -1,0 +1,28 @@
+/** `aekit generate RUN_DIR --count 12 --out FILE.png`: decodes random codings of a VAE run. */
+import { Command } from 'commander';
+import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { writeFileAtomic } from '../../training/io.js';
+import { openRun } from '../../training/saved-run.js';
+import { imageGrid } from '../../viz/image-grid.js';
+import { generateImages, rowsOf } from '../../viz/vae-grids.js';
+import { choiceFlag, intFlag } from '../options.js';
+
+/** Builds the `generate` command. */
+export function generateCommand(): Command {
+  return new Command('generate')
+    .description("decode codings drawn from N(0, I) with a run's decoder (a vae run) and draw them as a PNG grid")
+    .argument('<run-dir>', "directory written by 'aekit train vae'")
+    .requiredOption('--out <file.png>', 'PNG file to write')
+    .option('--count <n>', 'number of images', intFlag(1), 12)
+    .option('--cols <n>', 'images per row', intFlag(1), 6)
+    .option('--seed <n>', 'seed of the codings', intFlag(0), 42)
+    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .action(async (dir: string, flags: { out: string; count: number; cols: number; seed: number; backend: BackendName }) => {
+      await useBackend(flags.backend);
+      const { model: decoder, metrics } = await openRun(dir, 'decoder');
+      if (metrics.model !== 'vae') console.warn(`note: '${dir}' is a ${metrics.model} run; its codings were not trained to follow N(0, I)`);
+      const images = generateImages(decoder, flags.count, flags.seed);
+      await writeFileAtomic(flags.out, imageGrid(rowsOf(images, flags.count, flags.cols), { scale: 3 }));
+      console.log(`wrote ${flags.count} generated images to ${flags.out}`);
+    });
+}

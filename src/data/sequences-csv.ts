@@ -1,0 +1,95 @@
+/**
+ * Sequences from a CSV file, for the recurrent autoencoder: one sequence per line,
+ * `steps × features` numbers in row-major order (all features of step 1, then of step 2, …).
+ */
+import { promises as fs } from 'node:fs';
+
+/** Error for unreadable or malformed sequence CSV files; `code` says which check failed. */
+export class CsvError extends Error {
+  constructor(readonly code: 'E_CSV_MISSING' | 'E_CSV_SHAPE' | 'E_CSV_VALUE' | 'E_CSV_EMPTY', message: string) {
+    super(message);
+    this.name = 'CsvError';
+  }
+}
+
+/** Options of {@link parseSequenceCsv}. */
+export interface SequenceCsvOptions {
+  /** Time steps per sequence. */
+  steps: number;
+  /** Values per time step. */
+  features: number;
+  /** File name used in error messages. */
+  source?: string;
+}
+
+/** Sequences read from a CSV file. */
+export interface Sequences {
+  /** `count × steps × features` values, row-major. */
+  x: Float32Array;
+  count: number;
+  steps: number;
+  features: number;
+  /** 1-based line number of every sequence in the file. */
+  lines: number[];
+}
+
+/**
+ * Parses CSV text into sequences. Rules: values separated by commas (spaces around them are
+ * ignored); empty lines and lines starting with `#` are skipped; a first line whose fields are all
+ * non-numeric is a header and skipped; every other line must hold exactly `steps × features` finite
+ * numbers in [0, 1] (the decoder ends in a sigmoid: scale your data first). Errors name the file,
+ * the line and, where it applies, the column.
+ *
+ * @example
+ * const seqs = parseSequenceCsv('0.1,0.2,0.3,0.4\n0.5,0.6,0.7,0.8\n', { steps: 2, features: 2 });
+ */
+export function parseSequenceCsv(text: string, options: SequenceCsvOptions): Sequences {
+  const { steps, features, source = 'CSV' } = options;
+  for (const [name, v] of [['steps', steps], ['features', features]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`--${name} must be a positive integer, got ${v}`);
+  }
+  const width = steps * features;
+  const rows: Float32Array[] = [];
+  const lines: number[] = [];
+  const all = text.split(/\r?\n/);
+  let sawData = false;
+  all.forEach((raw, i) => {
+    const line = raw.trim();
+    const lineNo = i + 1;
+    if (line === '' || line.startsWith('#')) return;
+    const fields = line.split(',').map((f) => f.trim());
+    if (!sawData && rows.length === 0 && fields.every((f) => f === '' || Number.isNaN(Number(f)))) {
+      sawData = true; // header
+      return;
+    }
+    sawData = true;
+    if (fields.length !== width) {
+      throw new CsvError('E_CSV_SHAPE', `${source}, line ${lineNo}: found ${fields.length} values, expected --steps ${steps} × --features ${features} = ${width} (one sequence per line, row-major)`);
+    }
+    const row = new Float32Array(width);
+    fields.forEach((f, c) => {
+      const v = f === '' ? NaN : Number(f);
+      if (!Number.isFinite(v)) throw new CsvError('E_CSV_VALUE', `${source}, line ${lineNo}, column ${c + 1}: '${f}' is not a number`);
+      if (v < 0 || v > 1) throw new CsvError('E_CSV_VALUE', `${source}, line ${lineNo}, column ${c + 1}: ${v} lies outside [0, 1]; scale the data to [0, 1] first (the decoder's output is a sigmoid)`);
+      row[c] = v;
+    });
+    rows.push(row);
+    lines.push(lineNo);
+  });
+  if (rows.length === 0) throw new CsvError('E_CSV_EMPTY', `${source}: no sequences found (expected one sequence of ${width} comma-separated numbers per line)`);
+  const x = new Float32Array(rows.length * width);
+  rows.forEach((r, i) => x.set(r, i * width));
+  return { x, count: rows.length, steps, features, lines };
+}
+
+/** Reads and parses a sequence CSV file (see {@link parseSequenceCsv}). */
+export async function readSequenceCsv(file: string, options: Omit<SequenceCsvOptions, 'source'>): Promise<Sequences> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CsvError('E_CSV_MISSING', `--csv '${file}' ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`);
+  }
+  return parseSequenceCsv(text, { ...options, source: file });
+}

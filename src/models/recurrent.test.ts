@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { useBackend } from '../engine/backend.js';
+import { checkModel } from '../layers/layer-test-helper.js';
+import { trainRun } from '../training/run.js';
+import { recurrentAutoencoder, recurrentData } from './recurrent.js';
+
+before(async () => { await useBackend('wasm'); });
+
+const lstmParams = (units: number, inputs: number): number => 4 * (units * (inputs + units) + units);
+
+test('recurrent autoencoder has the book\'s layers and parameter counts for images', () => {
+  const { encoder, decoder, autoencoder } = recurrentAutoencoder({ seed: 1 });
+  assert.deepEqual(encoder.outputs[0].shape, [null, 30]);
+  assert.deepEqual(autoencoder.outputs[0].shape, [null, 28, 28]);
+  assert.equal(encoder.countParams(), lstmParams(100, 28) + lstmParams(30, 100));
+  assert.equal(decoder.countParams(), lstmParams(100, 30) + 100 * 28 + 28);
+  assert.deepEqual(decoder.layers.map((l) => l.getClassName()), ['RepeatVector', 'LSTM', 'TimeDistributed']);
+});
+
+test('recurrent autoencoder on [n, steps, features] survives save → load', async () => {
+  const model = recurrentAutoencoder({ steps: 5, features: 3, units: [8, 4], seed: 2 });
+  const x = tf.randomUniform([2, 5, 3], 0, 1, 'float32', 1);
+  await checkModel(model.autoencoder, { input: x, outputShape: [2, 5, 3], trainableParams: lstmParams(8, 3) + lstmParams(4, 8) + lstmParams(8, 4) + 8 * 3 + 3, tolerance: 1e-5 });
+  x.dispose();
+});
+
+test('train recurrent --csv: trains on the file\'s sequences and writes a run', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'aekit-rec-'));
+  try {
+    const csv = path.join(dir, 'seqs.csv');
+    const lines = ['# 10 sequences of 4 steps × 2 features', 'a,b,c,d,e,f,g,h'];
+    for (let i = 0; i < 10; i++) lines.push(Array.from({ length: 8 }, (_, j) => ((i + j) % 5) / 4).join(','));
+    await writeFile(csv, lines.join('\n'));
+    const data = await recurrentData({ csv, steps: 4, features: 2 });
+    assert.equal(data?.train.count, 9);
+    assert.equal(data?.valid.count, 1);
+    const result = await trainRun({ model: 'recurrent', epochs: 1, backend: 'wasm', out: path.join(dir, 'run'), modelOptions: { csv, steps: 4, features: 2 } });
+    assert.equal(result.metrics.data.train, 9);
+    assert.deepEqual(result.model.outputs[0].shape, [null, 4, 2]);
+    await assert.rejects(recurrentData({ csv, steps: 4 }), /--csv '.*seqs.csv' needs --steps and --features/);
+    await assert.rejects(recurrentData({ steps: 5 }), /--steps and --features shape the sequences of a --csv file/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

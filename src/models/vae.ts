@@ -1,0 +1,128 @@
+/**
+ * The book's variational autoencoder (Géron, ch. 17), dense or convolutional: the encoder gives
+ * the codings' mean and log-variance, a {@link Sampling} layer draws codings, and the loss adds
+ * the KL divergence to N(0, I) (scaled by 1/784, as in the book) to the reconstruction loss.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError } from 'commander';
+import { Sampling } from '../layers/sampling.js';
+import { lossStep } from '../training/custom-step.js';
+import { fit } from '../training/fit.js';
+import { makeOptimizer } from '../training/optimizers.js';
+import type { Autoencoder } from './conv.js';
+import { registerRecipe } from './recipes.js';
+
+/** Options of {@link variationalAutoencoder}. */
+export interface VariationalAutoencoderOptions {
+  /** Size of the codings. Default 10 (the book's). */
+  codings?: number;
+  /** Convolutional encoder/decoder built from the seed's conv layers instead of the book's dense ones. */
+  conv?: boolean;
+  /** Seed of the weight initialisers and of the sampling noise. */
+  seed?: number;
+}
+
+/**
+ * A variational autoencoder. `encoder` maps images to the codings' **means** (deterministic, for
+ * analysis); `autoencoder` samples codings and decodes them (what is trained and saved);
+ * `training` outputs `[reconstruction, mean, logVar]` for the loss.
+ */
+export interface VariationalAutoencoder extends Autoencoder {
+  training: tf.LayersModel;
+}
+
+/**
+ * Builds the book's VAE: Flatten → Dense(150, selu) → Dense(100, selu) → mean Dense(d) and
+ * log-variance Dense(d) → Sampling ‖ Dense(100, selu) → Dense(150, selu) → Dense(784, sigmoid) →
+ * Reshape(28, 28). With `conv`, the encoder is the seed's Conv2D/MaxPool stack (→ 3×3×64) → Flatten
+ * → the two Dense(d), and the decoder Dense(576, selu) → Reshape(3, 3, 64) → the seed's three
+ * Conv2DTranspose layers → Reshape(28, 28). Shapes: `[n, 28, 28]` → codings `[n, d]` → `[n, 28, 28]`.
+ *
+ * @example
+ * const vae = variationalAutoencoder({ seed: 42 });
+ * const images = vae.decoder.predict(tf.randomNormal([12, 10])) as tf.Tensor;
+ */
+export function variationalAutoencoder(options: VariationalAutoencoderOptions = {}): VariationalAutoencoder {
+  const { codings: d = 10, conv = false, seed } = options;
+  if (!Number.isInteger(d) || d < 1) throw new RangeError(`codings must be a positive integer, got ${d}`);
+  const init = (k: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
+  const input = tf.input({ shape: [28, 28], name: 'images' });
+  let h: tf.SymbolicTensor;
+  if (conv) {
+    h = tf.layers.reshape({ targetShape: [28, 28, 1], name: 'reshape_in' }).apply(input) as tf.SymbolicTensor;
+    [16, 32, 64].forEach((filters, i) => {
+      h = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'selu', kernelInitializer: init(1 + i), name: `conv${i + 1}` }).apply(h) as tf.SymbolicTensor;
+      h = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    });
+    h = tf.layers.flatten({ name: 'flatten' }).apply(h) as tf.SymbolicTensor;
+  } else {
+    h = tf.layers.flatten({ name: 'flatten' }).apply(input) as tf.SymbolicTensor;
+    h = tf.layers.dense({ units: 150, activation: 'selu', kernelInitializer: init(1), name: 'hidden1' }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.dense({ units: 100, activation: 'selu', kernelInitializer: init(2), name: 'hidden2' }).apply(h) as tf.SymbolicTensor;
+  }
+  const mean = tf.layers.dense({ units: d, kernelInitializer: init(10), name: 'codings_mean' }).apply(h) as tf.SymbolicTensor;
+  const logVar = tf.layers.dense({ units: d, kernelInitializer: init(11), name: 'codings_log_var' }).apply(h) as tf.SymbolicTensor;
+  const codings = new Sampling({ seed: seed ?? null, name: 'sampling' }).apply([mean, logVar]) as tf.SymbolicTensor;
+  const decoder = tf.sequential({ name: conv ? 'conv_vae_decoder' : 'vae_decoder' });
+  if (conv) {
+    decoder.add(tf.layers.dense({ units: 3 * 3 * 64, activation: 'selu', inputShape: [d], kernelInitializer: init(20), name: 'dense_in' }));
+    decoder.add(tf.layers.reshape({ targetShape: [3, 3, 64], name: 'reshape_codings' }));
+    decoder.add(tf.layers.conv2dTranspose({ filters: 32, kernelSize: 3, strides: 2, padding: 'valid', activation: 'selu', kernelInitializer: init(21), name: 'deconv1' }));
+    decoder.add(tf.layers.conv2dTranspose({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'selu', kernelInitializer: init(22), name: 'deconv2' }));
+    decoder.add(tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid', kernelInitializer: init(23), name: 'deconv3' }));
+  } else {
+    decoder.add(tf.layers.dense({ units: 100, activation: 'selu', inputShape: [d], kernelInitializer: init(20), name: 'hidden3' }));
+    decoder.add(tf.layers.dense({ units: 150, activation: 'selu', kernelInitializer: init(21), name: 'hidden4' }));
+    decoder.add(tf.layers.dense({ units: 784, activation: 'sigmoid', kernelInitializer: init(22), name: 'output' }));
+  }
+  decoder.add(tf.layers.reshape({ targetShape: [28, 28], name: 'reshape_out' }));
+  const output = decoder.apply(codings) as tf.SymbolicTensor;
+  const name = conv ? 'conv_vae' : 'vae';
+  return {
+    encoder: tf.model({ inputs: input, outputs: mean, name: `${name}_encoder` }),
+    decoder,
+    autoencoder: tf.model({ inputs: input, outputs: output, name }),
+    training: tf.model({ inputs: input, outputs: [output, mean, logVar], name: `${name}_training` }),
+  };
+}
+
+/**
+ * The book's latent loss: `mean over the batch of −0.5 · Σ(1 + logVar − exp(logVar) − mean²)`,
+ * divided by `scale` (784, the number of pixels, so that it matches the per-pixel BCE).
+ */
+export function latentLoss(mean: tf.Tensor, logVar: tf.Tensor, scale = 784): tf.Scalar {
+  return tf.tidy(() => {
+    const perSample = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.exp(logVar)), tf.square(mean)), -1));
+    return tf.div(tf.mean(perSample), scale) as tf.Scalar;
+  });
+}
+
+const intOption = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got '${value}'.`);
+  return n;
+};
+
+registerRecipe({
+  name: 'vae',
+  description: "variational autoencoder (book: 150-100-10 selu, RMSprop, batch 128); --conv for one built from the seed's conv layers",
+  defaults: { epochs: 25, batchSize: 128, optimizer: 'rmsprop', lr: 0.001, loss: 'binaryCrossentropy' },
+  options: [
+    { flag: '--conv', key: 'conv', description: "convolutional VAE from the seed's conv layers", defaultValue: false },
+    { flag: '--codings <n>', key: 'codings', description: 'size of the codings (default 10)', defaultValue: 10, parse: intOption },
+  ],
+  build: ({ seed, conv, codings }) => variationalAutoencoder({ seed, conv: conv === true, codings: codings as number | undefined }),
+  async train(ctx) {
+    const { settings, data } = ctx;
+    const built = ctx.built as VariationalAutoencoder;
+    if (built.training === undefined) throw new RangeError('vae: the built model lacks its training model');
+    ctx.compile(built.autoencoder);
+    const step = lossStep({
+      model: built.training,
+      optimizer: makeOptimizer(settings.optimizer, settings.lr),
+      loss: settings.loss,
+      terms: [{ name: 'latent_loss', term: ([mean, logVar]) => latentLoss(mean, logVar) }],
+    });
+    await fit(built.autoencoder, data.train, ctx.fitOptions({ step }));
+  },
+});

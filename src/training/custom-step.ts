@@ -1,0 +1,80 @@
+/**
+ * Custom training steps: the reconstruction loss plus extra terms computed from other outputs of a
+ * training model (activity penalties of sparse autoencoders, the KL term of variational ones).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainStep } from './fit.js';
+import { roundedAccuracy } from './metrics.js';
+
+/** An extra loss term, computed from the training model's outputs after the first. */
+export interface LossTerm {
+  /** Name under which its mean is recorded, e.g. `sparsity_penalty`. */
+  name: string;
+  /** The term (a scalar) from `outputs.slice(1)`. */
+  term(extraOutputs: tf.Tensor[]): tf.Scalar;
+}
+
+/** Options of {@link lossStep}. */
+export interface LossStepOptions {
+  /** Model whose first output is the reconstruction; further outputs feed `terms`. Shares weights with the saved model. */
+  model: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  /** Reconstruction loss. */
+  loss: 'binaryCrossentropy' | 'meanSquaredError';
+  terms: LossTerm[];
+}
+
+/** Keras's binary cross-entropy on probabilities (clipped to [1e-7, 1 − 1e-7]), averaged over all values. */
+export function binaryCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const p = tf.clipByValue(yPred, 1e-7, 1 - 1e-7);
+    return tf.neg(tf.mean(tf.add(tf.mul(yTrue, tf.log(p)), tf.mul(tf.sub(1, yTrue), tf.log(tf.sub(1, p)))))) as tf.Scalar;
+  });
+}
+
+function reconstructionLoss(loss: LossStepOptions['loss'], y: tf.Tensor, p: tf.Tensor): tf.Scalar {
+  if (loss === 'binaryCrossentropy') return binaryCrossentropy(y, p);
+  if (loss === 'meanSquaredError') return tf.mean(tf.squaredDifference(y, p)) as tf.Scalar;
+  throw new RangeError(`custom step: unsupported loss '${String(loss)}'`);
+}
+
+/**
+ * A {@link TrainStep} that minimises `loss(y, outputs[0]) + Σ terms` and reports
+ * `loss` (the total), `rounded_accuracy` and each term by name, in training and validation alike.
+ *
+ * @example
+ * const step = lossStep({ model: multiOutput, optimizer: tf.train.sgd(1), loss: 'binaryCrossentropy', terms: [kl] });
+ * await fit(autoencoder, train, { epochs: 10, step });
+ */
+export function lossStep(options: LossStepOptions): TrainStep {
+  const { model, optimizer, loss, terms } = options;
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const parts = (x: tf.Tensor, y: tf.Tensor, training: boolean): tf.Scalar[] => {
+    const out = model.apply(x, { training });
+    const outputs = Array.isArray(out) ? out as tf.Tensor[] : [out as tf.Tensor];
+    const rec = reconstructionLoss(loss, y, outputs[0]);
+    const extra = terms.map((t) => t.term(outputs.slice(1)));
+    const total = extra.reduce<tf.Scalar>((a, t) => tf.add(a, t), rec);
+    return [total, tf.mean(roundedAccuracy(y, outputs[0])) as tf.Scalar, ...extra];
+  };
+  const read = (scalars: tf.Scalar[]): number[] => {
+    const values = scalars.map((s) => s.dataSync()[0]);
+    tf.dispose(scalars);
+    return values;
+  };
+  return {
+    names: ['loss', 'rounded_accuracy', ...terms.map((t) => t.name)],
+    train(x, y) {
+      let kept: tf.Scalar[] = [];
+      const total = optimizer.minimize(() => {
+        const [t, ...rest] = parts(x, y, true);
+        kept = rest.map((s) => tf.keep(s));
+        return t;
+      }, true, variables) as tf.Scalar;
+      return read([total, ...kept]);
+    },
+    evaluate(x, y) {
+      return read(tf.tidy(() => parts(x, y, false)));
+    },
+  };
+}

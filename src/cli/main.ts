@@ -7,6 +7,14 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { reconstructCommand } from './commands/reconstruct.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
+import { generateCommand } from './commands/generate.js';
+import { interpolateCommand } from './commands/interpolate.js';
+import { denoiseCommand } from './commands/denoise.js';
+import { encodeCommand } from './commands/encode.js';
+import { mapCommand } from './commands/map.js';
+import { anomaliesCommand } from './commands/anomalies.js';
+import { reportCommand } from './commands/report.js';
+import { pretrainingCommand } from './commands/pretraining.js';
 
 const KNOWN_ERRORS = new Set(['DataError', 'ModelIOError', 'BackendError', 'RangeError', 'UsageError']);
 
@@ -24,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
     .description('aekit: build, train, inspect and reuse autoencoders (TensorFlow.js Layers API)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const make of [summaryCommand, trainCommand, evaluateCommand, reconstructCommand]) {
+  for (const make of [summaryCommand, trainCommand, evaluateCommand, reconstructCommand, generateCommand, interpolateCommand, denoiseCommand, encodeCommand, mapCommand, anomaliesCommand, reportCommand, pretrainingCommand]) {
     program.addCommand(make().exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   try {

@@ -3,3 +3,8 @@
  * Add one line per model module.
  */
 import './recipes.js';
+import './stacked.js';
+import './recurrent.js';
+import './sparse.js';
+import './vae.js';
+import './linear.js';

@@ -5,7 +5,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { EpochRecord, FitOptions, Samples } from '../training/fit.js';
 import type { Autoencoder } from './conv.js';
+import { greedyEpochsOption } from '../training/greedy.js';
 import { convAutoencoder } from './conv.js';
+import { trainConv } from './conv-greedy.js';
+import { NOISE_OPTION, withInputNoise } from './noise.js';
 
 /** Optimizers aekit can train with. */
 export type OptimizerName = 'sgd' | 'adam' | 'nadam' | 'rmsprop';
@@ -92,8 +95,8 @@ export interface ModelRecipe {
    * and call `ctx.fitOptions()`'s `onEpochEnd` for the epochs it wants recorded in `metrics.epochs`.
    */
   train?(ctx: TrainContext): Promise<void>;
-  /** Loads the recipe's data instead of Fashion-MNIST images (e.g. a CSV of sequences). */
-  loadData?(options: { dataDir?: string; modelOptions: Record<string, unknown>; seed: number }): Promise<Dataset>;
+  /** Loads the recipe's data instead of Fashion-MNIST images (e.g. a CSV of sequences); null → Fashion-MNIST after all. */
+  loadData?(options: { dataDir?: string; modelOptions: Record<string, unknown>; seed: number }): Promise<Dataset | null>;
 }
 
 /** Re-exported for recipes that write their own epoch records. */
@@ -137,5 +140,11 @@ registerRecipe({
   name: 'conv',
   description: "the seed's convolutional autoencoder (23,296 + 23,233 parameters)",
   defaults: { epochs: 5, batchSize: 32, optimizer: 'sgd', lr: 1.0, loss: 'binaryCrossentropy' },
-  build: ({ seed }) => convAutoencoder({ seed }),
+  options: [
+    NOISE_OPTION,
+    { flag: '--greedy', key: 'greedy', description: 'greedy layer-wise training: one shallow autoencoder per stage, then stack and fine-tune', defaultValue: false },
+    greedyEpochsOption('conv: 2 per stage, then 3 of fine-tuning'),
+  ],
+  build: ({ seed, noise }) => withInputNoise(convAutoencoder({ seed }), noise as string | undefined),
+  train: trainConv,
 });

@@ -48,6 +48,21 @@ export interface FitOptions {
   title?: string;
   /** Called after every epoch with its record (e.g. to write metrics.json). */
   onEpochEnd?: (record: EpochRecord) => void | Promise<void>;
+  /** Custom gradient step (extra loss terms) used instead of `model.trainOnBatch`; see {@link TrainStep}. */
+  step?: TrainStep;
+}
+
+/**
+ * A custom training step, for losses `compile` cannot express (activity penalties, a VAE's KL term).
+ * `train` updates the weights on one batch and returns the values named by `names` (the first is the
+ * loss); `evaluate`, when given, returns the same values without updating (used for validation,
+ * otherwise the compiled model's `evaluate` is used). Both must dispose what they allocate.
+ */
+export interface TrainStep {
+  /** Names of the values returned, e.g. `['loss', 'rounded_accuracy', 'sparsity_penalty']`. */
+  names: string[];
+  train(x: tf.Tensor, y: tf.Tensor): number[] | Promise<number[]>;
+  evaluate?(x: tf.Tensor, y: tf.Tensor): number[] | Promise<number[]>;
 }
 
 /** Small seeded PRNG (mulberry32); returns floats in [0, 1). */
@@ -103,13 +118,22 @@ function checkSamples(samples: Samples, what: string): void {
 /**
  * Evaluates a compiled model on `samples` in batches; returns `{loss, <metric>…}` averaged over samples.
  */
-export async function evaluate(model: tf.LayersModel, samples: Samples, batchSize = 256): Promise<Record<string, number>> {
+export async function evaluate(model: tf.LayersModel, samples: Samples, batchSize = 256, step?: TrainStep): Promise<Record<string, number>> {
   checkSamples(samples, 'evaluate');
-  const names = model.metricsNames;
+  const custom = step?.evaluate;
+  const names = custom === undefined ? model.metricsNames : step!.names;
   const sums = new Float64Array(names.length);
   for (let from = 0; from < samples.count; from += batchSize) {
     const to = Math.min(samples.count, from + batchSize);
     const [x, y] = batchAt(samples, null, from, to);
+    if (custom !== undefined) {
+      try {
+        (await custom.call(step, x, y)).forEach((v, i) => { sums[i] += v * (to - from); });
+      } finally {
+        tf.dispose([x, y]);
+      }
+      continue;
+    }
     const out = model.evaluate(x, y, { batchSize: to - from }) as tf.Scalar | tf.Scalar[];
     const scalars = Array.isArray(out) ? out : [out];
     const values = await Promise.all(scalars.map((s) => s.data()));
@@ -127,14 +151,14 @@ export async function evaluate(model: tf.LayersModel, samples: Samples, batchSiz
  * const history = await fit(autoencoder, { x, shape: [28, 28], count }, { epochs: 5, validation });
  */
 export async function fit(model: tf.LayersModel, train: Samples, options: FitOptions): Promise<EpochRecord[]> {
-  const { epochs, batchSize = 32, seed = 42, shuffle = true, validation, progress = silentProgress, title = '', onEpochEnd } = options;
+  const { epochs, batchSize = 32, seed = 42, shuffle = true, validation, progress = silentProgress, title = '', onEpochEnd, step: customStep } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   checkSamples(train, 'training samples');
   if (validation !== undefined) checkSamples(validation, 'validation samples');
   if (train.count === 0) throw new RangeError('no training samples');
   const random = seededRandom(seed);
-  const names = model.metricsNames;
+  const names = customStep?.names ?? model.metricsNames;
   const steps = Math.ceil(train.count / batchSize);
   const history: EpochRecord[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -150,7 +174,7 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
         const [x, y] = batchAt(train, order, from, to);
         let out: number | number[];
         try {
-          out = await model.trainOnBatch(x, y);
+          out = customStep !== undefined ? await customStep.train(x, y) : await model.trainOnBatch(x, y);
         } finally {
           tf.dispose([x, y]);
         }
@@ -167,7 +191,7 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
     const record: EpochRecord = { epoch, seconds, images_per_second: train.count / seconds };
     names.forEach((n, i) => { record[n] = sums[i] / seen; });
     if (validation !== undefined) {
-      const v = await evaluate(model, validation);
+      const v = await evaluate(model, validation, 256, customStep);
       for (const [n, value] of Object.entries(v)) record[`val_${n}`] = value;
     }
     history.push(record);

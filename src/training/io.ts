@@ -16,6 +16,16 @@ export class ModelIOError extends Error {
 
 const WEIGHTS_FILE = 'weights.bin';
 
+const afterLoadHooks: Array<(model: tf.LayersModel) => unknown> = [];
+
+/**
+ * Registers a step that {@link loadModel} runs on every model it rebuilds, e.g. re-linking tied
+ * layers to their partners by name (a tfjs config cannot hold a reference to another layer).
+ */
+export function registerAfterLoad(hook: (model: tf.LayersModel) => unknown): void {
+  if (!afterLoadHooks.includes(hook)) afterLoadHooks.push(hook);
+}
+
 /** Writes `data` to `file` through a temporary file and a rename. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
@@ -101,8 +111,9 @@ export async function loadModel(dirOrJson: string): Promise<tf.LayersModel> {
     throw new ModelIOError(`weights of '${jsonPath}' hold ${all.byteLength} bytes, the manifest expects ${expected}: the files are truncated or do not belong together`, 'E_MODEL_INVALID');
   }
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  let model: tf.LayersModel;
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory({
+    model = await tf.loadLayersModel(tf.io.fromMemory({
       modelTopology: json.modelTopology, weightSpecs: specs, weightData,
       userDefinedMetadata: (json as { userDefinedMetadata?: Record<string, unknown> }).userDefinedMetadata,
       format: json.format, generatedBy: json.generatedBy, convertedBy: json.convertedBy ?? undefined,
@@ -110,4 +121,6 @@ export async function loadModel(dirOrJson: string): Promise<tf.LayersModel> {
   } catch (err) {
     throw new ModelIOError(`'${jsonPath}' could not be rebuilt as a model: ${(err as Error).message}`, 'E_MODEL_INVALID');
   }
+  for (const hook of afterLoadHooks) hook(model);
+  return model;
 }

@@ -9,6 +9,9 @@ import { loadFashionMnist, type FashionMnist } from '../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import '../models/all.js';
 import { type Dataset, getRecipe, type ModelRecipe, type OptimizerName, type TrainContext, type TrainingSettings } from '../models/recipes.js';
+import { parseNoise } from '../models/noise.js';
+import { denoisingGrid } from '../viz/denoising.js';
+import { curvesPng } from '../viz/line-chart.js';
 import { reconstructionGrid } from '../viz/reconstructions.js';
 import { type EpochRecord, fit, type FitOptions, type Samples } from './fit.js';
 import { saveModel, writeFileAtomic } from './io.js';
@@ -141,8 +144,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const engine = await useBackend(settings.backend as BackendName);
   log(engine.description);
   let data: Dataset;
-  if (recipe.loadData !== undefined) {
-    data = await recipe.loadData({ dataDir: options.dataDir, modelOptions, seed: settings.seed });
+  const own = recipe.loadData === undefined ? null : await recipe.loadData({ dataDir: options.dataDir, modelOptions, seed: settings.seed });
+  if (own !== null) {
+    data = own;
     if (settings.limit !== null) data = { ...data, train: { ...data.train, count: Math.min(data.train.count, settings.limit) } };
   } else {
     data = fashionMnistDataset(excludeFromTraining(options.data ?? await loadFashionMnist({ dataDir: options.dataDir }), options.excludeClass), settings.limit);
@@ -198,15 +202,20 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     context.compile(autoencoder);
     await fit(autoencoder, data.train, context.fitOptions());
   }
-  const meta = { aekit: { model: recipe.name, training: settings, modelOptions } };
+  // Options without a default are undefined, which tfjs's user-defined metadata check rejects.
+  const meta = { aekit: { model: recipe.name, training: settings, modelOptions: JSON.parse(JSON.stringify(modelOptions)) as Record<string, unknown> } };
   await saveModel(autoencoder, path.join(dir, 'model'), meta);
   await saveModel(encoder, path.join(dir, 'encoder'), meta);
   await saveModel(decoder, path.join(dir, 'decoder'), meta);
   if (data.images) {
-    await writeFileAtomic(path.join(dir, 'reconstructions.png'), reconstructionGrid(autoencoder, data.valid.x, { count: 10 }));
+    const noise = typeof modelOptions.noise === 'string' ? parseNoise(modelOptions.noise) : null;
+    await writeFileAtomic(path.join(dir, 'reconstructions.png'), noise === null
+      ? reconstructionGrid(autoencoder, data.valid.x, { count: 10 })
+      : denoisingGrid(autoencoder, data.valid.x, noise, { count: 10, seed: settings.seed }));
   }
+  await writeFileAtomic(path.join(dir, 'curves.png'), curvesPng(metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
   metrics.finished = new Date().toISOString();
   await writeMetrics();
-  log(`saved ${path.join(dir, 'model')} (tfjs Layers format), encoder/, decoder/, metrics.json${data.images ? ', reconstructions.png' : ''}`);
+  log(`saved ${path.join(dir, 'model')} (tfjs Layers format), encoder/, decoder/, metrics.json${data.images ? ', reconstructions.png' : ''}, curves.png`);
   return { dir, metrics, model: autoencoder, encoder };
 }

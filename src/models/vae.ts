@@ -4,7 +4,7 @@
  * the KL divergence to N(0, I) (scaled by 1/784, as in the book) to the reconstruction loss.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError } from 'commander';
+import { intFlag } from '../cli/options.js';
 import { Sampling } from '../layers/sampling.js';
 import { lossStep } from '../training/custom-step.js';
 import { fit } from '../training/fit.js';
@@ -97,19 +97,13 @@ export function latentLoss(mean: tf.Tensor, logVar: tf.Tensor, scale = 784): tf.
   });
 }
 
-const intOption = (value: string): number => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got '${value}'.`);
-  return n;
-};
-
 registerRecipe({
   name: 'vae',
   description: "variational autoencoder (book: 150-100-10 selu, RMSprop, batch 128); --conv for one built from the seed's conv layers",
   defaults: { epochs: 25, batchSize: 128, optimizer: 'rmsprop', lr: 0.001, loss: 'binaryCrossentropy' },
   options: [
     { flag: '--conv', key: 'conv', description: "convolutional VAE from the seed's conv layers", defaultValue: false },
-    { flag: '--codings <n>', key: 'codings', description: 'size of the codings (default 10)', defaultValue: 10, parse: intOption },
+    { flag: '--codings <n>', key: 'codings', description: 'size of the codings (default 10)', defaultValue: 10, parse: intFlag(1) },
   ],
   build: ({ seed, conv, codings }) => variationalAutoencoder({ seed, conv: conv === true, codings: codings as number | undefined }),
   async train(ctx) {

@@ -1,7 +1,8 @@
 /**
  * Parsing helpers shared by the CLI's commands: typed flag values with clear errors.
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { BACKEND_NAMES } from '../engine/backend.js';
 
 /** Parses a flag value as an integer ≥ `min`. */
 export function intFlag(min = 1): (value: string) => number {
@@ -33,3 +34,8 @@ export function choiceFlag<T extends string>(choices: readonly T[]): (value: str
 
 /** An error the CLI reports as one line and exit code 1 (library errors are reported the same way). */
 export class UsageError extends Error {}
+
+/** The `--backend` option every command shares (default `auto`); `note` is added to its help. */
+export function backendOption(note = ''): Option {
+  return new Option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}${note}`).argParser(choiceFlag(BACKEND_NAMES)).default('auto');
+}

@@ -6,11 +6,11 @@ import { readPngDir } from '../../analysis/png-input.js';
 import { ERROR_METRICS, type ErrorMetric, percentile, reconstructionErrors, rocAuc } from '../../analysis/scores.js';
 import { withoutClass } from '../../analysis/subsets.js';
 import { CLASS_NAMES, loadFashionMnist } from '../../data/fashion-mnist.js';
-import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { type BackendName, useBackend } from '../../engine/backend.js';
 import { writeFileAtomic } from '../../training/io.js';
 import { openRun } from '../../training/saved-run.js';
 import { errorGridPng, histogramPng } from '../../viz/anomaly-plots.js';
-import { choiceFlag, intFlag } from '../options.js';
+import { choiceFlag, intFlag, backendOption } from '../options.js';
 
 /** Defaults of `aekit anomalies` (shown in `--help`): the threshold is the 99th percentile of the validation errors. */
 export const ANOMALY_DEFAULTS = { split: 'test', threshold: 'auto', percentile: 99, metric: 'mse', worst: 30 } as const;
@@ -36,7 +36,7 @@ export function anomaliesCommand(): Command {
     .option('--holdout-class <n>', "class whose detection the ROC AUC measures (default: the class the run was trained without, from its metrics.json)", classFlag)
     .option('--out-dir <dir>', 'directory for the outputs (default: RUN_DIR/anomalies)')
     .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
-    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .addOption(backendOption())
     .action(async (dir: string, flags: AnomalyFlags) => {
       const outDir = flags.outDir ?? path.join(dir, 'anomalies');
       await useBackend(flags.backend);

@@ -4,12 +4,12 @@ import { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { encodeIdxImages, encodePng28, readImages } from '../../data/image-files.js';
-import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { type BackendName, useBackend } from '../../engine/backend.js';
 import { addNoise, parseNoise } from '../../models/noise.js';
 import { writeFileAtomic } from '../../training/io.js';
 import { openRun } from '../../training/saved-run.js';
 import { imageGrid } from '../../viz/image-grid.js';
-import { choiceFlag, UsageError } from '../options.js';
+import { UsageError, backendOption } from '../options.js';
 
 /** Builds the `denoise` command. */
 export function denoiseCommand(): Command {
@@ -20,7 +20,7 @@ export function denoiseCommand(): Command {
     .requiredOption('--out <path>', 'for a PNG directory: a directory to write PNGs of the same names; for an IDX file: the IDX file to write (uncompressed)')
     .option('--add-noise <kind:amount>', 'corrupt the inputs first (gaussian:0.2, dropout:0.5), to try the model on clean images')
     .option('--grid <file.png>', 'also draw the first 10 inputs (top) and outputs (bottom) as a PNG')
-    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .addOption(backendOption())
     .action(async (dir: string, flags: { input: string; out: string; addNoise?: string; grid?: string; backend: BackendName }) => {
       await useBackend(flags.backend);
       const noise = flags.addNoise === undefined ? null : parseNoise(flags.addNoise);

@@ -1,11 +1,11 @@
 /** `aekit evaluate RUN_DIR`: reloads a saved run and scores it on the validation and test sets. */
 import { Command } from 'commander';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
-import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { type BackendName, useBackend } from '../../engine/backend.js';
 import { evaluate } from '../../training/fit.js';
 import { imageSamples } from '../../training/run.js';
 import { openRun } from '../../training/saved-run.js';
-import { choiceFlag } from '../options.js';
+import { backendOption } from '../options.js';
 
 /** Builds the `evaluate` command. */
 export function evaluateCommand(): Command {
@@ -13,7 +13,7 @@ export function evaluateCommand(): Command {
     .description("load a run's saved model and print its loss and rounded accuracy on the validation and test sets")
     .argument('<run-dir>', "directory written by 'aekit train'")
     .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
-    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .addOption(backendOption())
     .action(async (dir: string, flags: { dataDir?: string; backend: BackendName }) => {
       await useBackend(flags.backend);
       const run = await openRun(dir);

@@ -1,11 +1,11 @@
 /** `aekit generate RUN_DIR --count 12 --out FILE.png`: decodes random codings of a VAE run. */
 import { Command } from 'commander';
-import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { type BackendName, useBackend } from '../../engine/backend.js';
 import { writeFileAtomic } from '../../training/io.js';
 import { openRun } from '../../training/saved-run.js';
 import { imageGrid } from '../../viz/image-grid.js';
 import { generateImages, rowsOf } from '../../viz/vae-grids.js';
-import { choiceFlag, intFlag } from '../options.js';
+import { intFlag, backendOption } from '../options.js';
 
 /** Builds the `generate` command. */
 export function generateCommand(): Command {
@@ -16,7 +16,7 @@ export function generateCommand(): Command {
     .option('--count <n>', 'number of images', intFlag(1), 12)
     .option('--cols <n>', 'images per row', intFlag(1), 6)
     .option('--seed <n>', 'seed of the codings', intFlag(0), 42)
-    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .addOption(backendOption())
     .action(async (dir: string, flags: { out: string; count: number; cols: number; seed: number; backend: BackendName }) => {
       await useBackend(flags.backend);
       const { model: decoder, metrics } = await openRun(dir, 'decoder');

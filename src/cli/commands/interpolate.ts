@@ -1,11 +1,11 @@
 /** `aekit interpolate RUN_DIR --out FILE.png`: decodings along lines between codings of real images. */
 import { Command } from 'commander';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
-import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { type BackendName, useBackend } from '../../engine/backend.js';
 import { writeFileAtomic } from '../../training/io.js';
 import { openRun } from '../../training/saved-run.js';
 import { interpolationGrid } from '../../viz/vae-grids.js';
-import { choiceFlag, intFlag, UsageError } from '../options.js';
+import { intFlag, UsageError, backendOption } from '../options.js';
 
 /** Builds the `interpolate` command. */
 export function interpolateCommand(): Command {
@@ -17,7 +17,7 @@ export function interpolateCommand(): Command {
     .option('--steps <n>', 'decodings per row, ends included', intFlag(2), 7)
     .option('--from <index>', 'first validation image: pairs are images (from, from+1), (from+2, from+3), …', intFlag(0), 0)
     .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
-    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .addOption(backendOption())
     .action(async (dir: string, flags: { out: string; rows: number; steps: number; from: number; dataDir?: string; backend: BackendName }) => {
       await useBackend(flags.backend);
       const { model: encoder } = await openRun(dir, 'encoder');

@@ -6,11 +6,11 @@ import { knnAccuracy, nearestNeighbours } from '../../analysis/knn.js';
 import { stepProgress } from '../../analysis/progress.js';
 import { REDUCE_METHODS, type ReduceMethod, reduceTo2d } from '../../analysis/reduce.js';
 import { CLASS_NAMES, loadFashionMnist } from '../../data/fashion-mnist.js';
-import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { type BackendName, useBackend } from '../../engine/backend.js';
 import { writeFileAtomic } from '../../training/io.js';
 import { openRun } from '../../training/saved-run.js';
 import { scatterMapPng, thumbnailMapPng } from '../../viz/map-plot.js';
-import { choiceFlag, intFlag, positiveFlag, UsageError } from '../options.js';
+import { choiceFlag, intFlag, positiveFlag, UsageError, backendOption } from '../options.js';
 
 /** Defaults of `aekit map` (shown in `--help`). */
 export const MAP_DEFAULTS = { method: 'tsne', count: 5000, split: 'valid', seed: 42, perplexity: 30, k: 5 } as const;
@@ -37,7 +37,7 @@ export function mapCommand(): Command {
     .option('--iterations <n>', 't-SNE iterations (default 1000) or UMAP epochs (default 500 below 10,000 points)', intFlag(1))
     .option('--no-raw', 'skip the k-NN accuracy on raw pixels (saves ~10 s for 5,000 images)')
     .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
-    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .addOption(backendOption())
     .action(async (dir: string, flags: MapFlags) => {
       const out = flags.out ?? path.join(dir, `map-${flags.method}.png`);
       if (path.extname(out).toLowerCase() !== '.png') throw new UsageError(`--out '${out}': expected a file name ending in .png`);

@@ -1,11 +1,11 @@
 /** `aekit pretraining`: what unsupervised pretraining buys a classifier when labels are scarce. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
-import { BACKEND_NAMES, type BackendName } from '../../engine/backend.js';
+import { type BackendName } from '../../engine/backend.js';
 import type { OptimizerName } from '../../models/recipes.js';
 import { OPTIMIZER_NAMES } from '../../training/optimizers.js';
 import { pretrainingTable, runPretraining } from '../../training/pretraining.js';
-import { choiceFlag, intFlag, positiveFlag } from '../options.js';
+import { intFlag, positiveFlag, backendOption } from '../options.js';
 
 function labelList(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
@@ -39,7 +39,7 @@ export function pretrainingCommand(): Command {
     .option('--limit <n>', 'train the autoencoder on the first N training images only', intFlag(1))
     .option('--out <dir>', 'output directory (default: runs/pretraining-<encoder>-<timestamp>)')
     .option('--data-dir <dir>', 'directory with the four Fashion-MNIST files')
-    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')} (use wasm for the stacked encoder)`, choiceFlag(BACKEND_NAMES), 'auto')
+    .addOption(backendOption(' (use wasm for the stacked encoder)'))
     .action(async (flags: PretrainingFlags) => {
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
       const out = flags.out ?? path.join('runs', `pretraining-${flags.encoder ?? (flags.from === undefined ? 'conv' : 'from')}-${stamp}`);

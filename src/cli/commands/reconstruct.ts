@@ -1,11 +1,11 @@
 /** `aekit reconstruct RUN_DIR --out FILE.png`: draws originals and reconstructions of a saved run. */
 import { Command } from 'commander';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
-import { BACKEND_NAMES, type BackendName, useBackend } from '../../engine/backend.js';
+import { type BackendName, useBackend } from '../../engine/backend.js';
 import { writeFileAtomic } from '../../training/io.js';
 import { openRun } from '../../training/saved-run.js';
 import { reconstructionGrid } from '../../viz/reconstructions.js';
-import { choiceFlag, intFlag } from '../options.js';
+import { choiceFlag, intFlag, backendOption } from '../options.js';
 
 /** Builds the `reconstruct` command. */
 export function reconstructCommand(): Command {
@@ -16,7 +16,7 @@ export function reconstructCommand(): Command {
     .option('--count <n>', 'number of images', intFlag(1), 10)
     .option('--split <name>', 'images from: valid, test', choiceFlag(['valid', 'test'] as const), 'valid')
     .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
-    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .addOption(backendOption())
     .action(async (dir: string, flags: { out: string; count: number; split: 'valid' | 'test'; dataDir?: string; backend: BackendName }) => {
       await useBackend(flags.backend);
       const run = await openRun(dir);

@@ -1,13 +1,13 @@
 /** `aekit train MODEL`: trains a model and writes a run directory. */
 import { Command, Option } from 'commander';
-import { BACKEND_NAMES, type BackendName } from '../../engine/backend.js';
+import { type BackendName } from '../../engine/backend.js';
 import '../../models/all.js';
 import { allRecipeOptions, getRecipe, recipeNames, type OptimizerName } from '../../models/recipes.js';
 import { OPTIMIZER_NAMES } from '../../training/optimizers.js';
 import { terminalProgress } from '../../training/progress.js';
 import { trainRun } from '../../training/run.js';
 import { classFlag } from '../../analysis/flags.js';
-import { choiceFlag, intFlag, positiveFlag, UsageError } from '../options.js';
+import { intFlag, positiveFlag, UsageError, backendOption } from '../options.js';
 
 interface TrainFlags {
   epochs?: number; batchSize?: number; lr?: number; optimizer?: OptimizerName; seed: number;
@@ -34,7 +34,7 @@ export function trainCommand(): Command {
     .option('--limit <n>', 'train on the first N training images only (validation keeps 5,000)', intFlag(1))
     .option('--exclude-class <n>', 'leave out every image of class N (0–9) from training and validation (anomaly-detection demo)', classFlag)
     .option('--data-dir <dir>', 'directory with the four Fashion-MNIST files (default: $AEKIT_DATA_DIR, cache, /usr/share/datasets/fashion-mnist, download)')
-    .option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}`, choiceFlag(BACKEND_NAMES), 'auto')
+    .addOption(backendOption())
     .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)');
   const owners = new Map<string, string[]>();
   for (const option of allRecipeOptions()) {

@@ -16,6 +16,7 @@ export type { EpochRecord, FitOptions, Samples } from './training/fit.js';
 export { loadModel, ModelIOError, saveModel } from './training/io.js';
 export { roundedAccuracy } from './training/metrics.js';
 export { Nadam } from './training/nadam.js';
+export { KerasRMSprop } from './training/rmsprop.js';
 export { makeOptimizer } from './training/optimizers.js';
 export { terminalProgress } from './training/progress.js';
 export type { ProgressSink } from './training/progress.js';

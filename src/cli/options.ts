@@ -39,3 +39,8 @@ export class UsageError extends Error {}
 export function backendOption(note = ''): Option {
   return new Option('--backend <name>', `engine: ${BACKEND_NAMES.join(', ')}${note}`).argParser(choiceFlag(BACKEND_NAMES)).default('auto');
 }
+
+/** The `--data-dir` option of the commands that read Fashion-MNIST. */
+export function dataDirOption(): Option {
+  return new Option('--data-dir <dir>', 'directory with the four Fashion-MNIST files (default: $AEKIT_DATA_DIR, cache, /usr/share/datasets/fashion-mnist, download)');
+}

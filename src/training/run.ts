@@ -111,7 +111,11 @@ function resolveModelOptions(recipe: ModelRecipe, given: Record<string, unknown>
     }
   }
   const resolved: Record<string, unknown> = {};
-  for (const [key, option] of declared) resolved[key] = given[key] ?? option.defaultValue;
+  // Options with no value and no default stay absent: the result is stored as JSON metadata.
+  for (const [key, option] of declared) {
+    const value = given[key] ?? option.defaultValue;
+    if (value !== undefined) resolved[key] = value;
+  }
   return resolved;
 }
 
@@ -203,7 +207,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     await fit(autoencoder, data.train, context.fitOptions());
   }
   // Options without a default are undefined, which tfjs's user-defined metadata check rejects.
-  const meta = { aekit: { model: recipe.name, training: settings, modelOptions: JSON.parse(JSON.stringify(modelOptions)) as Record<string, unknown> } };
+  const meta = { aekit: { model: recipe.name, training: settings, modelOptions } };
   await saveModel(autoencoder, path.join(dir, 'model'), meta);
   await saveModel(encoder, path.join(dir, 'encoder'), meta);
   await saveModel(decoder, path.join(dir, 'decoder'), meta);

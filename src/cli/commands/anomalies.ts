@@ -10,7 +10,7 @@ import { type BackendName, useBackend } from '../../engine/backend.js';
 import { writeFileAtomic } from '../../training/io.js';
 import { openRun } from '../../training/saved-run.js';
 import { errorGridPng, histogramPng } from '../../viz/anomaly-plots.js';
-import { choiceFlag, intFlag, backendOption } from '../options.js';
+import { choiceFlag, intFlag, backendOption, dataDirOption } from '../options.js';
 
 /** Defaults of `aekit anomalies` (shown in `--help`): the threshold is the 99th percentile of the validation errors. */
 export const ANOMALY_DEFAULTS = { split: 'test', threshold: 'auto', percentile: 99, metric: 'mse', worst: 30 } as const;
@@ -35,7 +35,7 @@ export function anomaliesCommand(): Command {
     .option('--worst <n>', 'images in worst.png', intFlag(1), ANOMALY_DEFAULTS.worst)
     .option('--holdout-class <n>', "class whose detection the ROC AUC measures (default: the class the run was trained without, from its metrics.json)", classFlag)
     .option('--out-dir <dir>', 'directory for the outputs (default: RUN_DIR/anomalies)')
-    .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
+    .addOption(dataDirOption())
     .addOption(backendOption())
     .action(async (dir: string, flags: AnomalyFlags) => {
       const outDir = flags.outDir ?? path.join(dir, 'anomalies');

@@ -4,7 +4,7 @@ import { encodeBatches, writeCodings } from '../../analysis/codings.js';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { openRun } from '../../training/saved-run.js';
-import { choiceFlag, intFlag, UsageError, backendOption } from '../options.js';
+import { choiceFlag, intFlag, UsageError, backendOption, dataDirOption } from '../options.js';
 
 /** Defaults of `aekit encode` (shown in `--help`). */
 export const ENCODE_DEFAULTS = { split: 'valid', batchSize: 256 } as const;
@@ -20,7 +20,7 @@ export function encodeCommand(): Command {
     .option('--split <name>', 'images from: train, valid, test', choiceFlag(['train', 'valid', 'test'] as const), ENCODE_DEFAULTS.split)
     .option('--limit <n>', 'encode only the first N images of the split', intFlag(1))
     .option('--batch-size <n>', 'images per batch', intFlag(1), ENCODE_DEFAULTS.batchSize)
-    .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
+    .addOption(dataDirOption())
     .addOption(backendOption())
     .action(async (dir: string, flags: { out: string; split: SplitName; limit?: number; batchSize: number; dataDir?: string; backend: BackendName }) => {
       if (!/\.(csv|npy)$/i.test(flags.out)) throw new UsageError(`--out '${flags.out}': expected a file name ending in .csv or .npy`);

@@ -5,14 +5,14 @@ import { type BackendName, useBackend } from '../../engine/backend.js';
 import { evaluate } from '../../training/fit.js';
 import { imageSamples } from '../../training/run.js';
 import { openRun } from '../../training/saved-run.js';
-import { backendOption } from '../options.js';
+import { backendOption, dataDirOption } from '../options.js';
 
 /** Builds the `evaluate` command. */
 export function evaluateCommand(): Command {
   return new Command('evaluate')
     .description("load a run's saved model and print its loss and rounded accuracy on the validation and test sets")
     .argument('<run-dir>', "directory written by 'aekit train'")
-    .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
+    .addOption(dataDirOption())
     .addOption(backendOption())
     .action(async (dir: string, flags: { dataDir?: string; backend: BackendName }) => {
       await useBackend(flags.backend);

@@ -5,7 +5,7 @@ import { type BackendName, useBackend } from '../../engine/backend.js';
 import { writeFileAtomic } from '../../training/io.js';
 import { openRun } from '../../training/saved-run.js';
 import { interpolationGrid } from '../../viz/vae-grids.js';
-import { intFlag, UsageError, backendOption } from '../options.js';
+import { intFlag, UsageError, backendOption, dataDirOption } from '../options.js';
 
 /** Builds the `interpolate` command. */
 export function interpolateCommand(): Command {
@@ -16,7 +16,7 @@ export function interpolateCommand(): Command {
     .option('--rows <n>', 'number of image pairs (rows)', intFlag(1), 5)
     .option('--steps <n>', 'decodings per row, ends included', intFlag(2), 7)
     .option('--from <index>', 'first validation image: pairs are images (from, from+1), (from+2, from+3), …', intFlag(0), 0)
-    .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
+    .addOption(dataDirOption())
     .addOption(backendOption())
     .action(async (dir: string, flags: { out: string; rows: number; steps: number; from: number; dataDir?: string; backend: BackendName }) => {
       await useBackend(flags.backend);

@@ -10,7 +10,7 @@ import { type BackendName, useBackend } from '../../engine/backend.js';
 import { writeFileAtomic } from '../../training/io.js';
 import { openRun } from '../../training/saved-run.js';
 import { scatterMapPng, thumbnailMapPng } from '../../viz/map-plot.js';
-import { choiceFlag, intFlag, positiveFlag, UsageError, backendOption } from '../options.js';
+import { choiceFlag, intFlag, positiveFlag, UsageError, backendOption, dataDirOption } from '../options.js';
 
 /** Defaults of `aekit map` (shown in `--help`). */
 export const MAP_DEFAULTS = { method: 'tsne', count: 5000, split: 'valid', seed: 42, perplexity: 30, k: 5 } as const;
@@ -36,7 +36,7 @@ export function mapCommand(): Command {
     .option('--perplexity <x>', 't-SNE perplexity', positiveFlag, MAP_DEFAULTS.perplexity)
     .option('--iterations <n>', 't-SNE iterations (default 1000) or UMAP epochs (default 500 below 10,000 points)', intFlag(1))
     .option('--no-raw', 'skip the k-NN accuracy on raw pixels (saves ~10 s for 5,000 images)')
-    .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
+    .addOption(dataDirOption())
     .addOption(backendOption())
     .action(async (dir: string, flags: MapFlags) => {
       const out = flags.out ?? path.join(dir, `map-${flags.method}.png`);

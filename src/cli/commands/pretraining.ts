@@ -5,7 +5,7 @@ import { type BackendName } from '../../engine/backend.js';
 import type { OptimizerName } from '../../models/recipes.js';
 import { OPTIMIZER_NAMES } from '../../training/optimizers.js';
 import { pretrainingTable, runPretraining } from '../../training/pretraining.js';
-import { intFlag, positiveFlag, backendOption } from '../options.js';
+import { intFlag, positiveFlag, backendOption, dataDirOption } from '../options.js';
 
 function labelList(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
@@ -38,7 +38,7 @@ export function pretrainingCommand(): Command {
     .option('--frozen-epochs <n>', 'epochs the fine-tuned variant trains only the head before unfreezing (default: a quarter of --classifier-epochs)', intFlag(0))
     .option('--limit <n>', 'train the autoencoder on the first N training images only', intFlag(1))
     .option('--out <dir>', 'output directory (default: runs/pretraining-<encoder>-<timestamp>)')
-    .option('--data-dir <dir>', 'directory with the four Fashion-MNIST files')
+    .addOption(dataDirOption())
     .addOption(backendOption(' (use wasm for the stacked encoder)'))
     .action(async (flags: PretrainingFlags) => {
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');

@@ -5,7 +5,7 @@ import { type BackendName, useBackend } from '../../engine/backend.js';
 import { writeFileAtomic } from '../../training/io.js';
 import { openRun } from '../../training/saved-run.js';
 import { reconstructionGrid } from '../../viz/reconstructions.js';
-import { choiceFlag, intFlag, backendOption } from '../options.js';
+import { choiceFlag, intFlag, backendOption, dataDirOption } from '../options.js';
 
 /** Builds the `reconstruct` command. */
 export function reconstructCommand(): Command {
@@ -15,7 +15,7 @@ export function reconstructCommand(): Command {
     .requiredOption('--out <file.png>', 'PNG file to write')
     .option('--count <n>', 'number of images', intFlag(1), 10)
     .option('--split <name>', 'images from: valid, test', choiceFlag(['valid', 'test'] as const), 'valid')
-    .option('--data-dir <dir>', 'directory with the Fashion-MNIST files')
+    .addOption(dataDirOption())
     .addOption(backendOption())
     .action(async (dir: string, flags: { out: string; count: number; split: 'valid' | 'test'; dataDir?: string; backend: BackendName }) => {
       await useBackend(flags.backend);

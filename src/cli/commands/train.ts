@@ -7,7 +7,7 @@ import { OPTIMIZER_NAMES } from '../../training/optimizers.js';
 import { terminalProgress } from '../../training/progress.js';
 import { trainRun } from '../../training/run.js';
 import { classFlag } from '../../analysis/flags.js';
-import { intFlag, positiveFlag, UsageError, backendOption } from '../options.js';
+import { intFlag, positiveFlag, UsageError, backendOption, dataDirOption } from '../options.js';
 
 interface TrainFlags {
   epochs?: number; batchSize?: number; lr?: number; optimizer?: OptimizerName; seed: number;
@@ -33,7 +33,7 @@ export function trainCommand(): Command {
     .option('--seed <n>', 'seed of the weights and the shuffling', intFlag(0), 42)
     .option('--limit <n>', 'train on the first N training images only (validation keeps 5,000)', intFlag(1))
     .option('--exclude-class <n>', 'leave out every image of class N (0–9) from training and validation (anomaly-detection demo)', classFlag)
-    .option('--data-dir <dir>', 'directory with the four Fashion-MNIST files (default: $AEKIT_DATA_DIR, cache, /usr/share/datasets/fashion-mnist, download)')
+    .addOption(dataDirOption())
     .addOption(backendOption())
     .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)');
   const owners = new Map<string, string[]>();

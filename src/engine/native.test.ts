@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from './backend.js';
 import { NATIVE_BUILD_HINT, NATIVE_KERNEL_NAMES, loadNativeAddon, registerNativeBackend } from './native.js';
 import { convAutoencoder } from '../models/conv.js';
+import { assertClose, randomState, randomValues, seedRandom } from './kernel-test-helper.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
 const RTOL = 1e-4;
@@ -27,25 +28,9 @@ async function on(backend: string, inputs: { shape: number[]; values: Float32Arr
   return vals;
 }
 
-let seed = 1;
-function rand(shape: number[]): { shape: number[]; values: Float32Array } {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) { seed = (seed * 1103515245 + 12345) % 2147483648; values[i] = seed / 1073741824 - 1; }
-  return { shape, values };
-}
-
-function close(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let scale = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  const tol = RTOL * (1 + scale);
-  for (let i = 0; i < actual.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-      assert.fail(`${what}: element ${i} is ${actual[i]}, cpu says ${expected[i]} (tolerance ${tol.toExponential(2)})`);
-    }
-  }
-}
+seedRandom(1);
+const rand = randomValues;
+const close = (actual: Float32Array, expected: Float32Array, what: string): void => assertClose(actual, expected, what, RTOL);
 
 /** Compares f and the gradients of sum(f · r) w.r.t. every input, native vs cpu. */
 async function compare(what: string, inputs: { shape: number[]; values: Float32Array }[], f: (...xs: tf.Tensor[]) => tf.Tensor, grads = true): Promise<void> {
@@ -56,9 +41,9 @@ async function compare(what: string, inputs: { shape: number[]; values: Float32A
     const g = tf.grads((...ys: tf.Tensor[]) => tf.sum(tf.mul(f(...ys), r)))(xs);
     return [y, ...g];
   };
-  const s = seed;
+  const s = randomState();
   const want = await on('cpu', inputs, withGrads);
-  seed = s;
+  seedRandom(s);
   const got = await on('native', inputs, withGrads);
   want.forEach((w, i) => close(got[i], w, `${what} ${i === 0 ? 'value' : `gradient ${i}`}`));
 }
@@ -157,7 +142,7 @@ async function lossCurve(backend: 'native' | 'wasm', steps: number): Promise<num
   await useBackend(backend);
   const { autoencoder } = convAutoencoder({ seed: 7 });
   autoencoder.compile({ optimizer: tf.train.sgd(1.0), loss: 'binaryCrossentropy' });
-  seed = 99;
+  seedRandom(99);
   const data = tf.tensor(rand([16, 28, 28]).values.map((v) => (v + 1) / 2), [16, 28, 28]);
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) losses.push(Number(await autoencoder.trainOnBatch(data, data)));

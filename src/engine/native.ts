@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { registerWasmKernels, BackendError } from './backend.js';
+import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
 
 /** The functions of `native/build/aekit_native.node` (offsets are byte offsets into `heap`). */
 export interface NativeAddon {
@@ -31,6 +32,11 @@ export interface NativeAddon {
   seluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, n: number): boolean;
   sumOuter(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
   sumInner(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
+  lstmForward(heap: ArrayBuffer, x: number, kernel: number, recurrentKernel: number, bias: number, h: number, c: number, gates: number,
+    batch: number, steps: number, features: number, units: number): boolean;
+  lstmBackward(heap: ArrayBuffer, dy: number, x: number, kernel: number, recurrentKernel: number, h: number, c: number, gates: number,
+    dx: number, dKernel: number, dRecurrentKernel: number, dBias: number, batch: number, steps: number, features: number, units: number,
+    sequences: number): boolean;
   setThreads(n: number): boolean;
   info(): string;
 }
@@ -293,7 +299,50 @@ const NATIVE_KERNELS: Record<string, NativeKernel> = {
 };
 
 /** Names of the kernels the native engine implements itself (the rest are wasm's). */
-export const NATIVE_KERNEL_NAMES: readonly string[] = Object.keys(NATIVE_KERNELS);
+export const NATIVE_KERNEL_NAMES: readonly string[] = [...Object.keys(NATIVE_KERNELS), LSTM_KERNEL, LSTM_GRAD_KERNEL];
+
+// The fused LSTM (see `fused-lstm.ts`): kernels of aekit's own, with no wasm counterpart.
+
+function lstmDims(x: TensorInfo, recurrentKernel: TensorInfo): [number, number, number, number] {
+  const [batch, steps, features] = x.shape;
+  return [batch, steps, features, recurrentKernel.shape[0]];
+}
+
+function nativeFailed(name: string): never {
+  throw new Error(`aekit native: ${name} failed in oneDNN's sgemm`);
+}
+
+const lstmForward = (a: NativeAddon): KernelFunc => ({ inputs, backend }) => {
+  const { x, kernel, recurrentKernel, bias } = inputs as Record<string, TensorInfo>;
+  const b = backend as Backend;
+  const [batch, steps, features, units] = lstmDims(x, recurrentKernel);
+  const h = b.makeOutput([batch, steps, units], 'float32');
+  const c = b.makeOutput([batch, steps, units], 'float32');
+  const gates = b.makeOutput([batch, steps, 4 * units], 'float32');
+  if (batch * steps === 0) return [h, c, gates];
+  if (!a.lstmForward(heap(b), off(b, x), off(b, kernel), off(b, recurrentKernel), off(b, bias), off(b, h), off(b, c), off(b, gates),
+    batch, steps, features, units)) nativeFailed(LSTM_KERNEL);
+  return [h, c, gates];
+};
+
+const lstmBackward = (a: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { dy, x, kernel, recurrentKernel, h, c, gates } = inputs as Record<string, TensorInfo>;
+  const b = backend as Backend;
+  const [batch, steps, features, units] = lstmDims(x, recurrentKernel);
+  const dx = b.makeOutput(x.shape, 'float32');
+  const dKernel = b.makeOutput(kernel.shape, 'float32');
+  const dRecurrent = b.makeOutput(recurrentKernel.shape, 'float32');
+  const dBias = b.makeOutput([4 * units], 'float32');
+  const outs = [dx, dKernel, dRecurrent, dBias];
+  if (batch * steps === 0) {
+    for (const o of outs) new Float32Array(heap(b), off(b, o), size(o)).fill(0);
+    return outs;
+  }
+  if (!a.lstmBackward(heap(b), off(b, dy), off(b, x), off(b, kernel), off(b, recurrentKernel), off(b, h), off(b, c), off(b, gates),
+    off(b, dx), off(b, dKernel), off(b, dRecurrent), off(b, dBias), batch, steps, features, units,
+    (attrs as Attrs).sequences === true ? 1 : 0)) nativeFailed(LSTM_GRAD_KERNEL);
+  return outs;
+};
 
 let registered = false;
 
@@ -325,6 +374,9 @@ export async function registerNativeBackend(): Promise<void> {
     };
     const config: KernelConfig = { ...k, backendName: NATIVE_BACKEND, kernelFunc };
     if (tf.getKernel(k.kernelName, NATIVE_BACKEND) === undefined) tf.registerKernel(config);
+  }
+  for (const [kernelName, make] of [[LSTM_KERNEL, lstmForward], [LSTM_GRAD_KERNEL, lstmBackward]] as const) {
+    if (tf.getKernel(kernelName, NATIVE_BACKEND) === undefined) tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make(a) });
   }
   // A second BackendWasm over the same module: same heap, same kernel bindings, its own tensors.
   // The module keeps one table of tensor ids for both, so the native backend numbers its

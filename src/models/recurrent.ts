@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from 'commander';
 import { readSequenceCsv } from '../data/sequences-csv.js';
+import { lstm } from '../layers/lstm.js';
 import { type Autoencoder, compose } from './conv.js';
 import { type Dataset, registerRecipe } from './recipes.js';
 
@@ -35,20 +36,21 @@ export function recurrentAutoencoder(options: RecurrentAutoencoderOptions = {}):
   }
   const [outer, coding] = units;
   const s = (k: number): { seed?: number } => (seed === undefined ? {} : { seed: seed + k });
-  const lstm = (units: number, returnSequences: boolean, k: number, name: string, inputShape?: number[]): tf.layers.Layer => tf.layers.lstm({
+  // aekit's LSTM: Keras's defaults (the book's), one fused kernel per sequence on the native engine
+  const layer = (units: number, returnSequences: boolean, k: number, name: string, inputShape?: number[]): tf.layers.Layer => lstm({
     units, returnSequences, name, ...(inputShape === undefined ? {} : { inputShape }),
     kernelInitializer: tf.initializers.glorotUniform(s(k)),
     recurrentInitializer: tf.initializers.orthogonal(s(k + 1)),
   });
   const encoder = tf.sequential({
     name: 'recurrent_encoder',
-    layers: [lstm(outer, true, 1, 'lstm1', [steps, features]), lstm(coding, false, 3, 'lstm2')],
+    layers: [layer(outer, true, 1, 'lstm1', [steps, features]), layer(coding, false, 3, 'lstm2')],
   });
   const decoder = tf.sequential({
     name: 'recurrent_decoder',
     layers: [
       tf.layers.repeatVector({ n: steps, inputShape: [coding], name: 'repeat' }),
-      lstm(outer, true, 5, 'lstm3'),
+      layer(outer, true, 5, 'lstm3'),
       tf.layers.timeDistributed({
         layer: tf.layers.dense({ units: features, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform(s(7)) }),
         name: 'time_distributed',

@@ -1,0 +1,69 @@
+"""PyTorch peers of aekit's models, for `npm run bench`.
+
+conv: the seed conv autoencoder, as src/models/conv.ts (padding mapping from engine-notes.md),
+SGD lr 1.0. recurrent: the book's recurrent autoencoder, as src/models/recurrent.ts (LSTM(100) →
+LSTM(30) ‖ repeat 28 → LSTM(100) → Linear(28) + sigmoid per step), SGD lr 0.1. BCE, random data.
+Prints one JSON line: {"model", "batch", "threads", "images_per_second": [per run], "median"}.
+Usage: python3 bench/torch_peer.py --model conv --batch 32 --steps 40 --runs 3 --threads 2
+"""
+import argparse, json, statistics, time
+import torch
+from torch import nn
+
+p = argparse.ArgumentParser()
+p.add_argument('--model', choices=['conv', 'recurrent'], default='conv')
+p.add_argument('--batch', type=int, default=32)
+p.add_argument('--steps', type=int, default=40)
+p.add_argument('--warmup', type=int, default=5)
+p.add_argument('--runs', type=int, default=3)
+p.add_argument('--threads', type=int, default=2)
+a = p.parse_args()
+torch.set_num_threads(a.threads)
+torch.manual_seed(0)
+
+
+class RecurrentAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc1 = nn.LSTM(28, 100, batch_first=True)
+        self.enc2 = nn.LSTM(100, 30, batch_first=True)
+        self.dec = nn.LSTM(30, 100, batch_first=True)
+        self.out = nn.Linear(100, 28)
+
+    def forward(self, x):
+        h, _ = self.enc1(x)
+        _, (code, _) = self.enc2(h)
+        h, _ = self.dec(code[-1].unsqueeze(1).expand(-1, 28, -1))
+        return torch.sigmoid(self.out(h))
+
+
+conv = lambda: nn.Sequential(
+    nn.Conv2d(1, 16, 3, padding=1), nn.SELU(), nn.MaxPool2d(2),
+    nn.Conv2d(16, 32, 3, padding=1), nn.SELU(), nn.MaxPool2d(2),
+    nn.Conv2d(32, 64, 3, padding=1), nn.SELU(), nn.MaxPool2d(2),
+    nn.ConvTranspose2d(64, 32, 3, stride=2), nn.SELU(),
+    nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1), nn.SELU(),
+    nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid(),
+)
+model = conv() if a.model == 'conv' else RecurrentAE()
+opt = torch.optim.SGD(model.parameters(), lr=1.0 if a.model == 'conv' else 0.1)
+loss_fn = nn.BCELoss()
+x = torch.rand(a.batch, 1, 28, 28) if a.model == 'conv' else torch.rand(a.batch, 28, 28)
+
+def step():
+    opt.zero_grad()
+    loss = loss_fn(model(x), x)
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+for _ in range(a.warmup):
+    step()
+rates = []
+for _ in range(a.runs):
+    t0 = time.perf_counter()
+    for _ in range(a.steps):
+        step()
+    rates.append(a.batch * a.steps / (time.perf_counter() - t0))
+print(json.dumps({'model': a.model, 'batch': a.batch, 'threads': a.threads, 'torch': torch.__version__,
+                  'images_per_second': rates, 'median': statistics.median(rates)}))

@@ -1,0 +1,41 @@
+/**
+ * Test support (not public API): seeded random inputs and the elementwise tolerance check that
+ * kernel tests use to hold a kernel against tfjs's reference `cpu` backend.
+ */
+import assert from 'node:assert/strict';
+
+let state = 1;
+
+/** Restarts the generator of {@link randomValues} (tests that must draw the same values twice). */
+export function seedRandom(seed: number): void {
+  state = seed;
+}
+
+/** Where the generator of {@link randomValues} is now (pass to {@link seedRandom} to replay). */
+export function randomState(): number {
+  return state;
+}
+
+/** `shape` and values uniform in [-1, 1) from a fixed linear congruential sequence. */
+export function randomValues(shape: number[]): { shape: number[]; values: Float32Array } {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) { state = (state * 1103515245 + 12345) % 2147483648; values[i] = state / 1073741824 - 1; }
+  return { shape, values };
+}
+
+/**
+ * Fails unless |actual − expected| ≤ rtol · (1 + max |expected|) elementwise (float32 sums run in a
+ * different order on different engines), naming `what`, the element and both values.
+ */
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol = 1e-4): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  const tol = rtol * (1 + scale);
+  for (let i = 0; i < actual.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
+      assert.fail(`${what}: element ${i} is ${actual[i]}, cpu says ${expected[i]} (tolerance ${tol.toExponential(2)})`);
+    }
+  }
+}

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from 'commander';
 import { readSequenceCsv } from '../data/sequences-csv.js';
 import { lstm } from '../layers/lstm.js';
+import { timeDistributed } from '../layers/time-distributed.js';
 import { type Autoencoder, compose } from './conv.js';
 import { type Dataset, registerRecipe } from './recipes.js';
 
@@ -51,7 +52,7 @@ export function recurrentAutoencoder(options: RecurrentAutoencoderOptions = {}):
     layers: [
       tf.layers.repeatVector({ n: steps, inputShape: [coding], name: 'repeat' }),
       layer(outer, true, 5, 'lstm3'),
-      tf.layers.timeDistributed({
+      timeDistributed({
         layer: tf.layers.dense({ units: features, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform(s(7)) }),
         name: 'time_distributed',
       }),

@@ -172,7 +172,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const metricsFile = path.join(dir, 'metrics.json');
   const writeMetrics = (): Promise<void> => writeFileAtomic(metricsFile, `${JSON.stringify(metrics, null, 2)}\n`);
   await writeMetrics();
-  log(`training ${recipe.name} on ${data.train.count} samples for ${settings.epochs} epochs; run directory ${dir}`);
+  // greedy runs follow their stage schedule (each stage logs its epochs), not --epochs
+  const plan = modelOptions.greedy === true ? 'greedy layer-wise: stages, then fine-tuning' : `for ${settings.epochs} epochs`;
+  log(`training ${recipe.name} on ${data.train.count} samples ${plan}; run directory ${dir}`);
   const context: TrainContext = {
     built, settings, modelOptions, data, dir, log,
     compile(model, overrides = {}) {

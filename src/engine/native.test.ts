@@ -137,6 +137,35 @@ test('native engine: element-wise kernels and sums match cpu, values and gradien
   assert.ok(NATIVE_KERNEL_NAMES.includes('Conv2DBackpropFilter'));
 });
 
+test('native engine: matMul and fused matMul match cpu, values and gradients (transposes, batches, bias, activations)', { skip }, async () => {
+  await registerNativeBackend();
+  const grid: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+    { a: [1, 1], b: [1, 1], ta: false, tb: false },
+    { a: [32, 784], b: [784, 100], ta: false, tb: false },
+    { a: [784, 32], b: [784, 100], ta: true, tb: false },
+    { a: [32, 100], b: [784, 100], ta: false, tb: true },
+    { a: [7, 5], b: [3, 7], ta: true, tb: true },
+    { a: [3, 5, 4], b: [3, 4, 6], ta: false, tb: false },
+    { a: [3, 5, 4], b: [4, 6], ta: false, tb: false },
+    { a: [5, 4], b: [2, 3, 4, 6], ta: false, tb: false },
+    { a: [2, 3, 4, 5], b: [2, 3, 6, 4], ta: true, tb: true },
+    { a: [2, 3, 5], b: [1, 5, 4], ta: false, tb: false },
+  ];
+  for (const { a, b, ta, tb } of grid) {
+    const tag = `[${a}]${ta ? 'ᵀ' : ''} · [${b}]${tb ? 'ᵀ' : ''}`;
+    // tfjs's own gradient does not reduce a broadcast operand's batch: values only for those
+    const grads = tf.util.arraysEqual(a.slice(0, -2), b.slice(0, -2));
+    await compare(`matMul ${tag}`, [rand(a), rand(b)], (x, w) => tf.matMul(x, w, ta, tb), grads);
+    const n = tb ? b[b.length - 2] : b[b.length - 1];
+    // (tfjs's wasm kernel gets transposeA with an activation wrong; native must not)
+    for (const activation of ['linear', 'relu', 'sigmoid', 'elu', 'relu6', 'leakyrelu'] as const) {
+      await compare(`fused matMul + bias, ${activation}, ${tag}`, [rand(a), rand(b), rand([n])],
+        (x, w, bias) => tf.fused.matMul({ a: x, b: w, transposeA: ta, transposeB: tb, bias, activation, leakyreluAlpha: 0.3 }), grads);
+    }
+  }
+  assert.ok(NATIVE_KERNEL_NAMES.includes('BatchMatMul') && NATIVE_KERNEL_NAMES.includes('_FusedMatMul'));
+});
+
 /** Trains the seed model for `steps` batches on fixed data; returns the losses. */
 async function lossCurve(backend: 'native' | 'wasm', steps: number): Promise<number[]> {
   await useBackend(backend);

@@ -32,6 +32,8 @@ export interface NativeAddon {
   seluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, n: number): boolean;
   sumOuter(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
   sumInner(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
+  matMul(heap: ArrayBuffer, a: number, b: number, y: number, batch: number, batchA: number, batchB: number, m: number, n: number, k: number,
+    transposeA: number, transposeB: number, bias: number, activation: number, alpha: number): boolean;
   lstmForward(heap: ArrayBuffer, x: number, kernel: number, recurrentKernel: number, bias: number, h: number, c: number, gates: number,
     batch: number, steps: number, features: number, units: number): boolean;
   lstmBackward(heap: ArrayBuffer, dy: number, x: number, kernel: number, recurrentKernel: number, h: number, c: number, gates: number,
@@ -267,6 +269,38 @@ const sum: NativeKernel = ({ x }, b, attrs, a) => {
   return y;
 };
 
+const FUSED_ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, sigmoid: 2, elu: 3, relu6: 4, leakyrelu: 5 };
+
+/**
+ * BatchMatMul and _FusedMatMul (a bias of the output's last size; every activation but prelu):
+ * outer dimensions equal, or all 1 on one side (shared by every product); anything else runs on
+ * wasm. (tfjs 4.22's wasm _FusedMatMul is wrong with transposeA and an activation: a test
+ * holds aekit's against cpu there.)
+ */
+function matMul(fused: boolean): NativeKernel {
+  return ({ a: x, b: w, bias, preluActivationWeights }, b, attrs, addon) => {
+    if (!f32(x, w, bias) || x.shape.length < 2 || w.shape.length < 2 || preluActivationWeights !== undefined) return null;
+    const act = fused && attrs.activation != null ? FUSED_ACTIVATIONS[attrs.activation as string] ?? -1 : 0;
+    if (act < 0) return null;
+    const ta = attrs.transposeA === true, tb = attrs.transposeB === true;
+    const [ra, ca] = x.shape.slice(-2), [rb, cb] = w.shape.slice(-2);
+    const m = ta ? ca : ra, k = ta ? ra : ca, n = tb ? rb : cb;
+    if ((tb ? cb : rb) !== k) return null;
+    const outerA = x.shape.slice(0, -2), outerB = w.shape.slice(0, -2);
+    const batchA = tf.util.sizeFromShape(outerA), batchB = tf.util.sizeFromShape(outerB);
+    const outer = tf.util.arraysEqual(outerA, outerB) || batchB === 1 ? outerA : batchA === 1 ? outerB : null;
+    if (outer === null || (bias !== undefined && size(bias) !== n)) return null;
+    const y = b.makeOutput([...outer, m, n], 'float32');
+    const batch = tf.util.sizeFromShape(outer);
+    if (size(y) === 0) return y;
+    if (k === 0) { new Float32Array(heap(b), off(b, y), size(y)).fill(0); return y; }
+    if (addon.matMul(heap(b), off(b, x), off(b, w), off(b, y), batch, batchA, batchB, m, n, k, ta ? 1 : 0, tb ? 1 : 0,
+      bias === undefined ? -1 : off(b, bias), act, Number(attrs.leakyreluAlpha ?? 0.2))) return y;
+    b.disposeData(y.dataId);
+    return null;
+  };
+}
+
 /** Identity and same-dtype Cast share the input's memory (wasm's copy it). */
 const shareData: NativeKernel = ({ x }, b, attrs) => {
   if (attrs.dtype !== undefined && attrs.dtype !== x.dtype) return null;
@@ -294,6 +328,8 @@ const NATIVE_KERNELS: Record<string, NativeKernel> = {
   Select: select,
   AekitSeluGrad: seluGrad,
   Sum: sum,
+  BatchMatMul: matMul(false),
+  _FusedMatMul: matMul(true),
   Identity: shareData,
   Cast: shareData,
 };

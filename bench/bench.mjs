@@ -2,20 +2,21 @@
 /**
  * `npm run bench`: trains the seed conv autoencoder (SGD lr 1.0, BCE, trainOnBatch) on every engine
  * aekit offers and on PyTorch (bench/torch_peer.py, /usr/bin/python3, 2 threads), at batch 32
- * and 128, and the book's recurrent autoencoder (SGD lr 0.1) at batch 32 on the default engine,
- * on wasm (tfjs's step-by-step LSTM, a few steps) and on PyTorch; reports median images/s of ≥ 3 timed runs after a warm-up, the per-kernel time of one
+ * and 128, and the book's stacked dense (SGD lr 1.5) and recurrent (SGD lr 0.1) autoencoders at
+ * batch 32 on the default engine, on wasm (for the recurrent one: tfjs's step-by-step LSTM, a few
+ * steps) and on PyTorch; reports median images/s of ≥ 3 timed runs after a warm-up, the per-kernel time of one
  * step on aekit's default engine, peak RSS, and the ratio to PyTorch. Each engine runs in its own
  * child process (clean RSS, no shared state). Writes JSON (--out, default bench/results.json).
  *
  *   node bench/bench.mjs [--steps=30] [--runs=3] [--batches=32,128] [--engines=auto,wasm,cpu]
- *                        [--models=conv,recurrent] [--out=path]
+ *                        [--models=conv,stacked,recurrent] [--out=path]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const DEFAULTS = { steps: 30, runs: 3, batches: '32,128', engines: 'auto,wasm,cpu', models: 'conv,recurrent', out: 'bench/results.json', fullData: 'true' };
+const DEFAULTS = { steps: 30, runs: 3, batches: '32,128', engines: 'auto,wasm,cpu', models: 'conv,stacked,recurrent', out: 'bench/results.json', fullData: 'true' };
 
 function parseArgs(argv) {
   const o = { ...DEFAULTS };
@@ -34,6 +35,7 @@ async function child({ model, engine, batch, steps, runs, profile, fullData }) {
   const { useBackend } = await import('../dist/engine/backend.js');
   const { convAutoencoder } = await import('../dist/models/conv.js');
   const { recurrentAutoencoder } = await import('../dist/models/recurrent.js');
+  const { stackedAutoencoder } = await import('../dist/models/stacked.js');
   const info = await useBackend(engine);
   let data;
   if (fullData) {
@@ -41,8 +43,9 @@ async function child({ model, engine, batch, steps, runs, profile, fullData }) {
     data = new Float32Array(55000 * 784);
     for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761 % 4294967296) / 4294967296;
   }
-  const { autoencoder } = (model === 'recurrent' ? recurrentAutoencoder : convAutoencoder)({ seed: 42 });
-  autoencoder.compile({ optimizer: tf.train.sgd(model === 'recurrent' ? 0.1 : 1.0), loss: 'binaryCrossentropy' });
+  const build = { conv: convAutoencoder, stacked: stackedAutoencoder, recurrent: recurrentAutoencoder }[model];
+  const { autoencoder } = build({ seed: 42 });
+  autoencoder.compile({ optimizer: tf.train.sgd({ conv: 1.0, stacked: 1.5, recurrent: 0.1 }[model]), loss: 'binaryCrossentropy' });
   let cursor = 0;
   const nextBatch = () => {
     if (!data) return tf.randomUniform([batch, 28, 28]);
@@ -83,12 +86,18 @@ if (process.env.AEKIT_BENCH_CHILD) {
 
 // ---------------------------------------------------------------------------------------------
 // Parent
-const opts = parseArgs(process.argv.slice(2));
+let opts;
+try {
+  opts = parseArgs(process.argv.slice(2));
+  for (const m of opts.models.split(',')) if (!['conv', 'stacked', 'recurrent'].includes(m)) throw new Error(`bench: --models takes conv, stacked and/or recurrent, got '${m}'`);
+} catch (err) {
+  console.error(err.message);
+  process.exit(2);
+}
 const here = fileURLToPath(new URL('.', import.meta.url));
 const batches = opts.batches.split(',').map(Number);
 const engines = opts.engines.split(',');
 const models = opts.models.split(',');
-for (const m of models) if (!['conv', 'recurrent'].includes(m)) throw new Error(`bench: --models takes conv and/or recurrent, got '${m}'`);
 
 function runChild(cfg) {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
@@ -119,14 +128,14 @@ function torch(model, batch, steps, runs) {
 const started = new Date().toISOString();
 const results = [];
 for (const model of models) {
-  for (const batch of model === 'recurrent' ? [32] : batches) {
+  for (const batch of model === 'conv' ? batches : [32]) {
     const steps = Number(opts.steps), runs = Math.max(3, Number(opts.runs));
     const peer = torch(model, batch, steps, runs);
     const row = { model, batch, torch: peer, engines: [] };
     for (const engine of engines) {
       // cpu trains at ~1 image/s and tfjs's own LSTM steps through time op by op: a few steps say enough
       const slow = engine === 'cpu' || (model === 'recurrent' && engine === 'wasm');
-      if ((engine === 'cpu' && (batch > 32 || model === 'recurrent'))) continue;
+      if (engine === 'cpu' && (batch > 32 || model !== 'conv')) continue;
       const cfg = { model, engine, batch, steps: slow ? (engine === 'cpu' ? 1 : 3) : steps, runs: slow ? 3 : runs,
         profile: engine === 'auto', fullData: opts.fullData === 'true' && engine === 'auto' };
       process.stderr.write(`bench: ${model}, batch ${batch}, engine ${engine}...\n`);

@@ -1,7 +1,8 @@
 """PyTorch peers of aekit's models, for `npm run bench`.
 
 conv: the seed conv autoencoder, as src/models/conv.ts (padding mapping from engine-notes.md),
-SGD lr 1.0. recurrent: the book's recurrent autoencoder, as src/models/recurrent.ts (LSTM(100) →
+SGD lr 1.0. stacked: the book's stacked dense autoencoder (784-100-30-100-784, SELU, sigmoid
+output), SGD lr 1.5. recurrent: the book's recurrent autoencoder, as src/models/recurrent.ts (LSTM(100) →
 LSTM(30) ‖ repeat 28 → LSTM(100) → Linear(28) + sigmoid per step), SGD lr 0.1. BCE, random data.
 Prints one JSON line: {"model", "batch", "threads", "images_per_second": [per run], "median"}.
 Usage: python3 bench/torch_peer.py --model conv --batch 32 --steps 40 --runs 3 --threads 2
@@ -11,7 +12,7 @@ import torch
 from torch import nn
 
 p = argparse.ArgumentParser()
-p.add_argument('--model', choices=['conv', 'recurrent'], default='conv')
+p.add_argument('--model', choices=['conv', 'stacked', 'recurrent'], default='conv')
 p.add_argument('--batch', type=int, default=32)
 p.add_argument('--steps', type=int, default=40)
 p.add_argument('--warmup', type=int, default=5)
@@ -45,8 +46,12 @@ conv = lambda: nn.Sequential(
     nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1), nn.SELU(),
     nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid(),
 )
-model = conv() if a.model == 'conv' else RecurrentAE()
-opt = torch.optim.SGD(model.parameters(), lr=1.0 if a.model == 'conv' else 0.1)
+stacked = lambda: nn.Sequential(
+    nn.Flatten(), nn.Linear(784, 100), nn.SELU(), nn.Linear(100, 30), nn.SELU(),
+    nn.Linear(30, 100), nn.SELU(), nn.Linear(100, 784), nn.Sigmoid(), nn.Unflatten(1, (28, 28)),
+)
+model = {'conv': conv, 'stacked': stacked, 'recurrent': RecurrentAE}[a.model]()
+opt = torch.optim.SGD(model.parameters(), lr={'conv': 1.0, 'stacked': 1.5, 'recurrent': 0.1}[a.model])
 loss_fn = nn.BCELoss()
 x = torch.rand(a.batch, 1, 28, 28) if a.model == 'conv' else torch.rand(a.batch, 28, 28)
 

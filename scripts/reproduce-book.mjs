@@ -62,12 +62,23 @@ function finished(dir) {
   return m.finished ? m : null;
 }
 
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
+
 function writeAtomic(file, text) {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
 }
 
-const opts = parseArgs(process.argv.slice(2));
+let opts;
+try {
+  opts = parseArgs(process.argv.slice(2));
+} catch (err) {
+  console.error(err.message);
+  process.exit(2);
+}
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 mkdirSync(opts.out, { recursive: true });
 const runs = [];
@@ -98,9 +109,9 @@ for (const name of opts.models) {
       const args = [cli, 'train', ...MODELS[name].args, '--seed', String(seed), '--backend', opts.backend, '--out', dir];
       process.stderr.write(`reproduce-book: aekit ${args.slice(1).join(' ')}\n`);
       const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-      if (r.status !== 0) throw new Error(`reproduce-book: '${name}' with seed ${seed} failed (exit ${r.status}); its run directory is ${dir}`);
+      if (r.status !== 0) fail(`reproduce-book: '${name}' with seed ${seed} failed (exit ${r.status}); its run directory is ${dir}`);
       metrics = finished(dir);
-      if (metrics === null) throw new Error(`reproduce-book: ${dir}/metrics.json is missing or unfinished after training`);
+      if (metrics === null) fail(`reproduce-book: ${dir}/metrics.json is missing or unfinished after training`);
     }
     const final = metrics.epochs.at(-1);
     const minutes = (Date.parse(metrics.finished) - Date.parse(metrics.started)) / 60000;

@@ -56,6 +56,10 @@ export type { GreedyOptions, GreedyResult, GreedyStage, PhaseRecord, PhaseSettin
 export { registerAfterLoad } from './training/io.js';
 export { buildClassifier, PRETRAINING_VARIANTS, pretrainedEncoder, pretrainingTable, runPretraining, stratifiedSample } from './training/pretraining.js';
 export type { PretrainingOptions, PretrainingReport, PretrainingResult, PretrainingSummary, PretrainingVariant } from './training/pretraining.js';
+export { LSTM, lstm } from './layers/lstm.js';
+export type { LSTMLayerArgs } from './layers/lstm.js';
+export { TimeDistributed, timeDistributed } from './layers/time-distributed.js';
+export type { TimeDistributedLayerArgs } from './layers/time-distributed.js';
 export { Sampling } from './layers/sampling.js';
 export type { SamplingArgs } from './layers/sampling.js';
 export { ActivityRegularization } from './layers/activity-regularization.js';

@@ -11,13 +11,18 @@ export interface CliResult { code: number | null; stdout: string; stderr: string
 
 /** Runs `aekit ...args` with an optional environment overlay. */
 export function aekit(args: string[], env: Record<string, string> = {}, timeoutMs = 300_000): Promise<CliResult> {
+  return runNode(CLI, args, env, timeoutMs);
+}
+
+/** Runs `node script ...args` (a script of the package, e.g. scripts/reproduce-book.mjs) and captures its output. */
+export function runNode(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 300_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`aekit ${args.join(' ')} timed out`)); }, timeoutMs);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${path.basename(script)} ${args.join(' ')} timed out`)); }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
   });

@@ -39,7 +39,7 @@ export function pretrainingCommand(): Command {
     .option('--limit <n>', 'train the autoencoder on the first N training images only', intFlag(1))
     .option('--out <dir>', 'output directory (default: runs/pretraining-<encoder>-<timestamp>)')
     .addOption(dataDirOption())
-    .addOption(backendOption(' (use wasm for the stacked encoder)'))
+    .addOption(backendOption())
     .action(async (flags: PretrainingFlags) => {
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
       const out = flags.out ?? path.join('runs', `pretraining-${flags.encoder ?? (flags.from === undefined ? 'conv' : 'from')}-${stamp}`);

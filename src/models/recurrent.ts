@@ -43,22 +43,40 @@ export function recurrentAutoencoder(options: RecurrentAutoencoderOptions = {}):
     kernelInitializer: tf.initializers.glorotUniform(s(k)),
     recurrentInitializer: tf.initializers.orthogonal(s(k + 1)),
   });
-  const encoder = tf.sequential({
-    name: 'recurrent_encoder',
-    layers: [layer(outer, true, 1, 'lstm1', [steps, features]), layer(coding, false, 3, 'lstm2')],
+  // tfjs warns "Orthogonal initializer … Slowness may result" for each 100-unit recurrent kernel
+  // (it takes ~10 ms here); keep the console for messages that matter.
+  return withoutOrthogonalWarning(() => {
+    const encoder = tf.sequential({
+      name: 'recurrent_encoder',
+      layers: [layer(outer, true, 1, 'lstm1', [steps, features]), layer(coding, false, 3, 'lstm2')],
+    });
+    const decoder = tf.sequential({
+      name: 'recurrent_decoder',
+      layers: [
+        tf.layers.repeatVector({ n: steps, inputShape: [coding], name: 'repeat' }),
+        layer(outer, true, 5, 'lstm3'),
+        timeDistributed({
+          layer: tf.layers.dense({ units: features, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform(s(7)) }),
+          name: 'time_distributed',
+        }),
+      ],
+    });
+    return { encoder, decoder, autoencoder: compose(encoder, decoder, 'recurrent_autoencoder') };
   });
-  const decoder = tf.sequential({
-    name: 'recurrent_decoder',
-    layers: [
-      tf.layers.repeatVector({ n: steps, inputShape: [coding], name: 'repeat' }),
-      layer(outer, true, 5, 'lstm3'),
-      timeDistributed({
-        layer: tf.layers.dense({ units: features, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform(s(7)) }),
-        name: 'time_distributed',
-      }),
-    ],
-  });
-  return { encoder, decoder, autoencoder: compose(encoder, decoder, 'recurrent_autoencoder') };
+}
+
+/** Runs `build` with tfjs's orthogonal-initializer size warning filtered out of `console.warn`. */
+function withoutOrthogonalWarning<T>(build: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('Orthogonal initializer is being called')) return;
+    warn(...args);
+  };
+  try {
+    return build();
+  } finally {
+    console.warn = warn;
+  }
 }
 
 const positiveInt = (value: string): number => {

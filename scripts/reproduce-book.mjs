@@ -11,7 +11,8 @@
  * Models: conv, stacked, tied, greedy, denoising-gaussian, denoising-dropout, sparse, vae,
  * recurrent (default: all). Every run writes its own run directory under --out
  * (`<model>-seed<N>`); with --resume=true (default) a finished run directory is read instead of
- * trained again. Writes `<out>/results.json` and `<out>/results.md` after every run.
+ * trained again. Writes `<out>/results.json` and `<out>/results.md` after every run; runs recorded
+ * there by earlier invocations with the same --out are kept (and replaced when run again).
  * Takes hours for all models and several seeds on a 2-core machine: see the README for times.
  */
 import { spawnSync } from 'node:child_process';
@@ -81,19 +82,24 @@ try {
 }
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 mkdirSync(opts.out, { recursive: true });
+// Runs of earlier invocations with the same --out stay in the results (this one's replace them).
+const resultsFile = path.join(opts.out, 'results.json');
+const earlier = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')).runs ?? [] : [];
 const runs = [];
 
 function report() {
-  const rows = opts.models.map((name) => {
+  const all = [...earlier.filter((e) => !runs.some((r) => r.model === e.model && r.seed === e.seed)), ...runs];
+  const models = Object.keys(MODELS).filter((name) => all.some((r) => r.model === name));
+  const rows = models.map((name) => {
     const spec = MODELS[name];
-    const mine = runs.filter((r) => r.model === name);
+    const mine = all.filter((r) => r.model === name).sort((p, q) => p.seed - q.seed);
     const values = mine.map((r) => r.final[spec.metric]);
     const s = values.length > 0 ? stats(values) : null;
     return { model: name, command: `aekit train ${spec.args.join(' ')}`, metric: spec.metric, book: spec.book, bar: spec.bar,
       seeds: mine.map((r) => r.seed), values, ...(s ?? {}), meanMeetsBar: s === null ? null : meets(spec.bar, s.mean),
       runsMeetingBar: mine.filter((r) => meets(spec.bar, r.final[spec.metric])).length };
   });
-  writeAtomic(path.join(opts.out, 'results.json'), `${JSON.stringify({ written: new Date().toISOString(), opts, rows, runs }, null, 2)}\n`);
+  writeAtomic(resultsFile, `${JSON.stringify({ written: new Date().toISOString(), rows, runs: all }, null, 2)}\n`);
   const f = (v) => (v === undefined ? '–' : v.toFixed(4));
   const md = ['| model | metric | runs (seeds) | mean ± sd | min – max | book | bar | mean meets bar | runs meeting bar |', '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.model} | ${r.metric} | ${r.values.length} (${r.seeds.join(', ')}) | ${f(r.mean)} ± ${f(r.sd)} | ${f(r.min)} – ${f(r.max)} | ${r.book} | ${barText(r.bar)} | ${r.meanMeetsBar === null ? '–' : r.meanMeetsBar ? 'yes' : 'no'} | ${r.bar === null ? '–' : `${r.runsMeetingBar}/${r.values.length}`} |`)];

@@ -25,11 +25,11 @@ test('reproduce-book rejects an unknown model or seed list in one line', async (
 test('reproduce-book summarises finished runs over seeds against the book and the bar', async () => {
   const out = await mkdtemp(path.join(tmpdir(), 'aekit-book-'));
   try {
-    const finished = async (seed: number, acc: number): Promise<void> => {
-      await mkdir(path.join(out, `stacked-seed${seed}`));
+    const finished = async (seed: number, acc: number, model = 'stacked'): Promise<void> => {
+      await mkdir(path.join(out, `${model}-seed${seed}`));
       const metrics = { started: '2026-01-01T00:00:00Z', finished: '2026-01-01T00:03:00Z', backend: 'native',
         epochs: [{ epoch: 1, val_loss: 0.3, val_rounded_accuracy: 0.9 }, { epoch: 20, val_loss: 0.28, val_rounded_accuracy: acc }] };
-      await writeFile(path.join(out, `stacked-seed${seed}`, 'metrics.json'), JSON.stringify(metrics));
+      await writeFile(path.join(out, `${model}-seed${seed}`, 'metrics.json'), JSON.stringify(metrics));
     };
     await finished(1, 0.936);
     await finished(2, 0.938);
@@ -46,6 +46,12 @@ test('reproduce-book summarises finished runs over seeds against the book and th
     assert.equal(results.runs[0].minutes, 3);
     const md = await readFile(path.join(out, 'results.md'), 'utf8');
     assert.match(md, /\| stacked \| val_rounded_accuracy \| 2 \(1, 2\) \| 0\.9370 ± 0\.0014 \| 0\.9360 – 0\.9380 \| 0\.937 \| ≥ 0\.937 \| yes \| 1\/2 \|/);
+    // a later invocation for another model keeps the earlier rows
+    await finished(1, 0.934, 'tied');
+    const again = await runNode(SCRIPT, ['--models=tied', '--seeds=1', `--out=${out}`]);
+    assert.equal(again.code, 0, again.stderr);
+    const merged = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+    assert.deepEqual(merged.rows.map((r: { model: string; values: number[] }) => [r.model, r.values]), [['stacked', [0.936, 0.938]], ['tied', [0.934]]]);
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -101,6 +101,8 @@ type NativeKernel = (inputs: Record<string, TensorInfo>, backend: Backend, attrs
 const off = (b: Backend, t: TensorInfo): number => b.getMemoryOffset(t.dataId);
 const heap = (b: Backend): ArrayBuffer => (b.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer;
 const size = (t: TensorInfo): number => tf.util.sizeFromShape(t.shape);
+/** Writes zeros into `t` (an output whose computation has no terms) and returns it. */
+const zeros = (b: Backend, t: TensorInfo): TensorInfo => { new Float32Array(heap(b), off(b, t), size(t)).fill(0); return t; };
 const f32 = (...ts: (TensorInfo | undefined)[]): boolean => ts.every((t) => t === undefined || t.dtype === 'float32');
 
 /** Conv geometry in the order the addon reads it; bottom/right padding make the output size exact. */
@@ -153,7 +155,7 @@ const conv2DBackpropInput: NativeKernel = ({ dy, filter }, b, attrs, a) => {
   if (c === null) return null;
   const dx = b.makeOutput(c.inShape as number[], 'float32');
   if (size(dx) === 0) return dx;
-  if (size(dy) === 0) { new Float32Array(heap(b), off(b, dx), size(dx)).fill(0); return dx; }
+  if (size(dy) === 0) return zeros(b, dx);
   if (a.conv2dBackwardData(heap(b), off(b, dy), off(b, filter), off(b, dx), ...geometry(c))) return dx;
   b.disposeData(dx.dataId);
   return null;
@@ -165,7 +167,7 @@ const conv2DBackpropFilter: NativeKernel = ({ x, dy }, b, attrs, a) => {
   if (c === null) return null;
   const dw = b.makeOutput(attrs.filterShape as number[], 'float32');
   if (size(dw) === 0) return dw;
-  if (size(dy) === 0 || size(x) === 0) { new Float32Array(heap(b), off(b, dw), size(dw)).fill(0); return dw; }
+  if (size(dy) === 0 || size(x) === 0) return zeros(b, dw);
   if (a.conv2dBackwardFilter(heap(b), off(b, x), off(b, dy), off(b, dw), ...geometry(c))) return dw;
   b.disposeData(dw.dataId);
   return null;
@@ -263,7 +265,7 @@ const sum: NativeKernel = ({ x }, b, attrs, a) => {
   const y = b.makeOutput(outShape, 'float32');
   const ny = size(y);
   if (ny === 0) return y;
-  if (size(x) === 0) { new Float32Array(heap(b), off(b, y), ny).fill(0); return y; }
+  if (size(x) === 0) return zeros(b, y);
   if (leading) a.sumOuter(heap(b), off(b, x), off(b, y), size(x) / ny, ny);
   else a.sumInner(heap(b), off(b, x), off(b, y), ny, size(x) / ny);
   return y;
@@ -293,7 +295,7 @@ function matMul(fused: boolean): NativeKernel {
     const y = b.makeOutput([...outer, m, n], 'float32');
     const batch = tf.util.sizeFromShape(outer);
     if (size(y) === 0) return y;
-    if (k === 0) { new Float32Array(heap(b), off(b, y), size(y)).fill(0); return y; }
+    if (k === 0) return zeros(b, y);
     if (addon.matMul(heap(b), off(b, x), off(b, w), off(b, y), batch, batchA, batchB, m, n, k, ta ? 1 : 0, tb ? 1 : 0,
       bias === undefined ? -1 : off(b, bias), act, Number(attrs.leakyreluAlpha ?? 0.2))) return y;
     b.disposeData(y.dataId);
@@ -370,10 +372,7 @@ const lstmBackward = (a: NativeAddon): KernelFunc => ({ inputs, backend, attrs }
   const dRecurrent = b.makeOutput(recurrentKernel.shape, 'float32');
   const dBias = b.makeOutput([4 * units], 'float32');
   const outs = [dx, dKernel, dRecurrent, dBias];
-  if (batch * steps === 0) {
-    for (const o of outs) new Float32Array(heap(b), off(b, o), size(o)).fill(0);
-    return outs;
-  }
+  if (batch * steps === 0) return outs.map((o) => zeros(b, o));
   if (!a.lstmBackward(heap(b), off(b, dy), off(b, x), off(b, kernel), off(b, recurrentKernel), off(b, h), off(b, c), off(b, gates),
     off(b, dx), off(b, dKernel), off(b, dRecurrent), off(b, dBias), batch, steps, features, units,
     (attrs as Attrs).sequences === true ? 1 : 0)) nativeFailed(LSTM_GRAD_KERNEL);

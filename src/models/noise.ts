@@ -3,10 +3,10 @@
  * training (`--noise gaussian:0.2` or `--noise dropout:0.5`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError } from 'commander';
 import type { RecipeOption } from './recipes.js';
 import type { Autoencoder } from './conv.js';
 import { compose } from './conv.js';
+import { checkedBy } from './option-parsers.js';
 
 /** Input noise of a denoising autoencoder. */
 export interface NoiseSpec {
@@ -34,14 +34,7 @@ export const NOISE_OPTION: RecipeOption = {
   flag: '--noise <kind:amount>',
   key: 'noise',
   description: 'denoising: input noise while training, gaussian:STDDEV (book gaussian:0.2) or dropout:RATE (book dropout:0.5)',
-  parse: (value: string) => {
-    try {
-      parseNoise(value);
-    } catch (err) {
-      throw new InvalidArgumentError((err as Error).message);
-    }
-    return value;
-  },
+  parse: checkedBy(parseNoise),
 };
 
 /**

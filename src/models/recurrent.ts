@@ -4,11 +4,11 @@
  * TimeDistributed(Dense(features, sigmoid)).
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError } from 'commander';
 import { readSequenceCsv } from '../data/sequences-csv.js';
 import { lstm } from '../layers/lstm.js';
 import { timeDistributed } from '../layers/time-distributed.js';
 import { type Autoencoder, compose } from './conv.js';
+import { positiveInt } from './option-parsers.js';
 import { type Dataset, registerRecipe } from './recipes.js';
 
 /** Options of {@link recurrentAutoencoder}. Defaults give the book's model. */
@@ -78,12 +78,6 @@ function withoutOrthogonalWarning<T>(build: () => T): T {
     console.warn = warn;
   }
 }
-
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got '${value}'.`);
-  return n;
-};
 
 /**
  * The recurrent recipe's data: Fashion-MNIST (null → the standard loader) or, with `csv`, the file's

@@ -4,7 +4,6 @@
  * ‖ Dense(100, selu) → Dense(784, sigmoid) → Reshape(28, 28).
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError } from 'commander';
 import * as path from 'node:path';
 import { ActivityRegularization } from '../layers/activity-regularization.js';
 import { type ActivityRegularizer, KLDivergenceRegularizer, parseSparsity } from '../layers/sparsity-regularizers.js';
@@ -14,6 +13,7 @@ import { writeFileAtomic } from '../training/io.js';
 import { makeOptimizer } from '../training/optimizers.js';
 import { histogramPanels } from '../viz/basic-charts.js';
 import { type Autoencoder, compose } from './conv.js';
+import { checkedBy, positiveInt } from './option-parsers.js';
 import { registerRecipe } from './recipes.js';
 
 /** Options of {@link sparseAutoencoder}. */
@@ -116,25 +116,14 @@ registerRecipe({
       key: 'sparsity',
       description: 'penalty on the coding layer: l1:WEIGHT (book l1:1e-3), kl:WEIGHT,TARGET (book kl:0.05,0.1) or none',
       defaultValue: 'kl:0.05,0.1',
-      parse: (value: string) => {
-        try {
-          parseSparsity(value);
-        } catch (err) {
-          throw new InvalidArgumentError((err as Error).message);
-        }
-        return value;
-      },
+      parse: checkedBy(parseSparsity),
     },
     {
       flag: '--coding-units <n>',
       key: 'codingUnits',
       description: 'units of the sigmoid coding layer (default 300, the book\'s)',
       defaultValue: 300,
-      parse: (value: string) => {
-        const n = Number(value);
-        if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got '${value}'.`);
-        return n;
-      },
+      parse: positiveInt,
     },
   ],
   build: ({ seed, sparsity, codingUnits }) => sparseAutoencoder({ seed, sparsity: sparsity as string | undefined, codingUnits: codingUnits as number | undefined }),

@@ -9,10 +9,10 @@ import { knnAccuracy, nearestNeighbours, type Points } from './knn.js';
 import { pca } from './pca.js';
 import { reduceTo2d } from './reduce.js';
 import { percentile, reconstructionErrors, rocAuc } from './scores.js';
-import { withoutClass } from './subsets.js';
+import { withoutClass } from '../data/subsets.js';
 import { tsne } from './tsne.js';
 import { umap } from './umap.js';
-import { seededRandom } from '../training/fit.js';
+import { seededRandom } from '../core/random.js';
 
 /** `perClass` points around each of `classes` well-separated centres in `dim` dimensions. */
 function blobs(classes: number, perClass: number, dim: number, spread = 0.3, seed = 1): { points: Points; labels: Uint8Array } {
@@ -110,11 +110,11 @@ test('rocAuc and percentile against hand-computed values', () => {
 });
 
 test('withoutClass drops one class and keeps the order', () => {
-  const split = { images: Float32Array.from({ length: 4 * 784 }, (_, i) => Math.floor(i / 784)), labels: Uint8Array.from([7, 1, 7, 2]), count: 4, height: 28 as const, width: 28 as const };
+  const split = { x: Float32Array.from({ length: 4 * 784 }, (_, i) => Math.floor(i / 784)), labels: Uint8Array.from([7, 1, 7, 2]), count: 4, shape: [28, 28] };
   const kept = withoutClass(split, 7);
   assert.equal(kept.count, 2);
   assert.deepEqual(Array.from(kept.labels), [1, 2]);
-  assert.equal(kept.images[0], 1); assert.equal(kept.images[784], 3);
+  assert.equal(kept.x[0], 1); assert.equal(kept.x[784], 3);
   assert.throws(() => withoutClass(split, 10), /class index 0–9/);
 });
 

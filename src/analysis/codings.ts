@@ -2,58 +2,30 @@
  * The encoder's codings of a set of images, computed batch by batch so that memory stays flat,
  * and written as CSV or NumPy `.npy` files.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { type PredictBatch, predictAll, predictBatches } from '../training/predict.js';
 import type { Points } from './knn.js';
+import { ArgumentError } from '../core/errors.js';
 
 /** One batch of codings: images `from … from + count − 1`, each a `dim`-float row of `data`. */
-export interface CodingBatch {
-  from: number;
-  count: number;
-  dim: number;
-  data: Float32Array;
-}
-
-/** Floats per image of the model's input (e.g. 784 for 28×28). */
-function inputSize(model: tf.LayersModel): number[] {
-  return model.inputs[0].shape.slice(1) as number[];
-}
+export type CodingBatch = PredictBatch;
 
 /**
- * Runs `encoder` on `count` flat images (`images.length / count` floats each) in batches and
- * yields the codings, flattened (a `3×3×64` coding becomes 576 floats).
+ * Runs `encoder` on `count` flat images in batches and yields the codings, flattened (a `3×3×64`
+ * coding becomes 576 floats).
  *
  * @example
- * for await (const b of encodeBatches(encoder, valid.images, valid.count)) console.log(b.from, b.dim);
+ * for await (const b of encodeBatches(encoder, valid.x, valid.count)) console.log(b.from, b.dim);
  */
-export async function* encodeBatches(encoder: tf.LayersModel, images: Float32Array, count: number, batchSize = 256): AsyncGenerator<CodingBatch> {
-  const shape = inputSize(encoder);
-  const pixels = shape.reduce((a, b) => a * b, 1);
-  if (images.length < count * pixels) throw new RangeError(`encode: ${count} images of ${pixels} floats need ${count * pixels} floats, found ${images.length}`);
-  for (let from = 0; from < count; from += batchSize) {
-    const n = Math.min(batchSize, count - from);
-    const out = tf.tidy(() => {
-      const x = tf.tensor(images.subarray(from * pixels, (from + n) * pixels), [n, ...shape]);
-      const y = encoder.predict(x) as tf.Tensor;
-      return y.reshape([n, -1]);
-    });
-    const data = await out.data() as Float32Array;
-    const dim = out.shape[1] as number;
-    out.dispose();
-    yield { from, count: n, dim, data };
-  }
+export function encodeBatches(encoder: tf.LayersModel, images: Float32Array, count: number, batchSize = 256): AsyncGenerator<CodingBatch> {
+  return predictBatches(encoder, images, count, { batchSize });
 }
 
 /** All codings of `count` images as one {@link Points} set (for maps; use {@link writeCodings} for files). */
 export async function encodeAll(encoder: tf.LayersModel, images: Float32Array, count: number, batchSize = 256): Promise<Points> {
-  let data: Float32Array | undefined;
-  let dim = 0;
-  for await (const b of encodeBatches(encoder, images, count, batchSize)) {
-    if (data === undefined) { dim = b.dim; data = new Float32Array(count * dim); }
-    data.set(b.data, b.from * dim);
-  }
-  return { data: data ?? new Float32Array(0), count, dim };
+  return predictAll(encoder, images, count, { batchSize });
 }
 
 /** The header of a version-1.0 `.npy` file holding a little-endian float32 C-order array of `shape`. */
@@ -79,7 +51,7 @@ export function npyHeader(shape: number[]): Uint8Array {
  */
 export async function writeCodings(file: string, batches: AsyncIterable<CodingBatch>, labels: ArrayLike<number>, count: number): Promise<{ dim: number }> {
   const ext = path.extname(file).toLowerCase();
-  if (ext !== '.csv' && ext !== '.npy') throw new RangeError(`--out '${file}': expected a file name ending in .csv or .npy, found '${ext || 'no extension'}'`);
+  if (ext !== '.csv' && ext !== '.npy') throw new ArgumentError('file', `{file} '${file}': expected a file name ending in .csv or .npy, found '${ext || 'no extension'}'`);
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   const handle = await fs.open(tmp, 'w');

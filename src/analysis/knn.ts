@@ -3,6 +3,7 @@
  * `matMul` on the wasm backend) and the leave-one-out k-NN classification accuracy used to compare
  * how well classes separate in a space.
  */
+import { ArgumentError } from '../core/errors.js';
 
 /** Points stored flat: `count` rows of `dim` floats. */
 export interface Points {
@@ -26,7 +27,7 @@ export interface Neighbours {
 
 function checkPoints(points: Points, what: string): void {
   if (!Number.isInteger(points.count) || !Number.isInteger(points.dim) || points.dim < 1 || points.data.length !== points.count * points.dim) {
-    throw new RangeError(`${what}: expected ${points.count} × ${points.dim} = ${points.count * points.dim} floats, found ${points.data.length}`);
+    throw new ArgumentError('points', `${what}: expected ${points.count} × ${points.dim} = ${points.count * points.dim} floats, found ${points.data.length}`);
   }
 }
 
@@ -39,7 +40,7 @@ function checkPoints(points: Points, what: string): void {
 export function nearestNeighbours(points: Points, k: number): Neighbours {
   checkPoints(points, 'nearestNeighbours');
   const { count, dim, data } = points;
-  if (!Number.isInteger(k) || k < 1 || k >= count) throw new RangeError(`nearestNeighbours: k must be an integer in 1…${count - 1} (count − 1), got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k >= count) throw new ArgumentError('k', `nearestNeighbours: expected an integer in 1…${count - 1} (count − 1), got ${k}`);
   const indices = new Int32Array(count * k);
   const distances = new Float32Array(count * k);
   // |a − b|² = |a|² + |b|² − 2·a·b: one multiply-add per float instead of a subtraction too.
@@ -95,9 +96,9 @@ export function nearestNeighbours(points: Points, k: number): Neighbours {
  * knnAccuracy(codings, labels, 5); // 0.83
  */
 export function knnAccuracy(points: Points, labels: ArrayLike<number>, k = 5, neighbours?: Neighbours): number {
-  if (labels.length !== points.count) throw new RangeError(`knnAccuracy: ${points.count} points but ${labels.length} labels`);
+  if (labels.length !== points.count) throw new ArgumentError('labels', `knnAccuracy: ${points.count} points but ${labels.length} labels`);
   const nb = neighbours ?? nearestNeighbours(points, k);
-  if (nb.k < k) throw new RangeError(`knnAccuracy: the neighbour lists hold ${nb.k} neighbours, ${k} needed`);
+  if (nb.k < k) throw new ArgumentError('k', `knnAccuracy: the neighbour lists hold ${nb.k} neighbours, ${k} needed`);
   let right = 0;
   const votes = new Map<number, number>();
   for (let i = 0; i < points.count; i++) {

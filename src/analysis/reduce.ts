@@ -3,9 +3,10 @@
  */
 import type { Neighbours, Points } from './knn.js';
 import { pca } from './pca.js';
-import { silentSteps, type StepProgress } from './progress.js';
+import { silentSteps, type StepProgress } from '../core/progress.js';
 import { tsne } from './tsne.js';
 import { umap } from './umap.js';
+import { ArgumentError } from '../core/errors.js';
 
 /** Reduction methods. */
 export type ReduceMethod = 'tsne' | 'umap' | 'pca';
@@ -40,7 +41,7 @@ export async function reduceTo2d(method: ReduceMethod, points: Points, options: 
       case 'tsne': return await tsne(points, { perplexity, iterations, seed, neighbours, onIteration: (d, t) => progress.update(d, t) });
       case 'umap': return await umap(points, { seed, epochs: iterations, knn: neighbours, onEpoch: (d, t) => progress.update(d, t) });
       case 'pca': return pca(points, 2).projected;
-      default: throw new RangeError(`unknown reduction method '${String(method)}': expected one of ${REDUCE_METHODS.join(', ')}`);
+      default: throw new ArgumentError('method', `unknown reduction method '${String(method)}': expected one of ${REDUCE_METHODS.join(', ')}`);
     }
   } finally {
     progress.stop();

@@ -3,6 +3,8 @@
  * ROC AUC of a score for telling one group from the rest.
  */
 import * as tf from '@tensorflow/tfjs';
+import { predictAll } from '../training/predict.js';
+import { ArgumentError } from '../core/errors.js';
 
 /** How an image's reconstruction error is measured: mean squared error or mean binary cross-entropy over its pixels. */
 export type ErrorMetric = 'mse' | 'bce';
@@ -15,33 +17,27 @@ export const ERROR_METRICS: readonly ErrorMetric[] = ['mse', 'bce'];
  * output has the input's shape), computed `batchSize` images at a time.
  *
  * @example
- * const errors = await reconstructionErrors(run.model, test.images, test.count);
+ * const errors = await reconstructionErrors(run.model, test.x, test.count);
  */
 export async function reconstructionErrors(model: tf.LayersModel, images: Float32Array, count: number, metric: ErrorMetric = 'mse', batchSize = 256): Promise<Float32Array> {
-  const shape = model.inputs[0].shape.slice(1) as number[];
-  const pixels = shape.reduce((a, b) => a * b, 1);
-  if (images.length < count * pixels) throw new RangeError(`reconstructionErrors: ${count} images of ${pixels} floats need ${count * pixels} floats, found ${images.length}`);
-  const out = new Float32Array(count);
-  for (let from = 0; from < count; from += batchSize) {
-    const n = Math.min(batchSize, count - from);
-    const e = tf.tidy(() => {
-      const x = tf.tensor(images.subarray(from * pixels, (from + n) * pixels), [n, ...shape]);
-      const y = (model.predict(x) as tf.Tensor).reshape([n, pixels]);
-      const t = x.reshape([n, pixels]);
+  const { data } = await predictAll(model, images, count, {
+    batchSize,
+    map: (x, output) => {
+      const n = x.shape[0];
+      const y = output.reshape([n, -1]);
+      const t = x.reshape([n, -1]);
       if (metric === 'mse') return y.sub(t).square().mean(1);
       const p = y.clipByValue(1e-7, 1 - 1e-7);
       return t.mul(p.log()).add(tf.scalar(1).sub(t).mul(tf.scalar(1).sub(p).log())).neg().mean(1);
-    });
-    out.set(await e.data() as Float32Array, from);
-    e.dispose();
-  }
-  return out;
+    },
+  });
+  return data;
 }
 
 /** The `q`-th percentile (0–100) of `values`, with linear interpolation between order statistics (NumPy's default). */
 export function percentile(values: ArrayLike<number>, q: number): number {
-  if (values.length === 0) throw new RangeError('percentile: no values');
-  if (!(q >= 0 && q <= 100)) throw new RangeError(`percentile: q must be in 0–100, got ${q}`);
+  if (values.length === 0) throw new ArgumentError('values', 'percentile: no values');
+  if (!(q >= 0 && q <= 100)) throw new ArgumentError('q', `percentile: expected q in 0–100, got ${q}`);
   const sorted = Float64Array.from(values).sort();
   const pos = (q / 100) * (sorted.length - 1);
   const i = Math.floor(pos);
@@ -58,7 +54,7 @@ export function percentile(values: ArrayLike<number>, q: number): number {
  */
 export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
   const n = scores.length;
-  if (positive.length !== n) throw new RangeError(`rocAuc: ${n} scores but ${positive.length} positive flags`);
+  if (positive.length !== n) throw new ArgumentError('positive', `rocAuc: ${n} scores but ${positive.length} positive flags`);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let pos = 0;
   let rankSum = 0;
@@ -70,6 +66,6 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>):
     i = j + 1;
   }
   const neg = n - pos;
-  if (pos === 0 || neg === 0) throw new RangeError(`rocAuc: needs both positives and negatives, found ${pos} positives and ${neg} negatives`);
+  if (pos === 0 || neg === 0) throw new ArgumentError('positive', `rocAuc: needs both positives and negatives, found ${pos} positives and ${neg} negatives`);
   return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }

@@ -6,9 +6,10 @@
  * exaggeration 12 for 250 iterations, learning rate max(N / 12 / 4, 50), 1,000 iterations,
  * PCA initialisation, angle 0.5.
  */
-import { seededRandom } from '../training/fit.js';
+import { seededRandom } from '../core/random.js';
 import { nearestNeighbours, type Neighbours, type Points } from './knn.js';
 import { pca } from './pca.js';
+import { ArgumentError } from '../core/errors.js';
 
 /** Options of {@link tsne}. */
 export interface TsneOptions {
@@ -199,9 +200,9 @@ export async function tsne(points: Points, options: TsneOptions = {}): Promise<P
     learningRate = 'auto', theta = 0.5, init = 'pca', seed = 42, onIteration,
   } = options;
   const { count } = points;
-  if (count < 4) throw new RangeError(`tsne: needs at least 4 points, got ${count}`);
-  if (!(perplexity > 0) || perplexity >= count) throw new RangeError(`tsne: perplexity must be > 0 and < the number of points (${count}), got ${perplexity}`);
-  if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError(`tsne: iterations must be a positive integer, got ${iterations}`);
+  if (count < 4) throw new ArgumentError('points', `tsne: needs at least 4 points, got ${count}`);
+  if (!(perplexity > 0) || perplexity >= count) throw new ArgumentError('perplexity', `tsne: expected a perplexity > 0 and < the number of points (${count}), got ${perplexity}`);
+  if (!Number.isInteger(iterations) || iterations < 1) throw new ArgumentError('iterations', `tsne: expected a positive integer, got ${iterations}`);
   const k = Math.min(count - 1, Math.floor(3 * perplexity));
   const nb = options.neighbours !== undefined && options.neighbours.k >= k ? options.neighbours : nearestNeighbours(points, k);
   const P = symmetrize(conditionalP(nb, count, k, perplexity), nb, count, k);

@@ -3,8 +3,9 @@
  * {@link nearestNeighbours} (faster here than its own NN-descent) and a seeded random source.
  */
 import { UMAP } from 'umap-js';
-import { seededRandom } from '../training/fit.js';
+import { seededRandom } from '../core/random.js';
 import { nearestNeighbours, type Neighbours, type Points } from './knn.js';
+import { ArgumentError } from '../core/errors.js';
 
 /** Options of {@link umap}. */
 export interface UmapOptions {
@@ -31,7 +32,7 @@ export interface UmapOptions {
 export async function umap(points: Points, options: UmapOptions = {}): Promise<Points> {
   const { neighbours = 15, minDist = 0.1, epochs, seed = 42, onEpoch } = options;
   const { count, dim } = points;
-  if (count <= neighbours) throw new RangeError(`umap: needs more points than neighbours (${neighbours}), got ${count}`);
+  if (count <= neighbours) throw new ArgumentError('points', `umap: needs more points than neighbours (${neighbours}), got ${count}`);
   // umap-js counts the point itself as its first neighbour, at distance 0.
   const k = neighbours - 1;
   const nb = options.knn !== undefined && options.knn.k >= k ? options.knn : nearestNeighbours(points, k);

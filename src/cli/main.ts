@@ -1,30 +1,60 @@
 #!/usr/bin/env node
 /**
- * The `aekit` command line. Only this file prints usage and sets exit codes; everything it calls throws.
+ * The `aekit` command line. Only this file prints usage and sets exit codes; everything it calls
+ * throws. Commands are declared as data below and loaded only when they run, so `aekit --help`
+ * starts no engine.
  */
 import { Command, CommanderError } from 'commander';
-import { evaluateCommand } from './commands/evaluate.js';
-import { reconstructCommand } from './commands/reconstruct.js';
-import { summaryCommand } from './commands/summary.js';
-import { trainCommand } from './commands/train.js';
-import { generateCommand } from './commands/generate.js';
-import { interpolateCommand } from './commands/interpolate.js';
-import { denoiseCommand } from './commands/denoise.js';
-import { encodeCommand } from './commands/encode.js';
-import { mapCommand } from './commands/map.js';
-import { anomaliesCommand } from './commands/anomalies.js';
-import { reportCommand } from './commands/report.js';
-import { pretrainingCommand } from './commands/pretraining.js';
+import { AekitError } from '../core/errors.js';
+import { flagOf } from './names.js';
 
-const KNOWN_ERRORS = new Set(['DataError', 'ModelIOError', 'BackendError', 'RangeError', 'UsageError']);
+/** A command: its name, usage, one-line summary, and the module that builds it. */
+interface CommandEntry {
+  name: string;
+  usage: string;
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+/** Every command, in the order `aekit --help` lists them. */
+const COMMANDS: readonly CommandEntry[] = [
+  { name: 'summary', usage: '[options] <model>', summary: 'layers, output shapes and parameter counts of a model', load: async () => (await import('./commands/summary.js')).summaryCommand() },
+  { name: 'train', usage: '[options] <model>', summary: 'train a model and write a run directory', load: async () => (await import('./commands/train.js')).trainCommand() },
+  { name: 'evaluate', usage: '[options] <run-dir>', summary: "a run's loss and rounded accuracy on the validation and test sets", load: async () => (await import('./commands/evaluate.js')).evaluateCommand() },
+  { name: 'reconstruct', usage: '[options] <run-dir>', summary: 'draw images and their reconstructions as a PNG', load: async () => (await import('./commands/reconstruct.js')).reconstructCommand() },
+  { name: 'generate', usage: '[options] <run-dir>', summary: "decode random codings with a VAE run's decoder", load: async () => (await import('./commands/generate.js')).generateCommand() },
+  { name: 'interpolate', usage: '[options] <run-dir>', summary: "decode points between two images' codings (VAE runs)", load: async () => (await import('./commands/interpolate.js')).interpolateCommand() },
+  { name: 'denoise', usage: '[options] <run-dir>', summary: "clean images with a run's autoencoder", load: async () => (await import('./commands/denoise.js')).denoiseCommand() },
+  { name: 'encode', usage: '[options] <run-dir>', summary: "write a split's codings as CSV or .npy", load: async () => (await import('./commands/encode.js')).encodeCommand() },
+  { name: 'map', usage: '[options] <run-dir>', summary: 'draw the codings in 2-D (t-SNE, UMAP, PCA) with k-NN accuracies', load: async () => (await import('./commands/map.js')).mapCommand() },
+  { name: 'anomalies', usage: '[options] <run-dir>', summary: 'score images by reconstruction error, with a threshold and ROC AUC', load: async () => (await import('./commands/anomalies.js')).anomaliesCommand() },
+  { name: 'report', usage: '[options] <run-dir>', summary: 'one self-contained HTML page about a run', load: async () => (await import('./commands/report.js')).reportCommand() },
+  { name: 'pretraining', usage: '[options]', summary: 'unsupervised pretraining: classifiers on few labels, scratch vs pretrained', load: async () => (await import('./commands/pretraining.js')).pretrainingCommand() },
+];
+
+/** Exit codes: 1 for bad input and failures aekit explains, 2 for commander's usage errors, 70 for bugs. */
+const EXIT = { failure: 1, internal: 70 } as const;
+
+/** How an argument of the library is called on the command line. */
+function nameOnCommandLine(argument: string): string {
+  return argument === 'model' ? 'model' : flagOf(argument);
+}
 
 function fail(err: unknown): never {
   const e = err instanceof Error ? err : new Error(String(err));
-  const known = KNOWN_ERRORS.has(e.constructor.name) || 'code' in e;
-  console.error(`aekit: ${e.message}`);
+  const known = e instanceof AekitError || (e as { code?: unknown }).code !== undefined;
+  console.error(`aekit: ${e instanceof AekitError ? e.describe(nameOnCommandLine) : e.message}`);
   if (process.env.AEKIT_DEBUG === '1') console.error(e.stack);
   else if (!known) console.error('(unexpected error: run again with AEKIT_DEBUG=1 for details, and please report it)');
-  process.exit(1);
+  process.exit(known ? EXIT.failure : EXIT.internal);
+}
+
+/** The command the arguments ask for (`aekit help NAME` included), if it is one of {@link COMMANDS}. */
+function requested(args: string[]): CommandEntry | undefined {
+  const first = args.findIndex((a) => !a.startsWith('-'));
+  if (first < 0) return undefined;
+  const name = args[first] === 'help' ? args[first + 1] : args[first];
+  return COMMANDS.find((c) => c.name === name);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -32,8 +62,11 @@ async function main(argv: string[]): Promise<void> {
     .description('aekit: build, train, inspect and reuse autoencoders (TensorFlow.js Layers API)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const make of [summaryCommand, trainCommand, evaluateCommand, reconstructCommand, generateCommand, interpolateCommand, denoiseCommand, encodeCommand, mapCommand, anomaliesCommand, reportCommand, pretrainingCommand]) {
-    program.addCommand(make().exitOverride().showHelpAfterError('(run with --help for usage)'));
+  const wanted = requested(argv.slice(2));
+  for (const entry of COMMANDS) {
+    const command = entry === wanted ? await entry.load() : new Command(entry.name).usage(entry.usage);
+    command.summary(entry.summary);
+    program.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   try {
     await program.parseAsync(argv);
@@ -44,4 +77,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 process.on('unhandledRejection', fail);
-await main(process.argv);
+try {
+  await main(process.argv);
+} catch (err) {
+  fail(err);
+}

@@ -44,9 +44,9 @@ function checkBookSplit(data: FashionMnist): void {
   assert.equal(data.valid.count, 5_000);
   assert.equal(data.test.count, 10_000);
   for (const split of [data.train, data.valid, data.test]) {
-    assert.equal(split.images.length, split.count * 28 * 28);
+    assert.equal(split.x.length, split.count * 28 * 28);
     assert.equal(split.labels.length, split.count);
-    assert.deepEqual(range(split.images), [0, 1]);
+    assert.deepEqual(range(split.x), [0, 1]);
     assert.ok(split.labels.every((label) => label < 10));
   }
   assert.equal(data.train.labels[0], 9);

@@ -11,7 +11,7 @@ import { CLASS_NAMES, FASHION_MNIST_FILES, loadFashionMnist } from './fashion-mn
 import type { DownloadProgress, LoadOptions } from './fashion-mnist.js';
 import { DataError } from './idx.js';
 import type { DataErrorCode } from './idx.js';
-import { fixtureFiles, fixtureLabels, fixturePixels, idxBytes, writeFixtureDir } from './testing.js';
+import { fixtureFiles, fixtureLabels, fixturePixels, idxBytes, writeFixtureDir } from '../testing/idx-fixtures.js';
 
 const root = await mkdtemp(join(tmpdir(), 'aekit-fmnist-test-'));
 after(() => rm(root, { recursive: true, force: true }));
@@ -76,24 +76,24 @@ test('loads fixture data: split, scaled to [0, 1], labels kept', async () => {
   assert.equal(data.valid.count, 5);
   assert.equal(data.test.count, 10);
   for (const split of [data.train, data.valid, data.test]) {
-    assert.equal(split.height, 28);
-    assert.equal(split.width, 28);
-    assert.equal(split.images.length, split.count * 28 * 28);
+    assert.equal(split.shape[0], 28);
+    assert.equal(split.shape[1], 28);
+    assert.equal(split.x.length, split.count * 28 * 28);
     assert.equal(split.labels.length, split.count);
-    assert.ok(split.images.every((v) => v >= 0 && v <= 1));
+    assert.ok(split.x.every((v) => v >= 0 && v <= 1));
   }
   const pixels = fixturePixels(30);
-  assert.equal(data.train.images[1], 1); // 255
-  assert.equal(data.train.images[2], Math.fround(pixels[2]! / 255));
+  assert.equal(data.train.x[1], 1); // 255
+  assert.equal(data.train.x[2], Math.fround(pixels[2]! / 255));
   // Validation is the tail of the official training set.
-  assert.equal(data.valid.images[3], Math.fround(pixels[25 * 784 + 3]! / 255));
+  assert.equal(data.valid.x[3], Math.fround(pixels[25 * 784 + 3]! / 255));
   assert.deepEqual(data.train.labels, fixtureLabels(30).slice(0, 25));
   assert.deepEqual(data.valid.labels, fixtureLabels(30).slice(25));
   assert.deepEqual(data.test.labels, fixtureLabels(10));
   // Plain arrays of their own, not views into the file's buffer.
   assert.equal(Object.getPrototypeOf(data.train.labels), Uint8Array.prototype);
   assert.equal(data.valid.labels.buffer.byteLength, 5);
-  assert.equal(data.valid.images.buffer.byteLength, 5 * 784 * 4);
+  assert.equal(data.valid.x.buffer.byteLength, 5 * 784 * 4);
   assert.ok(data.source.includes(dir), data.source);
 });
 
@@ -101,7 +101,7 @@ test('accepts uncompressed files and a mix of gzipped and uncompressed', async (
   const gz = await loadFashionMnist(isolated({ dataDir: await written('gz') }));
   for (const form of ['raw', 'mixed'] as const) {
     const other = await loadFashionMnist(isolated({ dataDir: await written(form) }));
-    assert.deepEqual(other.train.images, gz.train.images, form);
+    assert.deepEqual(other.train.x, gz.train.x, form);
     assert.deepEqual(other.test.labels, gz.test.labels, form);
   }
   async function written(form: 'gz' | 'raw' | 'mixed'): Promise<string> {
@@ -123,19 +123,19 @@ test('source order: explicit dir, then AEKIT_DATA_DIR, then cache, then system d
   const base = isolated({ cacheDir: cache, systemDir: system, env: { AEKIT_DATA_DIR: fromEnv } });
 
   const a = await loadFashionMnist({ ...base, dataDir: explicit });
-  assert.equal(marker(a.train.images), 1);
+  assert.equal(marker(a.train.x), 1);
   assert.ok(a.source.includes(explicit), a.source);
 
   const b = await loadFashionMnist(base);
-  assert.equal(marker(b.train.images), 2);
+  assert.equal(marker(b.train.x), 2);
   assert.ok(b.source.includes('AEKIT_DATA_DIR') && b.source.includes(fromEnv), b.source);
 
   const c = await loadFashionMnist({ ...base, env: { AEKIT_DATA_DIR: '' } });
-  assert.equal(marker(c.train.images), 3);
+  assert.equal(marker(c.train.x), 3);
   assert.ok(c.source.includes(cache), c.source);
 
   const d = await loadFashionMnist({ ...base, env: {}, cacheDir: freshDir('empty-cache') });
-  assert.equal(marker(d.train.images), 4);
+  assert.equal(marker(d.train.x), 4);
   assert.ok(d.source.includes(system), d.source);
 });
 
@@ -146,7 +146,7 @@ test('a cache with a damaged file falls through to the system dir', async () => 
   await writeFile(join(cache, 'train-labels-idx1-ubyte.gz'), 'not gzip, not IDX');
   await writeFixtureDir(system, { marker: 4 });
   const data = await loadFashionMnist(isolated({ cacheDir: cache, systemDir: system }));
-  assert.equal(marker(data.train.images), 4);
+  assert.equal(marker(data.train.x), 4);
 });
 
 test('default cache dir: $XDG_CACHE_HOME/aekit/fashion-mnist, else ~/.cache/aekit/fashion-mnist', async () => {
@@ -155,13 +155,13 @@ test('default cache dir: $XDG_CACHE_HOME/aekit/fashion-mnist, else ~/.cache/aeki
   const opts = isolated();
   delete opts.cacheDir;
   const a = await loadFashionMnist({ ...opts, env: { XDG_CACHE_HOME: xdg } });
-  assert.equal(marker(a.train.images), 5);
+  assert.equal(marker(a.train.x), 5);
   assert.ok(a.source.includes(join(xdg, 'aekit', 'fashion-mnist')), a.source);
 
   const home = freshDir('home');
   await writeFixtureDir(join(home, '.cache', 'aekit', 'fashion-mnist'), { marker: 6 });
   const b = await loadFashionMnist({ ...opts, env: { HOME: home, XDG_CACHE_HOME: 'relative/is/ignored' } });
-  assert.equal(marker(b.train.images), 6);
+  assert.equal(marker(b.train.x), 6);
 });
 
 test('an explicit dir without the files is an error naming it, with no fallback', async () => {
@@ -339,7 +339,7 @@ test('downloads into the cache dir, following a redirect; no .part file remains'
   // The next load finds them in the cache, without the network.
   const again = await loadFashionMnist(isolated({ cacheDir: cache }));
   assert.ok(again.source.startsWith('cache directory'), again.source);
-  assert.deepEqual(again.train.images, data.train.images);
+  assert.deepEqual(again.train.x, data.train.x);
 });
 
 test('downloads only what the cache lacks', async (t) => {

@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { gunzip as gunzipCallback } from 'node:zlib';
 import { DataError, isGzip, parseIdxImages, parseIdxLabels } from './idx.js';
 import type { IdxImages, IdxLabels } from './idx.js';
+import type { LabelledSamples } from './samples.js';
 
 /** The ten class names, indexed by label (0 = T-shirt/top … 9 = Ankle boot). */
 export const CLASS_NAMES: readonly string[] = Object.freeze([
@@ -70,19 +71,11 @@ export const FASHION_MNIST_FILES: Readonly<Record<FashionMnistFile, { readonly b
 
 const FILE_NAMES = Object.keys(FASHION_MNIST_FILES) as FashionMnistFile[];
 
-/** One part of the data set: `count` images of 28×28 pixels and their labels. */
-export interface Split {
-  /** `count·28·28` pixels in [0, 1] (uint8 / 255), image after image, row-major. */
-  images: Float32Array;
-  /** `count` class indices in 0–9; see {@link CLASS_NAMES}. */
-  labels: Uint8Array;
-  /** Number of images. */
-  count: number;
-  /** Image height in pixels. */
-  height: 28;
-  /** Image width in pixels. */
-  width: 28;
-}
+/**
+ * One part of the data set: `count` images of shape `[28, 28]`, pixels in [0, 1] (uint8 / 255) in
+ * `x`, and their class indices 0–9 in `labels` (see {@link CLASS_NAMES}).
+ */
+export type Split = LabelledSamples;
 
 /** Fashion-MNIST split the book's way. */
 export interface FashionMnist {
@@ -191,7 +184,7 @@ type Parsed = IdxImages | IdxLabels;
  *   data), `E_CHECKSUM`, `E_IDX_*` for malformed files, `E_SPLIT`, `E_OPTION`.
  * @example
  * const { train, valid, test } = await loadFashionMnist({ dataDir: 'data/fashion-mnist' });
- * const x = tf.tensor3d(train.images, [train.count, train.height, train.width]);
+ * const x = tf.tensor3d(train.x, [train.count, ...train.shape]);
  */
 export async function loadFashionMnist(options: LoadOptions = {}): Promise<FashionMnist> {
   const {
@@ -566,7 +559,7 @@ function toSplit(images: IdxImages, labels: IdxLabels, start: number, end: numbe
   const from = images.data.subarray(start * pixels, end * pixels);
   const out = new Float32Array(from.length);
   for (let i = 0; i < from.length; i++) out[i] = from[i]! / 255;
-  return { images: out, labels: labels.data.slice(start, end), count: end - start, height: HEIGHT, width: WIDTH };
+  return { x: out, shape: [HEIGHT, WIDTH], labels: labels.data.slice(start, end), count: end - start };
 }
 
 function defaultCacheDir(env: NodeJS.ProcessEnv): string {

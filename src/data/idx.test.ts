@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DataError, isGzip, parseIdx, parseIdxImages, parseIdxLabels } from './idx.js';
 import type { DataErrorCode } from './idx.js';
-import { fixtureLabels, fixturePixels, idxBytes } from './testing.js';
+import { fixtureLabels, fixturePixels, idxBytes } from '../testing/idx-fixtures.js';
 
 const SRC = 'fixture-images-idx3-ubyte';
 

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type ActivityRegularizer, deserializeRegularizer, type SerializedRegularizer, serializeRegularizer } from './sparsity-regularizers.js';
+import { ArgumentError } from '../core/errors.js';
 
 /** Arguments of {@link ActivityRegularization}. */
 export interface ActivityRegularizationArgs {
@@ -31,7 +32,7 @@ export class ActivityRegularization extends tf.layers.Layer {
 
   constructor(args: ActivityRegularizationArgs) {
     super({ name: args.name });
-    if (args.regularizer === undefined || args.regularizer === null) throw new RangeError('ActivityRegularization: a regularizer is required');
+    if (args.regularizer === undefined || args.regularizer === null) throw new ArgumentError('regularizer', 'ActivityRegularization: a regularizer is required');
     this.regularizer = 'apply' in args.regularizer ? args.regularizer : deserializeRegularizer(args.regularizer);
   }
 

@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
 import { loadModel, saveModel } from '../training/io.js';
 import { DenseTranspose, linkTiedLayers } from './dense-transpose.js';
-import { checkModel } from './layer-test-helper.js';
+import { checkModel } from '../testing/check-model.js';
 
 before(async () => { await useBackend('cpu'); });
 

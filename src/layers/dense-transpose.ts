@@ -7,7 +7,8 @@
  * (which `loadModel` runs on every model it returns).
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerAfterLoad } from '../training/io.js';
+import { registerAfterLoad } from './after-load.js';
+import { ArgumentError } from '../core/errors.js';
 
 /** Activations a {@link DenseTranspose} layer can apply. */
 export type DenseTransposeActivation = 'linear' | 'sigmoid' | 'selu' | 'relu' | 'elu' | 'tanh';
@@ -81,13 +82,13 @@ export class DenseTranspose extends tf.layers.Layer {
     delete (base as { partnerName?: string }).partnerName;
     super(base);
     if (partner === undefined && (partnerName === undefined || partnerName === '')) {
-      throw new RangeError('DenseTranspose: give `partner` (a Dense layer) or `partnerName`, got neither');
+      throw new ArgumentError('partner', 'DenseTranspose: give `partner` (a Dense layer) or `partnerName`, got neither');
     }
     if (!(activation in ACTIVATIONS)) {
-      throw new RangeError(`DenseTranspose: activation must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${String(activation)}'`);
+      throw new ArgumentError('activation', `DenseTranspose: expected one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${String(activation)}'`);
     }
     if (units !== undefined && units !== null && !(Number.isInteger(units) && units > 0)) {
-      throw new RangeError(`DenseTranspose: units must be a positive integer, got ${units}`);
+      throw new ArgumentError('units', `DenseTranspose: expected a positive integer, got ${units}`);
     }
     this.partner = partner ?? null;
     this.partnerName = partnerName ?? partner!.name;
@@ -103,7 +104,7 @@ export class DenseTranspose extends tf.layers.Layer {
   /** Ties this layer to `partner` (what {@link linkTiedLayers} does after a load). */
   link(partner: tf.layers.Layer): void {
     if (partner.name !== this.partnerName) {
-      throw new RangeError(`DenseTranspose '${this.name}': expected partner '${this.partnerName}', got '${partner.name}'`);
+      throw new ArgumentError('partner', `DenseTranspose '${this.name}': expected partner '${this.partnerName}', got '${partner.name}'`);
     }
     this.partner = partner;
     if (partner.built) this.checkKernel(this.partnerKernel());
@@ -117,7 +118,7 @@ export class DenseTranspose extends tf.layers.Layer {
     }
     const kernel = this.partner.weights.find((w) => /(^|\/)kernel(_\d+)?$/.test(w.originalName));
     if (kernel === undefined || kernel.shape.length !== 2) {
-      throw new RangeError(`DenseTranspose '${this.name}': partner '${this.partnerName}' has no 2-D kernel (is it a built Dense layer?)`);
+      throw new ArgumentError('partner', `DenseTranspose '${this.name}': partner '${this.partnerName}' has no 2-D kernel (is it a built Dense layer?)`);
     }
     return kernel;
   }
@@ -125,7 +126,7 @@ export class DenseTranspose extends tf.layers.Layer {
   private checkKernel(kernel: LayerVariable): void {
     const inDim = kernel.shape[0] as number;
     if (this.units !== null && this.units !== inDim) {
-      throw new RangeError(`DenseTranspose '${this.name}': units ${this.units} differ from partner '${this.partnerName}' input size ${inDim}`);
+      throw new ArgumentError('units', `DenseTranspose '${this.name}': units ${this.units} differ from partner '${this.partnerName}' input size ${inDim}`);
     }
   }
 
@@ -137,11 +138,11 @@ export class DenseTranspose extends tf.layers.Layer {
       this.checkKernel(kernel);
       this.units = kernel.shape[0] as number;
       if (inputDim !== kernel.shape[1]) {
-        throw new RangeError(`DenseTranspose '${this.name}': input size ${inputDim} differs from partner '${this.partnerName}' output size ${kernel.shape[1]}`);
+        throw new ArgumentError('inputs', `DenseTranspose '${this.name}': input size ${inputDim} differs from partner '${this.partnerName}' output size ${kernel.shape[1]}`);
       }
     }
     if (this.units === null) {
-      throw new RangeError(`DenseTranspose '${this.name}': units unknown — build partner '${this.partnerName}' first or pass units`);
+      throw new ArgumentError('units', `DenseTranspose '${this.name}': units unknown — build partner '${this.partnerName}' first or pass units`);
     }
     if (this.bias === null) this.bias = this.addWeight('bias', [this.units], 'float32', tf.initializers.zeros(), undefined, true);
     this.built = true;
@@ -149,7 +150,7 @@ export class DenseTranspose extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    if (this.units === null) throw new RangeError(`DenseTranspose '${this.name}': units unknown before build`);
+    if (this.units === null) throw new ArgumentError('units', `DenseTranspose '${this.name}': units unknown before build`);
     return [...shape.slice(0, -1), this.units];
   }
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { LSTM, lstm } from './lstm.js';
-import { checkModel } from './layer-test-helper.js';
+import { checkModel } from '../testing/check-model.js';
 import { useBackend } from '../engine/backend.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from '../engine/fused-lstm.js';
 import { assertClose, randomValues, seedRandom } from '../engine/kernel-test-helper.js';

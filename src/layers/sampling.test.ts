@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
-import { checkModel } from './layer-test-helper.js';
+import { checkModel } from '../testing/check-model.js';
 import { Sampling } from './sampling.js';
 
 before(async () => { await useBackend('wasm'); });

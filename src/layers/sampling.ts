@@ -2,6 +2,7 @@
  * The variational autoencoder's sampling layer (Géron, ch. 17): codings = mean + exp(logvar / 2) · ε.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ArgumentError } from '../core/errors.js';
 
 /** Arguments of {@link Sampling}. */
 export interface SamplingArgs {
@@ -32,20 +33,20 @@ export class Sampling extends tf.layers.Layer {
   constructor(args: SamplingArgs = {}) {
     super({ name: args.name });
     const { seed = null } = args;
-    if (seed !== null && !Number.isInteger(seed)) throw new RangeError(`Sampling: seed must be an integer or null, got ${seed}`);
+    if (seed !== null && !Number.isInteger(seed)) throw new ArgumentError('seed', `Sampling: expected an integer or null, got ${seed}`);
     this.seed = seed;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     if (!Array.isArray(inputShape[0]) || inputShape.length !== 2) {
-      throw new RangeError(`Sampling expects two inputs [mean, logvar], got shape ${JSON.stringify(inputShape)}`);
+      throw new ArgumentError('inputs', `Sampling expects two inputs [mean, logvar], got shape ${JSON.stringify(inputShape)}`);
     }
     return inputShape[0] as tf.Shape;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      if (!Array.isArray(inputs) || inputs.length !== 2) throw new RangeError('Sampling expects two inputs [mean, logvar]');
+      if (!Array.isArray(inputs) || inputs.length !== 2) throw new ArgumentError('inputs', 'Sampling expects two inputs [mean, logvar]');
       const [mean, logVar] = inputs;
       const seed = this.seed === null ? undefined : this.seed + this.calls;
       this.calls++;

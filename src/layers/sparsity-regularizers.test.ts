@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
 import { ActivityRegularization } from './activity-regularization.js';
-import { checkModel } from './layer-test-helper.js';
+import { checkModel } from '../testing/check-model.js';
 import { deserializeRegularizer, KLDivergenceRegularizer, L1ActivityRegularizer, parseSparsity, serializeRegularizer } from './sparsity-regularizers.js';
 
 before(async () => { await useBackend('wasm'); });

@@ -7,6 +7,7 @@
  * penalties in a custom training step (see `sparsityStep`), not through the layer.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ArgumentError } from '../core/errors.js';
 
 /** A penalty computed from a batch of activations `[n, units]`. */
 export abstract class ActivityRegularizer extends tf.serialization.Serializable {
@@ -31,7 +32,7 @@ export class L1ActivityRegularizer extends ActivityRegularizer {
 
   constructor(args: L1ActivityArgs) {
     super();
-    if (!(Number.isFinite(args.l1) && args.l1 >= 0)) throw new RangeError(`L1ActivityRegularizer: l1 must be a number ≥ 0, got ${args.l1}`);
+    if (!(Number.isFinite(args.l1) && args.l1 >= 0)) throw new ArgumentError('l1', `L1ActivityRegularizer: expected a number ≥ 0, got ${args.l1}`);
     this.l1 = args.l1;
   }
 
@@ -68,8 +69,8 @@ export class KLDivergenceRegularizer extends ActivityRegularizer {
 
   constructor(args: KLDivergenceArgs) {
     super();
-    if (!(Number.isFinite(args.weight) && args.weight >= 0)) throw new RangeError(`KLDivergenceRegularizer: weight must be a number ≥ 0, got ${args.weight}`);
-    if (!(args.target > 0 && args.target < 1)) throw new RangeError(`KLDivergenceRegularizer: target must lie in (0, 1), got ${args.target}`);
+    if (!(Number.isFinite(args.weight) && args.weight >= 0)) throw new ArgumentError('weight', `KLDivergenceRegularizer: expected a number ≥ 0, got ${args.weight}`);
+    if (!(args.target > 0 && args.target < 1)) throw new ArgumentError('target', `KLDivergenceRegularizer: expected a number in (0, 1), got ${args.target}`);
     this.weight = args.weight;
     this.target = args.target;
   }
@@ -108,22 +109,22 @@ export function serializeRegularizer(r: ActivityRegularizer): SerializedRegulari
 export function deserializeRegularizer(s: SerializedRegularizer): ActivityRegularizer {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[s?.className];
   if (entry === undefined) {
-    throw new RangeError(`unknown activity regularizer class '${s?.className}': import the module that registers it before loading`);
+    throw new ArgumentError('className', `unknown activity regularizer class '${s?.className}': import the module that registers it before loading`);
   }
   const [cls, fromConfig] = entry;
   const r = fromConfig(cls, s.config);
-  if (!(r instanceof ActivityRegularizer)) throw new RangeError(`'${s.className}' is not an activity regularizer`);
+  if (!(r instanceof ActivityRegularizer)) throw new ArgumentError('className', `'${s.className}' is not an activity regularizer`);
   return r;
 }
 
 /**
- * Parses the CLI's `--sparsity` value: `l1:WEIGHT` (e.g. `l1:1e-3`), `kl:WEIGHT,TARGET`
- * (e.g. `kl:0.05,0.1`) or `none`. Throws a RangeError naming the flag on anything else.
+ * Parses a `sparsity` spec: `l1:WEIGHT` (e.g. `l1:1e-3`), `kl:WEIGHT,TARGET` (e.g. `kl:0.05,0.1`)
+ * or `none`. Throws an ArgumentError naming `sparsity` on anything else.
  */
 export function parseSparsity(spec: string): ActivityRegularizer | null {
   const s = spec.trim();
   if (s === 'none') return null;
-  const bad = (why: string): RangeError => new RangeError(`--sparsity '${spec}': ${why}; expected l1:WEIGHT (e.g. l1:1e-3), kl:WEIGHT,TARGET (e.g. kl:0.05,0.1) or none`);
+  const bad = (why: string): ArgumentError => new ArgumentError('sparsity', `{sparsity} '${spec}': ${why}; expected l1:WEIGHT (e.g. l1:1e-3), kl:WEIGHT,TARGET (e.g. kl:0.05,0.1) or none`);
   const [kind, rest = ''] = s.split(':', 2);
   const nums = rest.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
   if (kind === 'l1') {

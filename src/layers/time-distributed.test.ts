@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { TimeDistributed, timeDistributed } from './time-distributed.js';
-import { checkModel } from './layer-test-helper.js';
+import { checkModel } from '../testing/check-model.js';
 import { assertClose, randomValues, seedRandom } from '../engine/kernel-test-helper.js';
 
 const dense = (): tf.layers.Layer => tf.layers.dense({ units: 5, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) });

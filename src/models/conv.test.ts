@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
-import { checkModel } from '../layers/layer-test-helper.js';
+import { checkModel } from '../testing/check-model.js';
 import { convAutoencoder } from './conv.js';
 import { formatSummary } from './summary.js';
 

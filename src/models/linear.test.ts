@@ -3,8 +3,9 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { trainRun } from '../training/run.js';
-import { pcaDirections, pointCloud, principalAngles } from './linear.js';
+import { trainRun } from '../runs/train-run.js';
+import { pcaDirections, principalAngles } from '../analysis/subspace.js';
+import { pointCloud } from '../data/point-cloud.js';
 
 test('the point cloud is seeded and centred', () => {
   const a = pointCloud(60, 4);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
-import { checkModel } from '../layers/layer-test-helper.js';
+import { checkModel } from '../testing/check-model.js';
 import { denoisingGrid } from '../viz/denoising.js';
 import { convAutoencoder } from './conv.js';
 import { addNoise, parseNoise, withInputNoise } from './noise.js';
@@ -14,7 +14,7 @@ test('--noise parsing', () => {
   assert.deepEqual(parseNoise('gaussian:0.2'), { kind: 'gaussian', amount: 0.2 });
   assert.deepEqual(parseNoise('dropout:0.5'), { kind: 'dropout', amount: 0.5 });
   assert.throws(() => parseNoise('dropout:1'), /drop rate must lie in \(0, 1\)/);
-  assert.throws(() => parseNoise('salt:0.1'), /--noise 'salt:0.1': expected gaussian:STDDEV/);
+  assert.throws(() => parseNoise('salt:0.1'), /noise 'salt:0.1': expected gaussian:STDDEV/);
 });
 
 test('noise acts in training only, and denoising models survive save → load', async () => {

@@ -3,10 +3,9 @@
  * training (`--noise gaussian:0.2` or `--noise dropout:0.5`).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { RecipeOption } from './recipes.js';
+import { ArgumentError } from '../core/errors.js';
 import type { Autoencoder } from './conv.js';
 import { compose } from './conv.js';
-import { checkedBy } from './option-parsers.js';
 
 /** Input noise of a denoising autoencoder. */
 export interface NoiseSpec {
@@ -16,26 +15,18 @@ export interface NoiseSpec {
   amount: number;
 }
 
-/** Parses `gaussian:STDDEV` or `dropout:RATE`; throws a RangeError naming `--noise` otherwise. */
+/** Parses `gaussian:STDDEV` or `dropout:RATE`; throws an ArgumentError naming `noise` otherwise. */
 export function parseNoise(spec: string): NoiseSpec {
   const m = /^(gaussian|dropout):(.+)$/.exec(spec.trim());
   const amount = m === null ? NaN : Number(m[2]);
   if (m === null || m[2].trim() === '' || !Number.isFinite(amount)) {
-    throw new RangeError(`--noise '${spec}': expected gaussian:STDDEV (e.g. gaussian:0.2) or dropout:RATE (e.g. dropout:0.5)`);
+    throw new ArgumentError('noise', `{noise} '${spec}': expected gaussian:STDDEV (e.g. gaussian:0.2) or dropout:RATE (e.g. dropout:0.5)`);
   }
   const kind = m[1] as NoiseSpec['kind'];
-  if (kind === 'gaussian' && !(amount > 0)) throw new RangeError(`--noise '${spec}': the standard deviation must be > 0, found ${amount}`);
-  if (kind === 'dropout' && !(amount > 0 && amount < 1)) throw new RangeError(`--noise '${spec}': the drop rate must lie in (0, 1), found ${amount}`);
+  if (kind === 'gaussian' && !(amount > 0)) throw new ArgumentError('noise', `{noise} '${spec}': the standard deviation must be > 0, found ${amount}`);
+  if (kind === 'dropout' && !(amount > 0 && amount < 1)) throw new ArgumentError('noise', `{noise} '${spec}': the drop rate must lie in (0, 1), found ${amount}`);
   return { kind, amount };
 }
-
-/** The `--noise` option, for recipes that offer denoising (stacked, conv). */
-export const NOISE_OPTION: RecipeOption = {
-  flag: '--noise <kind:amount>',
-  key: 'noise',
-  description: 'denoising: input noise while training, gaussian:STDDEV (book gaussian:0.2) or dropout:RATE (book dropout:0.5)',
-  parse: checkedBy(parseNoise),
-};
 
 /**
  * The tfjs layer that applies `noise` in training only. (No seed: a seeded tfjs Dropout would draw

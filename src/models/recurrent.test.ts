@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
-import { checkModel } from '../layers/layer-test-helper.js';
-import { trainRun } from '../training/run.js';
-import { recurrentAutoencoder, recurrentData } from './recurrent.js';
+import { checkModel } from '../testing/check-model.js';
+import { trainRun } from '../runs/train-run.js';
+import { recurrentData, recurrentRecipe } from '../runs/recipes/recurrent.js';
+import { recurrentAutoencoder } from './recurrent.js';
 
 before(async () => { await useBackend('wasm'); });
 
@@ -42,8 +43,8 @@ test('train recurrent --csv: trains on the file\'s sequences and writes a run', 
     const result = await trainRun({ model: 'recurrent', epochs: 1, backend: 'wasm', out: path.join(dir, 'run'), modelOptions: { csv, steps: 4, features: 2 } });
     assert.equal(result.metrics.data.train, 9);
     assert.deepEqual(result.model.outputs[0].shape, [null, 4, 2]);
-    await assert.rejects(recurrentData({ csv, steps: 4 }), /--csv '.*seqs.csv' needs --steps and --features/);
-    await assert.rejects(recurrentData({ steps: 5 }), /--steps and --features shape the sequences of a --csv file/);
+    await assert.rejects(recurrentData({ csv, steps: 4 }), /csv '.*seqs.csv' needs steps and features/);
+    assert.throws(() => recurrentRecipe.check!({ steps: 5 }), /steps and features shape the sequences of a csv file/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

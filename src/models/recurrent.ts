@@ -4,12 +4,10 @@
  * TimeDistributed(Dense(features, sigmoid)).
  */
 import * as tf from '@tensorflow/tfjs';
-import { readSequenceCsv } from '../data/sequences-csv.js';
+import { ArgumentError } from '../core/errors.js';
 import { lstm } from '../layers/lstm.js';
 import { timeDistributed } from '../layers/time-distributed.js';
 import { type Autoencoder, compose } from './conv.js';
-import { positiveInt } from './option-parsers.js';
-import { type Dataset, registerRecipe } from './recipes.js';
 
 /** Options of {@link recurrentAutoencoder}. Defaults give the book's model. */
 export interface RecurrentAutoencoderOptions {
@@ -33,7 +31,7 @@ export interface RecurrentAutoencoderOptions {
 export function recurrentAutoencoder(options: RecurrentAutoencoderOptions = {}): Autoencoder {
   const { steps = 28, features = 28, units = [100, 30], seed } = options;
   for (const [name, v] of [['steps', steps], ['features', features], ['units[0]', units[0]], ['units[1]', units[1]]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`recurrent autoencoder: ${name} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1) throw new ArgumentError(name, `expected a positive integer, got ${v}`);
   }
   const [outer, coding] = units;
   const s = (k: number): { seed?: number } => (seed === undefined ? {} : { seed: seed + k });
@@ -78,42 +76,3 @@ function withoutOrthogonalWarning<T>(build: () => T): T {
     console.warn = warn;
   }
 }
-
-/**
- * The recurrent recipe's data: Fashion-MNIST (null → the standard loader) or, with `csv`, the file's
- * sequences, the last 10% of them (at least one) held out for validation.
- */
-export async function recurrentData(modelOptions: Record<string, unknown>): Promise<Dataset | null> {
-  const { csv, steps, features } = modelOptions as { csv?: string; steps?: number; features?: number };
-  if (csv === undefined) {
-    if ((steps !== undefined && steps !== 28) || (features !== undefined && features !== 28)) {
-      throw new RangeError('--steps and --features shape the sequences of a --csv file; Fashion-MNIST images are 28 steps × 28 features');
-    }
-    return null;
-  }
-  if (steps === undefined || features === undefined) throw new RangeError(`--csv '${csv}' needs --steps and --features (each line holds steps × features numbers)`);
-  const seqs = await readSequenceCsv(csv, { steps, features });
-  if (seqs.count < 2) throw new RangeError(`--csv '${csv}': found ${seqs.count} sequence, need at least 2 (the last 10% are held out for validation)`);
-  const valid = Math.max(1, Math.round(seqs.count * 0.1));
-  const train = seqs.count - valid;
-  const width = steps * features;
-  return {
-    train: { x: seqs.x.subarray(0, train * width), shape: [steps, features], count: train },
-    valid: { x: seqs.x.subarray(train * width), shape: [steps, features], count: valid },
-    source: `${csv}: ${seqs.count} sequences of ${steps} steps × ${features} features (training: lines ${seqs.lines[0]}–${seqs.lines[train - 1]}, validation: the last ${valid})`,
-    images: false,
-  };
-}
-
-registerRecipe({
-  name: 'recurrent',
-  description: 'recurrent autoencoder: LSTM(100) → LSTM(30) ‖ RepeatVector → LSTM(100) → TimeDistributed(Dense); images as 28 rows, or --csv sequences',
-  defaults: { epochs: 10, batchSize: 32, optimizer: 'sgd', lr: 0.1, loss: 'binaryCrossentropy' },
-  options: [
-    { flag: '--csv <file>', key: 'csv', description: 'train on sequences from a CSV file instead of Fashion-MNIST: one sequence per line, steps × features numbers in [0, 1], row-major' },
-    { flag: '--steps <n>', key: 'steps', description: 'time steps per CSV sequence', parse: positiveInt },
-    { flag: '--features <n>', key: 'features', description: 'values per time step of a CSV sequence', parse: positiveInt },
-  ],
-  build: ({ seed, steps, features }) => recurrentAutoencoder({ seed, steps: steps as number | undefined, features: features as number | undefined }),
-  loadData: ({ modelOptions }) => recurrentData(modelOptions),
-});

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
 import { ActivityRegularization } from '../layers/activity-regularization.js';
-import { checkModel } from '../layers/layer-test-helper.js';
+import { checkModel } from '../testing/check-model.js';
 import { L1ActivityRegularizer } from '../layers/sparsity-regularizers.js';
 import { lossStep } from '../training/custom-step.js';
 import { fit } from '../training/fit.js';
-import { codingActivity, sparseAutoencoder, sparsityTraining } from './sparse.js';
+import { codingActivity } from '../analysis/activity.js';
+import { sparseAutoencoder, sparsityTraining } from './sparse.js';
 
 before(async () => { await useBackend('wasm'); });
 

@@ -4,17 +4,10 @@
  * ‖ Dense(100, selu) → Dense(784, sigmoid) → Reshape(28, 28).
  */
 import * as tf from '@tensorflow/tfjs';
-import * as path from 'node:path';
+import { ArgumentError } from '../core/errors.js';
 import { ActivityRegularization } from '../layers/activity-regularization.js';
 import { type ActivityRegularizer, KLDivergenceRegularizer, parseSparsity } from '../layers/sparsity-regularizers.js';
-import { lossStep } from '../training/custom-step.js';
-import { fit, type Samples } from '../training/fit.js';
-import { writeFileAtomic } from '../training/io.js';
-import { makeOptimizer } from '../training/optimizers.js';
-import { histogramPanels } from '../viz/basic-charts.js';
 import { type Autoencoder, compose } from './conv.js';
-import { checkedBy, positiveInt } from './option-parsers.js';
-import { registerRecipe } from './recipes.js';
 
 /** Options of {@link sparseAutoencoder}. */
 export interface SparseAutoencoderOptions {
@@ -38,7 +31,7 @@ export function sparseAutoencoder(options: SparseAutoencoderOptions = {}): Autoe
   const { codingUnits = 300, seed } = options;
   const sparsity = options.sparsity === undefined ? new KLDivergenceRegularizer({ weight: 0.05, target: 0.1 })
     : typeof options.sparsity === 'string' ? parseSparsity(options.sparsity) : options.sparsity;
-  if (!Number.isInteger(codingUnits) || codingUnits < 1) throw new RangeError(`codingUnits must be a positive integer, got ${codingUnits}`);
+  if (!Number.isInteger(codingUnits) || codingUnits < 1) throw new ArgumentError('codingUnits', `expected a positive integer, got ${codingUnits}`);
   const init = (k: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
   const encoder = tf.sequential({ name: 'sparse_encoder' });
   encoder.add(tf.layers.flatten({ inputShape: [28, 28], name: 'flatten' }));
@@ -74,80 +67,3 @@ export function sparsityTraining(model: Autoencoder): { model: tf.LayersModel; l
   const output = model.decoder.apply(codings) as tf.SymbolicTensor;
   return { model: tf.model({ inputs: input, outputs: [output, codings] }), layer };
 }
-
-/** Statistics of the coding layer's activations over a set of samples. */
-export interface ActivityStats {
-  /** Mean activation over all units and samples. */
-  mean_activation: number;
-  /** Share of units whose mean activation is below the target (KL penalty only; null otherwise). */
-  share_units_below_target: number | null;
-  target: number | null;
-  units: number;
-  samples: number;
-  /** Each unit's mean activation. */
-  unit_means: number[];
-}
-
-/** Runs `encoder` over `samples` in batches; returns per-unit means and every activation (for the histogram). */
-export async function codingActivity(encoder: tf.LayersModel, samples: Samples, target: number | null, batchSize = 500): Promise<{ stats: ActivityStats; all: Float32Array }> {
-  const units = encoder.outputs[0].shape.at(-1) as number;
-  const all = new Float32Array(samples.count * units);
-  const per = samples.shape.reduce((a, b) => a * b, 1);
-  for (let from = 0; from < samples.count; from += batchSize) {
-    const n = Math.min(batchSize, samples.count - from);
-    const a = tf.tidy(() => (encoder.predict(tf.tensor(samples.x.subarray(from * per, (from + n) * per), [n, ...samples.shape])) as tf.Tensor).dataSync());
-    all.set(a, from * units);
-  }
-  const sums = new Float64Array(units);
-  for (let i = 0; i < all.length; i++) sums[i % units] += all[i];
-  const unitMeans = Array.from(sums, (s) => s / samples.count);
-  const mean = unitMeans.reduce((a, b) => a + b, 0) / units;
-  const below = target === null ? null : unitMeans.filter((m) => m < target).length / units;
-  return { stats: { mean_activation: mean, share_units_below_target: below, target, units, samples: samples.count, unit_means: unitMeans }, all };
-}
-
-registerRecipe({
-  name: 'sparse',
-  description: 'sparse autoencoder: 300-unit sigmoid coding layer with an L1 or KL activity penalty (book: kl:0.05,0.1)',
-  defaults: { epochs: 10, batchSize: 32, optimizer: 'sgd', lr: 1.0, loss: 'binaryCrossentropy' },
-  options: [
-    {
-      flag: '--sparsity <spec>',
-      key: 'sparsity',
-      description: 'penalty on the coding layer: l1:WEIGHT (book l1:1e-3), kl:WEIGHT,TARGET (book kl:0.05,0.1) or none',
-      defaultValue: 'kl:0.05,0.1',
-      parse: checkedBy(parseSparsity),
-    },
-    {
-      flag: '--coding-units <n>',
-      key: 'codingUnits',
-      description: 'units of the sigmoid coding layer (default 300, the book\'s)',
-      defaultValue: 300,
-      parse: positiveInt,
-    },
-  ],
-  build: ({ seed, sparsity, codingUnits }) => sparseAutoencoder({ seed, sparsity: sparsity as string | undefined, codingUnits: codingUnits as number | undefined }),
-  async train(ctx) {
-    const { built, settings, data } = ctx;
-    ctx.compile(built.autoencoder);
-    const training = sparsityTraining(built);
-    const step = training === null ? undefined : lossStep({
-      model: training.model,
-      optimizer: makeOptimizer(settings.optimizer, settings.lr),
-      loss: settings.loss,
-      terms: [{ name: 'sparsity_penalty', term: ([codings]) => training.layer.penalty(codings) }],
-    });
-    await fit(built.autoencoder, data.train, ctx.fitOptions({ step }));
-    const reg = training?.layer.regularizer;
-    const target = reg instanceof KLDivergenceRegularizer ? reg.target : null;
-    const { stats, all } = await codingActivity(built.encoder, data.valid, target);
-    await ctx.record('sparsity', { regularizer: ctx.modelOptions.sparsity, on: 'validation', ...stats });
-    await writeFileAtomic(path.join(ctx.dir, 'activations.png'), histogramPanels([
-      { values: all, marker: target ?? undefined },
-      { values: stats.unit_means, marker: target ?? undefined },
-    ]));
-    ctx.log(`coding layer on the validation set: mean activation ${stats.mean_activation.toFixed(4)}`
-      + (target === null ? '' : `, ${(100 * (stats.share_units_below_target ?? 0)).toFixed(1)}% of units below the target ${target}`)
-      + '; histogram in activations.png (top: all activations, bottom: per-unit means; x from 0 to 1, red line = target)');
-  },
-});

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
 import { DenseTranspose } from '../layers/dense-transpose.js';
-import { checkModel } from '../layers/layer-test-helper.js';
-import { getRecipe } from './recipes.js';
-import './all.js';
+import { checkModel } from '../testing/check-model.js';
 import { stackedAutoencoder, stackedGreedyStages } from './stacked.js';
 import { formatSummary } from './summary.js';
 
@@ -24,7 +22,7 @@ test('stacked autoencoder has the book\'s layers and parameter counts; tied deco
   assert.ok(tied.decoder.layers[0] instanceof DenseTranspose);
   const text = formatSummary(tied, 'stacked --tied');
   assert.ok(text.includes('Decoder parameters: 884'), text);
-  assert.throws(() => stackedAutoencoder({ units: [100, 0] }), /--units/);
+  assert.throws(() => stackedAutoencoder({ units: [100, 0] }), /units: expected a non-empty list/);
 });
 
 test('stacked (plain, tied, custom units) survive save → load with the same predictions', async () => {
@@ -39,8 +37,8 @@ test('stacked (plain, tied, custom units) survive save → load with the same pr
 
 test('greedy stages share the stacked model\'s layers and chain their shapes', async () => {
   const built = stackedAutoencoder({ seed: 4, units: [16, 8] });
-  const stages = stackedGreedyStages(built, [1, 1]);
-  assert.deepEqual(stages.map((s) => [s.name, s.loss, s.lr]), [['stage1', 'binaryCrossentropy', 1.5], ['stage2', 'meanSquaredError', 0.05]]);
+  const stages = stackedGreedyStages(built);
+  assert.deepEqual(stages.map((s) => s.name), ['stage1', 'stage2']);
   assert.deepEqual(stages[1].autoencoder.inputs[0].shape, [null, 16]);
   assert.deepEqual(stages[1].autoencoder.outputs[0].shape, [null, 16]);
   const before = built.autoencoder.getWeights().map((w) => w.dataSync().slice());
@@ -52,15 +50,4 @@ test('greedy stages share the stacked model\'s layers and chain their shapes', a
   const changed = after.map((w, i) => Array.from(w).some((v, j) => v !== before[i][j]));
   assert.deepEqual(changed, [true, true, false, false, false, false, true, true]);
   x.dispose();
-});
-
-test('the stacked recipe declares its options and book settings', () => {
-  const recipe = getRecipe('stacked');
-  assert.deepEqual(recipe.defaults, { epochs: 20, batchSize: 32, optimizer: 'sgd', lr: 1.5, loss: 'binaryCrossentropy' });
-  const flags = (recipe.options ?? []).map((o) => o.flag.split(' ')[0]);
-  for (const f of ['--units', '--activation', '--tied', '--greedy', '--greedy-epochs']) assert.ok(flags.includes(f), f);
-  const units = recipe.options!.find((o) => o.key === 'units')!;
-  assert.deepEqual(units.parse!('100,30'), [100, 30]);
-  assert.throws(() => units.parse!('100,x'), /positive integers/);
-  assert.ok((getRecipe('conv').options ?? []).some((o) => o.key === 'greedy'));
 });

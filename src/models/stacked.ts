@@ -1,15 +1,13 @@
 /**
  * The book's stacked dense autoencoder (Géron, ch. 17), with tied weights and greedy layer-wise
- * training as options, registered as the `stacked` recipe.
+ * training's stage models.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError } from 'commander';
+import { ArgumentError } from '../core/errors.js';
 import { DenseTranspose } from '../layers/dense-transpose.js';
-import { fit } from '../training/fit.js';
-import { greedyEpochsOption, trainGreedyInContext, type GreedyStage } from '../training/greedy.js';
 import { type Autoencoder, compose } from './conv.js';
-import { NOISE_OPTION, noiseLayer, type NoiseSpec, parseNoise } from './noise.js';
-import { registerRecipe } from './recipes.js';
+import { noiseLayer, type NoiseSpec, parseNoise } from './noise.js';
+import type { StageModels } from './stages.js';
 
 /** Activations the stacked model's hidden layers can use. */
 export const STACKED_ACTIVATIONS = ['selu', 'relu', 'elu', 'tanh', 'sigmoid'] as const;
@@ -45,7 +43,7 @@ function glorot(seed: number | undefined, offset: number): ReturnType<typeof tf.
 /** Checks a `units` list, naming the flag in errors. */
 function checkUnits(units: number[]): void {
   if (units.length === 0 || !units.every((u) => Number.isInteger(u) && u > 0)) {
-    throw new RangeError(`units (--units) must be a non-empty list of positive integers, got [${units.join(', ')}]`);
+    throw new ArgumentError('units', `expected a non-empty list of positive integers, got [${units.join(', ')}]`);
   }
 }
 
@@ -89,26 +87,18 @@ export function stackedAutoencoder(options: StackedAutoencoderOptions = {}): Aut
   return { encoder, decoder, autoencoder: compose(encoder, decoder, 'stacked_autoencoder') };
 }
 
-/** Book settings of the greedy stages: stage 1 BCE SGD(1.5), later stages MSE SGD(0.05); fine-tuning BCE SGD(0.1). */
-export const STACKED_GREEDY_DEFAULTS = {
-  first: { loss: 'binaryCrossentropy', optimizer: 'sgd', lr: 1.5, epochs: 10 },
-  later: { loss: 'meanSquaredError', optimizer: 'sgd', lr: 0.05, epochs: 10 },
-  fineTune: { loss: 'binaryCrossentropy', optimizer: 'sgd', lr: 0.1, epochs: 10 },
-} as const;
-
 /**
  * The greedy stages of a built stacked autoencoder: stage `i` is encoder Dense `i` with the decoder
- * layer that undoes it, trained on the codings of stages `1…i-1` (stage 1 on the images, through
- * Flatten and back through Reshape). The stage models share their layers with `model`, so training
- * a stage trains the stacked model.
+ * layer that undoes it, to be trained on the codings of stages `1…i-1` (stage 1 on the images,
+ * through Flatten and back through Reshape). The stage models share their layers with `model`, so
+ * training a stage trains the stacked model.
  */
-export function stackedGreedyStages(model: Autoencoder, epochs?: number[]): GreedyStage[] {
+export function stackedGreedyStages(model: Autoencoder): StageModels[] {
   const encoderDense = model.encoder.layers.filter((l) => /^encoder_dense_\d+$/.test(l.name));
   const inputShape = model.encoder.inputs[0].shape.slice(1) as number[];
   return encoderDense.map((enc, k) => {
     const i = k + 1;
     const dec = model.decoder.getLayer(stackedLayerNames.decoder(i));
-    const s = i === 1 ? STACKED_GREEDY_DEFAULTS.first : STACKED_GREEDY_DEFAULTS.later;
     const inShape = i === 1 ? inputShape : [(encoderDense[k - 1] as unknown as { units: number }).units];
     const input = tf.input({ shape: inShape, name: `stage${i}_input` });
     let x = i === 1 ? (model.encoder.getLayer('flatten').apply(input) as tf.SymbolicTensor) : input;
@@ -119,55 +109,6 @@ export function stackedGreedyStages(model: Autoencoder, epochs?: number[]): Gree
       name: `stage${i}`,
       autoencoder: tf.model({ inputs: input, outputs: x, name: `stage${i}_autoencoder` }),
       encoder: tf.model({ inputs: input, outputs: codings, name: `stage${i}_encoder` }),
-      loss: s.loss, optimizer: s.optimizer, lr: s.lr, epochs: epochs?.[k] ?? s.epochs,
     };
   });
 }
-
-function unitsFlag(value: string): number[] {
-  const units = value.split(',').map((s) => Number(s.trim()));
-  if (units.length === 0 || !units.every((u) => Number.isInteger(u) && u > 0)) {
-    throw new InvalidArgumentError(`expected a comma-separated list of positive integers such as 100,30, got '${value}'.`);
-  }
-  return units;
-}
-
-registerRecipe({
-  name: 'stacked',
-  description: 'stacked dense autoencoder 784→100→30→100→784 (81,530 + 82,284 parameters; --tied: 884 in the decoder)',
-  defaults: { epochs: 20, batchSize: 32, optimizer: 'sgd', lr: 1.5, loss: 'binaryCrossentropy' },
-  options: [
-    { flag: '--units <list>', key: 'units', description: 'units of the encoder Dense layers, coding size last (default 100,30)', parse: unitsFlag, defaultValue: [100, 30] },
-    {
-      flag: '--activation <name>', key: 'activation', description: `hidden activation: ${STACKED_ACTIVATIONS.join(', ')} (default selu)`,
-      parse: (v: string) => {
-        if (!(STACKED_ACTIVATIONS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${STACKED_ACTIVATIONS.join(', ')}, got '${v}'.`);
-        return v;
-      },
-      defaultValue: 'selu',
-    },
-    { flag: '--tied', key: 'tied', description: 'tie decoder weights to the transposed encoder kernels (DenseTranspose)', defaultValue: false },
-    { flag: '--greedy', key: 'greedy', description: 'greedy layer-wise training: one shallow autoencoder per stage, then stack and fine-tune', defaultValue: false },
-    greedyEpochsOption('stacked: 10 per stage, then 10 of fine-tuning'),
-    NOISE_OPTION,
-  ],
-  build: ({ seed, units, activation, tied, noise }) => stackedAutoencoder({
-    seed, units: units as number[] | undefined, activation: activation as StackedAutoencoderOptions['activation'], tied: tied === true,
-    noise: noise as string | undefined,
-  }),
-  async train(ctx) {
-    if (ctx.modelOptions.noise != null && ctx.modelOptions.greedy === true) throw new RangeError('--noise cannot be combined with --greedy (the greedy stages bypass the noise layer)');
-    if (ctx.modelOptions.greedy !== true) {
-      if (ctx.modelOptions.greedyEpochs != null) throw new RangeError('--greedy-epochs needs --greedy');
-      ctx.compile(ctx.built.autoencoder);
-      await fit(ctx.built.autoencoder, ctx.data.train, ctx.fitOptions());
-      return;
-    }
-    const epochs = (ctx.modelOptions.greedyEpochs ?? undefined) as number[] | undefined;
-    const stages = stackedGreedyStages(ctx.built, epochs);
-    if (epochs !== undefined && epochs.length !== stages.length + 1) {
-      throw new RangeError(`--greedy-epochs: expected ${stages.length + 1} numbers (${stages.length} stages, then fine-tuning), got ${epochs.length}`);
-    }
-    await trainGreedyInContext(ctx, stages, { ...STACKED_GREEDY_DEFAULTS.fineTune, epochs: epochs?.at(-1) ?? STACKED_GREEDY_DEFAULTS.fineTune.epochs });
-  },
-});

@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
-import { checkModel } from '../layers/layer-test-helper.js';
+import { checkModel } from '../testing/check-model.js';
 import { lossStep } from '../training/custom-step.js';
 import { fit } from '../training/fit.js';
 import { generateImages, interpolationGrid } from '../viz/vae-grids.js';
-import { latentLoss, variationalAutoencoder } from './vae.js';
+import { latentLoss } from '../training/losses.js';
+import { variationalAutoencoder } from './vae.js';
 
 before(async () => { await useBackend('wasm'); });
 

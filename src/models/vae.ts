@@ -1,16 +1,12 @@
 /**
  * The book's variational autoencoder (Géron, ch. 17), dense or convolutional: the encoder gives
  * the codings' mean and log-variance, a {@link Sampling} layer draws codings, and the loss adds
- * the KL divergence to N(0, I) (scaled by 1/784, as in the book) to the reconstruction loss.
+ * the KL divergence to N(0, I) (`latentLoss` in the training layer) to the reconstruction loss.
  */
 import * as tf from '@tensorflow/tfjs';
-import { intFlag } from '../cli/options.js';
+import { ArgumentError } from '../core/errors.js';
 import { Sampling } from '../layers/sampling.js';
-import { lossStep } from '../training/custom-step.js';
-import { fit } from '../training/fit.js';
-import { makeOptimizer } from '../training/optimizers.js';
 import type { Autoencoder } from './conv.js';
-import { registerRecipe } from './recipes.js';
 
 /** Options of {@link variationalAutoencoder}. */
 export interface VariationalAutoencoderOptions {
@@ -44,7 +40,7 @@ export interface VariationalAutoencoder extends Autoencoder {
  */
 export function variationalAutoencoder(options: VariationalAutoencoderOptions = {}): VariationalAutoencoder {
   const { codings: d = 10, conv = false, seed } = options;
-  if (!Number.isInteger(d) || d < 1) throw new RangeError(`codings must be a positive integer, got ${d}`);
+  if (!Number.isInteger(d) || d < 1) throw new ArgumentError('codings', `expected a positive integer, got ${d}`);
   const init = (k: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
   const input = tf.input({ shape: [28, 28], name: 'images' });
   let h: tf.SymbolicTensor;
@@ -85,38 +81,3 @@ export function variationalAutoencoder(options: VariationalAutoencoderOptions = 
     training: tf.model({ inputs: input, outputs: [output, mean, logVar], name: `${name}_training` }),
   };
 }
-
-/**
- * The book's latent loss: `mean over the batch of −0.5 · Σ(1 + logVar − exp(logVar) − mean²)`,
- * divided by `scale` (784, the number of pixels, so that it matches the per-pixel BCE).
- */
-export function latentLoss(mean: tf.Tensor, logVar: tf.Tensor, scale = 784): tf.Scalar {
-  return tf.tidy(() => {
-    const perSample = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.exp(logVar)), tf.square(mean)), -1));
-    return tf.div(tf.mean(perSample), scale) as tf.Scalar;
-  });
-}
-
-registerRecipe({
-  name: 'vae',
-  description: "variational autoencoder (book: 150-100-10 selu, RMSprop, batch 128); --conv for one built from the seed's conv layers",
-  defaults: { epochs: 25, batchSize: 128, optimizer: 'rmsprop', lr: 0.001, loss: 'binaryCrossentropy' },
-  options: [
-    { flag: '--conv', key: 'conv', description: "convolutional VAE from the seed's conv layers", defaultValue: false },
-    { flag: '--codings <n>', key: 'codings', description: 'size of the codings (default 10)', defaultValue: 10, parse: intFlag(1) },
-  ],
-  build: ({ seed, conv, codings }) => variationalAutoencoder({ seed, conv: conv === true, codings: codings as number | undefined }),
-  async train(ctx) {
-    const { settings, data } = ctx;
-    const built = ctx.built as VariationalAutoencoder;
-    if (built.training === undefined) throw new RangeError('vae: the built model lacks its training model');
-    ctx.compile(built.autoencoder);
-    const step = lossStep({
-      model: built.training,
-      optimizer: makeOptimizer(settings.optimizer, settings.lr),
-      loss: settings.loss,
-      terms: [{ name: 'latent_loss', term: ([mean, logVar]) => latentLoss(mean, logVar) }],
-    });
-    await fit(built.autoencoder, data.train, ctx.fitOptions({ step }));
-  },
-});

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainStep } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
+import { ArgumentError } from '../core/errors.js';
 
 /** An extra loss term, computed from the training model's outputs after the first. */
 export interface LossTerm {
@@ -35,7 +36,7 @@ export function binaryCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scala
 function reconstructionLoss(loss: LossStepOptions['loss'], y: tf.Tensor, p: tf.Tensor): tf.Scalar {
   if (loss === 'binaryCrossentropy') return binaryCrossentropy(y, p);
   if (loss === 'meanSquaredError') return tf.mean(tf.squaredDifference(y, p)) as tf.Scalar;
-  throw new RangeError(`custom step: unsupported loss '${String(loss)}'`);
+  throw new ArgumentError('loss', `unsupported loss '${String(loss)}'`);
 }
 
 /**

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
-import { evaluate, fit, seededRandom, type Samples } from './fit.js';
+import { seededRandom } from '../core/random.js';
+import type { Samples } from '../data/samples.js';
+import { evaluate, fit } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
 
 before(async () => { await useBackend('wasm'); });

@@ -3,21 +3,10 @@
  * never a single tensor), per-epoch validation, and progress.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ProgressSink, silentProgress } from './progress.js';
-
-/** A set of samples stored flat: `x` holds `count` samples of `shape`, `y` (optional) the targets. */
-export interface Samples {
-  /** Inputs, `count × prod(shape)` floats. */
-  x: Float32Array;
-  /** Shape of one input sample, e.g. `[28, 28]`. */
-  shape: number[];
-  /** Number of samples. */
-  count: number;
-  /** Targets, `count × prod(yShape)`; omitted for autoencoders (targets = inputs). */
-  y?: Float32Array;
-  /** Shape of one target sample; required with `y`. */
-  yShape?: number[];
-}
+import { AekitError, ArgumentError } from '../core/errors.js';
+import { type ProgressSink, silentProgress } from '../core/progress.js';
+import { seededRandom } from '../core/random.js';
+import { type Samples, sampleSize as size } from '../data/samples.js';
 
 /** What is recorded for each epoch. Metric names follow the compiled model (`loss`, `rounded_accuracy`, …). */
 export interface EpochRecord {
@@ -65,18 +54,6 @@ export interface TrainStep {
   evaluate?(x: tf.Tensor, y: tf.Tensor): number[] | Promise<number[]>;
 }
 
-/** Small seeded PRNG (mulberry32); returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function permutation(n: number, random: () => number): Uint32Array {
   const p = new Uint32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
@@ -86,8 +63,6 @@ function permutation(n: number, random: () => number): Uint32Array {
   }
   return p;
 }
-
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Copies the samples at `indices[from..to)` into one batch tensor pair. */
 function batchAt(samples: Samples, indices: Uint32Array | null, from: number, to: number): [tf.Tensor, tf.Tensor] {
@@ -108,10 +83,10 @@ function batchAt(samples: Samples, indices: Uint32Array | null, from: number, to
 function checkSamples(samples: Samples, what: string): void {
   const want = samples.count * size(samples.shape);
   if (samples.x.length !== want) {
-    throw new RangeError(`${what}: x holds ${samples.x.length} floats, expected ${samples.count} × ${samples.shape.join('×')} = ${want}`);
+    throw new ArgumentError(what, `x holds ${samples.x.length} floats, expected ${samples.count} × ${samples.shape.join('×')} = ${want}`);
   }
   if (samples.y !== undefined && samples.y.length !== samples.count * size(samples.yShape ?? [])) {
-    throw new RangeError(`${what}: y holds ${samples.y.length} floats, expected ${samples.count} × ${(samples.yShape ?? []).join('×')}`);
+    throw new ArgumentError(what, `y holds ${samples.y.length} floats, expected ${samples.count} × ${(samples.yShape ?? []).join('×')}`);
   }
 }
 
@@ -119,7 +94,7 @@ function checkSamples(samples: Samples, what: string): void {
  * Evaluates a compiled model on `samples` in batches; returns `{loss, <metric>…}` averaged over samples.
  */
 export async function evaluate(model: tf.LayersModel, samples: Samples, batchSize = 256, step?: TrainStep): Promise<Record<string, number>> {
-  checkSamples(samples, 'evaluate');
+  checkSamples(samples, 'samples');
   const custom = step?.evaluate;
   const names = custom === undefined ? model.metricsNames : step!.names;
   const sums = new Float64Array(names.length);
@@ -152,11 +127,11 @@ export async function evaluate(model: tf.LayersModel, samples: Samples, batchSiz
  */
 export async function fit(model: tf.LayersModel, train: Samples, options: FitOptions): Promise<EpochRecord[]> {
   const { epochs, batchSize = 32, seed = 42, shuffle = true, validation, progress = silentProgress, title = '', onEpochEnd, step: customStep } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-  checkSamples(train, 'training samples');
-  if (validation !== undefined) checkSamples(validation, 'validation samples');
-  if (train.count === 0) throw new RangeError('no training samples');
+  if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError('epochs', `expected a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError('batchSize', `expected a positive integer, got ${batchSize}`);
+  checkSamples(train, 'train');
+  if (validation !== undefined) checkSamples(validation, 'validation');
+  if (train.count === 0) throw new ArgumentError('train', 'no training samples');
   const random = seededRandom(seed);
   const names = customStep?.names ?? model.metricsNames;
   const steps = Math.ceil(train.count / batchSize);
@@ -181,7 +156,7 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
         const values = Array.isArray(out) ? out : [out];
         values.forEach((v, i) => { sums[i] += v * (to - from); });
         seen += to - from;
-        if (!Number.isFinite(values[0])) throw new Error(`the loss became ${values[0]} at epoch ${epoch}, batch ${step + 1}: lower the learning rate`);
+        if (!Number.isFinite(values[0])) throw new AekitError(`the loss became ${values[0]} at epoch ${epoch}, batch ${step + 1}: lower the learning rate`, { code: 'E_DIVERGED' });
         progress.update(step + 1, { loss: sums[0] / seen });
       }
     } finally {

@@ -3,34 +3,26 @@
  * on the inputs, another on the first one's codings, and so on, each with its own loss, optimizer
  * and epochs; then the stacked model (whose layers the stages share) is fine-tuned as a whole.
  */
-import * as tf from '@tensorflow/tfjs';
-import * as path from 'node:path';
-import { InvalidArgumentError } from 'commander';
-import type { OptimizerName, RecipeOption, TrainContext, TrainingDefaults } from '../models/recipes.js';
-import { reconstructionGrid } from '../viz/reconstructions.js';
-import { type EpochRecord, fit, type Samples } from './fit.js';
-import { writeFileAtomic } from './io.js';
+import type * as tf from '@tensorflow/tfjs';
+import { ArgumentError } from '../core/errors.js';
+import { type ProgressSink, silentProgress } from '../core/progress.js';
+import type { Samples } from '../data/samples.js';
+import type { StageModels } from '../models/stages.js';
+import { type EpochRecord, fit } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
-import { makeOptimizer } from './optimizers.js';
-import { type ProgressSink, silentProgress } from './progress.js';
+import { type LossName, makeOptimizer, type OptimizerName } from './optimizers.js';
+import { modelInputShape, predictAll } from './predict.js';
 
 /** How one phase (a stage, or the fine-tuning) is trained. */
 export interface PhaseSettings {
-  loss: TrainingDefaults['loss'];
+  loss: LossName;
   optimizer: OptimizerName;
   lr: number;
   epochs: number;
 }
 
-/** One greedy stage: a shallow autoencoder whose layers are shared with the stacked model. */
-export interface GreedyStage extends PhaseSettings {
-  /** Name in logs and metrics (`stage1`, …). */
-  name: string;
-  /** Stage input → its codings → reconstruction of its input. Trained on the previous stage's codings. */
-  autoencoder: tf.LayersModel;
-  /** Stage input → its codings; produces the next stage's training data. */
-  encoder: tf.LayersModel;
-}
+/** One greedy stage: a shallow autoencoder whose layers are shared with the stacked model, and how it is trained. */
+export interface GreedyStage extends StageModels, PhaseSettings {}
 
 /** What is recorded for one stage (and for the fine-tuning, with `name: 'fine_tune'`). */
 export interface PhaseRecord extends PhaseSettings {
@@ -68,18 +60,10 @@ export interface GreedyResult {
 /** Runs `encoder` over `samples` in batches and returns the codings as new samples. */
 export async function encodeSamples(encoder: tf.LayersModel, samples: Samples, batchSize = 256): Promise<Samples> {
   const shape = encoder.outputs[0].shape.slice(1) as number[];
-  if (shape.some((d) => d === null)) throw new RangeError(`encoder '${encoder.name}' has an unknown output shape [${shape.join(', ')}]`);
-  const per = shape.reduce((a, b) => a * b, 1);
-  const inPer = samples.shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(samples.count * per);
-  for (let from = 0; from < samples.count; from += batchSize) {
-    const to = Math.min(samples.count, from + batchSize);
-    const x = tf.tensor(samples.x.subarray(from * inPer, to * inPer), [to - from, ...samples.shape]);
-    const y = encoder.predict(x) as tf.Tensor;
-    out.set(await y.data(), from * per);
-    tf.dispose([x, y]);
-  }
-  return { x: out, shape, count: samples.count };
+  if (shape.some((d) => d === null)) throw new ArgumentError('encoder', `'${encoder.name}' has an unknown output shape [${shape.join(', ')}]`);
+  modelInputShape(encoder);
+  const { data } = await predictAll(encoder, samples.x, samples.count, { batchSize });
+  return { x: data, shape, count: samples.count };
 }
 
 function compileFor(model: tf.LayersModel, s: PhaseSettings): void {
@@ -99,14 +83,14 @@ function compileFor(model: tf.LayersModel, s: PhaseSettings): void {
 export async function trainGreedy(stacked: tf.LayersModel, stages: GreedyStage[], fineTune: PhaseSettings | null,
   options: GreedyOptions): Promise<GreedyResult> {
   const { batchSize = 32, seed = 42, progress = silentProgress } = options;
-  if (stages.length === 0) throw new RangeError('trainGreedy: no stages given');
+  if (stages.length === 0) throw new ArgumentError('stages', 'no stages given');
   const records: PhaseRecord[] = [];
   let train = options.train;
   let valid = options.validation;
   for (const [k, stage] of stages.entries()) {
     const want = stage.autoencoder.inputs[0].shape.slice(1);
     if (want.join(',') !== train.shape.join(',')) {
-      throw new RangeError(`greedy stage '${stage.name}' expects inputs [${want.join(', ')}], but stage ${k === 0 ? 'inputs are' : `${k}'s codings are`} [${train.shape.join(', ')}]`);
+      throw new ArgumentError('stages', `greedy stage '${stage.name}' expects inputs [${want.join(', ')}], but stage ${k === 0 ? 'inputs are' : `${k}'s codings are`} [${train.shape.join(', ')}]`);
     }
     const record: PhaseRecord = { name: stage.name, loss: stage.loss, optimizer: stage.optimizer, lr: stage.lr, epochs: stage.epochs, inputShape: train.shape, epochs_run: [] };
     records.push(record);
@@ -131,53 +115,4 @@ export async function trainGreedy(stacked: tf.LayersModel, stages: GreedyStage[]
     });
   }
   return { stages: records, fineTune: fine };
-}
-
-/**
- * Runs {@link trainGreedy} inside `aekit train`: stage epochs go to `metrics.json`'s `stages`, the
- * fine-tuning epochs to its `epochs`; `reconstructions-stacked.png` is drawn after stacking (the
- * run draws `reconstructions.png` after fine-tuning).
- */
-export async function trainGreedyInContext(ctx: TrainContext, stages: GreedyStage[], fineTune: PhaseSettings): Promise<GreedyResult> {
-  const { settings, data } = ctx;
-  const fineOptions = ctx.fitOptions({ epochs: fineTune.epochs });
-  const summary = (records: PhaseRecord[]): unknown => records.map(({ epochs_run, ...rest }) => ({ ...rest, epochs_run }));
-  ctx.log(`greedy layer-wise training: ${stages.map((s) => `${s.name} (${s.loss}, ${s.optimizer} ${s.lr}, ${s.epochs} epochs)`).join(', ')}, then fine-tuning (${fineTune.loss}, ${fineTune.optimizer} ${fineTune.lr}, ${fineTune.epochs} epochs)`);
-  const result = await trainGreedy(ctx.built.autoencoder, stages, fineTune, {
-    train: data.train, validation: data.valid, batchSize: settings.batchSize, seed: settings.seed, progress: fineOptions.progress,
-    onStageEpoch: async (name, r, records) => {
-      const epochs = stages.find((s) => s.name === name)?.epochs ?? 0;
-      const f = (k: string): string => (r[k] === undefined ? '-' : r[k].toFixed(4));
-      ctx.log(`${name} epoch ${r.epoch}/${epochs}: loss ${f('loss')} val_loss ${f('val_loss')} val_rounded_accuracy ${f('val_rounded_accuracy')} (${r.seconds.toFixed(1)} s)`);
-      await ctx.record('stages', summary(records));
-    },
-    onStacked: async () => {
-      if (data.images) {
-        await writeFileAtomic(path.join(ctx.dir, 'reconstructions-stacked.png'), reconstructionGrid(ctx.built.autoencoder, data.valid.x, { count: 10 }));
-        ctx.log('stacked the stages: reconstructions-stacked.png drawn before fine-tuning');
-      }
-    },
-    onFineTuneEpoch: fineOptions.onEpochEnd,
-  });
-  await ctx.record('fine_tune', result.fineTune === null ? null : { ...result.fineTune, epochs_run: undefined });
-  // Later `evaluate` compiles with the run's loss; the fine-tuning loss is what metrics.epochs hold.
-  return result;
-}
-
-/** Parses `--greedy-epochs 10,10,10`: epochs of each stage, then of the fine-tuning (0 skips it). */
-export function parseEpochList(value: string): number[] {
-  const list = value.split(',').map((s) => s.trim());
-  const n = list.map(Number);
-  if (list.some((s) => !/^\d+$/.test(s)) || n.slice(0, -1).some((e) => e < 1)) {
-    throw new InvalidArgumentError(`expected comma-separated epochs per stage then for fine-tuning, e.g. 10,10,10 (stages ≥ 1, fine-tuning ≥ 0), got '${value}'.`);
-  }
-  return n;
-}
-
-/** The `--greedy-epochs` recipe option, shared by the greedy-capable recipes. */
-export function greedyEpochsOption(defaults: string): RecipeOption {
-  return {
-    flag: '--greedy-epochs <list>', key: 'greedyEpochs', parse: parseEpochList, defaultValue: null,
-    description: `with --greedy: epochs of each stage, then of the fine-tuning (default: ${defaults})`,
-  };
 }

@@ -6,38 +6,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { AekitError } from '../core/errors.js';
+import '../layers/index.js';
+import { runAfterLoad } from '../layers/after-load.js';
 
-/** Error for unreadable or invalid model directories; `code` is stable for programs. */
-export class ModelIOError extends Error {
-  constructor(message: string, readonly code: 'E_MODEL_MISSING' | 'E_MODEL_INVALID' | 'E_MODEL_WRITE') {
-    super(message);
+/** Error for unreadable or invalid model directories; `code` (`E_MODEL_MISSING`, `E_MODEL_INVALID`, `E_MODEL_WRITE`) is stable for programs. */
+export class ModelIOError extends AekitError {
+  constructor(message: string, code: 'E_MODEL_MISSING' | 'E_MODEL_INVALID' | 'E_MODEL_WRITE', options: { cause?: unknown } = {}) {
+    super(message, { ...options, code });
   }
 }
 
 const WEIGHTS_FILE = 'weights.bin';
-
-const afterLoadHooks: Array<(model: tf.LayersModel) => unknown> = [];
-
-/**
- * Registers a step that {@link loadModel} runs on every model it rebuilds, e.g. re-linking tied
- * layers to their partners by name (a tfjs config cannot hold a reference to another layer).
- */
-export function registerAfterLoad(hook: (model: tf.LayersModel) => unknown): void {
-  if (!afterLoadHooks.includes(hook)) afterLoadHooks.push(hook);
-}
-
-/** Writes `data` to `file` through a temporary file and a rename. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await fs.writeFile(tmp, data);
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 /**
  * Saves `model` into directory `dir` as `model.json` + `weights.bin` (tfjs Layers format).
@@ -121,6 +101,6 @@ export async function loadModel(dirOrJson: string): Promise<tf.LayersModel> {
   } catch (err) {
     throw new ModelIOError(`'${jsonPath}' could not be rebuilt as a model: ${(err as Error).message}`, 'E_MODEL_INVALID');
   }
-  for (const hook of afterLoadHooks) hook(model);
+  runAfterLoad(model);
   return model;
 }

@@ -1,16 +1,15 @@
 /** `aekit anomalies RUN_DIR`: reconstruction errors as anomaly scores, a threshold, pictures, and a held-out-class ROC AUC. */
 import { Command } from 'commander';
 import * as path from 'node:path';
-import { classFlag, percentileFlag, thresholdFlag } from '../../analysis/flags.js';
 import { readPngDir } from '../../analysis/png-input.js';
 import { ERROR_METRICS, type ErrorMetric, percentile, reconstructionErrors, rocAuc } from '../../analysis/scores.js';
-import { withoutClass } from '../../analysis/subsets.js';
+import { withoutClass } from '../../data/subsets.js';
 import { CLASS_NAMES, loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
-import { writeFileAtomic } from '../../training/io.js';
-import { openRun } from '../../training/saved-run.js';
+import { writeFileAtomic } from '../../core/fs.js';
+import { openRun } from '../../runs/saved-run.js';
 import { errorGridPng, histogramPng } from '../../viz/anomaly-plots.js';
-import { choiceFlag, intFlag, backendOption, dataDirOption } from '../options.js';
+import { backendOption, choiceFlag, classFlag, dataDirOption, intFlag, percentileFlag, thresholdFlag } from '../options.js';
 
 /** Defaults of `aekit anomalies` (shown in `--help`): the threshold is the 99th percentile of the validation errors. */
 export const ANOMALY_DEFAULTS = { split: 'test', threshold: 'auto', percentile: 99, metric: 'mse', worst: 30 } as const;
@@ -47,11 +46,11 @@ export function anomaliesCommand(): Command {
       // The threshold comes from validation images of the classes the model was trained on.
       const valid = excluded === null ? data.valid : withoutClass(data.valid, excluded);
       const threshold = flags.threshold === 'auto'
-        ? percentile(await reconstructionErrors(run.model, valid.images, valid.count, flags.metric), flags.percentile) : flags.threshold;
+        ? percentile(await reconstructionErrors(run.model, valid.x, valid.count, flags.metric), flags.percentile) : flags.threshold;
       const how = flags.threshold === 'auto'
         ? `the ${flags.percentile}th percentile of ${valid.count} validation errors${excluded === null ? '' : ` (class ${excluded} ${CLASS_NAMES[excluded]} left out, as in training)`}`
         : 'given with --threshold';
-      const images = input?.images ?? data[flags.split].images;
+      const images = input?.images ?? data[flags.split].x;
       const count = input?.files.length ?? data[flags.split].count;
       const labels = input === null ? data[flags.split].labels : null;
       const name = (i: number): string => (input === null ? `${flags.split}[${i}] ${CLASS_NAMES[labels![i]]}` : input.files[i]);

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { encodeIdxImages, encodePng28, readImages } from '../../data/image-files.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { addNoise, parseNoise } from '../../models/noise.js';
-import { writeFileAtomic } from '../../training/io.js';
-import { openRun } from '../../training/saved-run.js';
+import { writeFileAtomic } from '../../core/fs.js';
+import { openRun } from '../../runs/saved-run.js';
 import { imageGrid } from '../../viz/image-grid.js';
 import { UsageError, backendOption } from '../options.js';
 

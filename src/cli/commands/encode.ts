@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { encodeBatches, writeCodings } from '../../analysis/codings.js';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
-import { openRun } from '../../training/saved-run.js';
+import { openRun } from '../../runs/saved-run.js';
 import { choiceFlag, intFlag, UsageError, backendOption, dataDirOption } from '../options.js';
 
 /** Defaults of `aekit encode` (shown in `--help`). */
@@ -30,7 +30,7 @@ export function encodeCommand(): Command {
       const split = data[flags.split];
       const count = Math.min(split.count, flags.limit ?? Infinity);
       const started = performance.now();
-      const { dim } = await writeCodings(flags.out, encodeBatches(encoder, split.images, count, flags.batchSize), split.labels, count);
+      const { dim } = await writeCodings(flags.out, encodeBatches(encoder, split.x, count, flags.batchSize), split.labels, count);
       console.log(`wrote ${flags.out}: ${count} ${flags.split} codings of ${dim} floats, label first (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     });
 }

@@ -3,8 +3,7 @@ import { Command } from 'commander';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { evaluate } from '../../training/fit.js';
-import { imageSamples } from '../../training/run.js';
-import { openRun } from '../../training/saved-run.js';
+import { openRun } from '../../runs/saved-run.js';
 import { backendOption, dataDirOption } from '../options.js';
 
 /** Builds the `evaluate` command. */
@@ -20,7 +19,7 @@ export function evaluateCommand(): Command {
       const data = await loadFashionMnist({ dataDir: flags.dataDir });
       const recorded = run.metrics.epochs.at(-1);
       for (const [name, split] of [['validation', data.valid], ['test', data.test]] as const) {
-        const r = await evaluate(run.model, imageSamples(split.images, split.count));
+        const r = await evaluate(run.model, split);
         const extra = name === 'validation' && recorded !== undefined ? ` (recorded at the end of training: ${recorded.val_loss.toFixed(4)})` : '';
         console.log(`${name} (${split.count} images): loss ${r.loss.toFixed(4)}${extra}, rounded_accuracy ${r.rounded_accuracy.toFixed(4)}`);
       }

@@ -1,8 +1,8 @@
 /** `aekit generate RUN_DIR --count 12 --out FILE.png`: decodes random codings of a VAE run. */
 import { Command } from 'commander';
 import { type BackendName, useBackend } from '../../engine/backend.js';
-import { writeFileAtomic } from '../../training/io.js';
-import { openRun } from '../../training/saved-run.js';
+import { writeFileAtomic } from '../../core/fs.js';
+import { openRun } from '../../runs/saved-run.js';
 import { imageGrid } from '../../viz/image-grid.js';
 import { generateImages, rowsOf } from '../../viz/vae-grids.js';
 import { intFlag, backendOption } from '../options.js';

@@ -2,8 +2,8 @@
 import { Command } from 'commander';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
-import { writeFileAtomic } from '../../training/io.js';
-import { openRun } from '../../training/saved-run.js';
+import { writeFileAtomic } from '../../core/fs.js';
+import { openRun } from '../../runs/saved-run.js';
 import { interpolationGrid } from '../../viz/vae-grids.js';
 import { intFlag, UsageError, backendOption, dataDirOption } from '../options.js';
 
@@ -25,7 +25,7 @@ export function interpolateCommand(): Command {
       const data = await loadFashionMnist({ dataDir: flags.dataDir });
       const last = flags.from + 2 * flags.rows;
       if (last > data.valid.count) throw new UsageError(`--from ${flags.from} with --rows ${flags.rows} needs validation images up to ${last - 1}, but there are ${data.valid.count}`);
-      const pairs = data.valid.images.subarray(flags.from * 784, last * 784);
+      const pairs = data.valid.x.subarray(flags.from * 784, last * 784);
       await writeFileAtomic(flags.out, interpolationGrid(encoder, decoder, pairs, flags.rows, flags.steps));
       console.log(`wrote ${flags.rows} rows × ${flags.steps} interpolated images to ${flags.out}`);
     });

@@ -3,12 +3,12 @@ import { Command } from 'commander';
 import * as path from 'node:path';
 import { encodeAll } from '../../analysis/codings.js';
 import { knnAccuracy, nearestNeighbours } from '../../analysis/knn.js';
-import { stepProgress } from '../../analysis/progress.js';
+import { stepProgress } from '../progress.js';
 import { REDUCE_METHODS, type ReduceMethod, reduceTo2d } from '../../analysis/reduce.js';
 import { CLASS_NAMES, loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
-import { writeFileAtomic } from '../../training/io.js';
-import { openRun } from '../../training/saved-run.js';
+import { writeFileAtomic } from '../../core/fs.js';
+import { openRun } from '../../runs/saved-run.js';
 import { scatterMapPng, thumbnailMapPng } from '../../viz/map-plot.js';
 import { choiceFlag, intFlag, positiveFlag, UsageError, backendOption, dataDirOption } from '../options.js';
 
@@ -48,7 +48,7 @@ export function mapCommand(): Command {
       const split = data[flags.split];
       const count = Math.min(flags.count, split.count);
       const labels = split.labels.subarray(0, count);
-      const images = split.images.subarray(0, count * 784);
+      const images = split.x.subarray(0, count * 784);
       const k = MAP_DEFAULTS.k;
       const codings = await encodeAll(encoder, images, count);
       console.log(`encoded ${count} ${flags.split} images: codings of ${codings.dim} floats`);

@@ -2,9 +2,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { type BackendName } from '../../engine/backend.js';
-import type { OptimizerName } from '../../models/recipes.js';
+import type { OptimizerName } from '../../training/optimizers.js';
 import { OPTIMIZER_NAMES } from '../../training/optimizers.js';
-import { pretrainingTable, runPretraining } from '../../training/pretraining.js';
+import { pretrainingTable, runPretraining } from '../../runs/pretraining.js';
 import { intFlag, positiveFlag, backendOption, dataDirOption } from '../options.js';
 
 function labelList(value: string): number[] {

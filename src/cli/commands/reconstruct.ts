@@ -2,8 +2,8 @@
 import { Command } from 'commander';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
-import { writeFileAtomic } from '../../training/io.js';
-import { openRun } from '../../training/saved-run.js';
+import { writeFileAtomic } from '../../core/fs.js';
+import { openRun } from '../../runs/saved-run.js';
 import { reconstructionGrid } from '../../viz/reconstructions.js';
 import { choiceFlag, intFlag, backendOption, dataDirOption } from '../options.js';
 
@@ -21,7 +21,7 @@ export function reconstructCommand(): Command {
       await useBackend(flags.backend);
       const run = await openRun(dir);
       const data = await loadFashionMnist({ dataDir: flags.dataDir });
-      await writeFileAtomic(flags.out, reconstructionGrid(run.model, data[flags.split].images, { count: flags.count }));
+      await writeFileAtomic(flags.out, reconstructionGrid(run.model, data[flags.split].x, { count: flags.count }));
       console.log(`wrote ${flags.out}: ${Math.min(flags.count, data[flags.split].count)} ${flags.split} images and their reconstructions`);
     });
 }

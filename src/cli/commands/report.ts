@@ -3,8 +3,9 @@ import { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { useBackend } from '../../engine/backend.js';
-import { loadModel, writeFileAtomic } from '../../training/io.js';
-import { readRunMetrics } from '../../training/saved-run.js';
+import { writeFileAtomic } from '../../core/fs.js';
+import { loadModel } from '../../training/io.js';
+import { readRunMetrics } from '../../runs/saved-run.js';
 import { type ReportImage, reportHtml } from '../../viz/report-html.js';
 
 async function readIfExists(file: string): Promise<Buffer | null> {

@@ -1,10 +1,10 @@
 /** `aekit summary MODEL`: layers, output shapes and parameter counts. */
-import { Command, Option } from 'commander';
-import '../../models/all.js';
-import { allRecipeOptions, getRecipe, recipeNames } from '../../models/recipes.js';
-import { UsageError } from '../options.js';
-import { formatSummary } from '../../models/summary.js';
+import { Command } from 'commander';
 import { useBackend } from '../../engine/backend.js';
+import { formatSummary } from '../../models/summary.js';
+import { getRecipe, recipeNames } from '../../runs/recipes/index.js';
+import { resolveModelOptions } from '../../runs/train-run.js';
+import { modelOptionsOf, recipeOptions } from '../options.js';
 
 /** Builds the `summary` command. */
 export function summaryCommand(): Command {
@@ -12,21 +12,10 @@ export function summaryCommand(): Command {
     .description('print a Keras-like summary of a model: layers, output shapes, parameter counts')
     .argument('<model>', `model name: ${recipeNames().join(', ')}`);
   // The models' own options (e.g. `stacked --tied`), as `aekit train` accepts them.
-  for (const option of allRecipeOptions()) {
-    const o = new Option(option.flag, `${option.description} [${option.recipes.join(', ')}]`);
-    if (option.parse !== undefined) o.argParser(option.parse as (value: string) => unknown);
-    command.addOption(o);
-  }
+  for (const { option } of recipeOptions()) command.addOption(option);
   return command.action(async (name: string, flags: Record<string, unknown>) => {
     const recipe = getRecipe(name);
-    const declared = new Map((recipe.options ?? []).map((o) => [o.key, o]));
-    const modelOptions: Record<string, unknown> = {};
-    for (const [key, option] of declared) modelOptions[key] = option.defaultValue;
-    for (const [key, value] of Object.entries(flags)) {
-      if (value === undefined) continue;
-      if (!declared.has(key)) throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to model '${name}'`);
-      modelOptions[key] = value;
-    }
+    const modelOptions = resolveModelOptions(recipe, modelOptionsOf(name, flags, new Set()));
     await useBackend('cpu');
     console.log(formatSummary(recipe.build({ ...modelOptions, seed: 42 }), `${recipe.name}: ${recipe.description}`));
   });

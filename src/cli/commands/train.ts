@@ -1,13 +1,11 @@
 /** `aekit train MODEL`: trains a model and writes a run directory. */
 import { Command, Option } from 'commander';
-import { type BackendName } from '../../engine/backend.js';
-import '../../models/all.js';
-import { allRecipeOptions, getRecipe, recipeNames, type OptimizerName } from '../../models/recipes.js';
-import { OPTIMIZER_NAMES } from '../../training/optimizers.js';
-import { terminalProgress } from '../../training/progress.js';
-import { trainRun } from '../../training/run.js';
-import { classFlag } from '../../analysis/flags.js';
-import { intFlag, positiveFlag, UsageError, backendOption, dataDirOption } from '../options.js';
+import type { BackendName } from '../../engine/backend.js';
+import { getRecipe, recipeNames } from '../../runs/recipes/index.js';
+import { trainRun } from '../../runs/train-run.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../../training/optimizers.js';
+import { backendOption, classFlag, dataDirOption, intFlag, modelOptionsOf, positiveFlag, recipeOptions } from '../options.js';
+import { terminalProgress } from '../progress.js';
 
 interface TrainFlags {
   epochs?: number; batchSize?: number; lr?: number; optimizer?: OptimizerName; seed: number;
@@ -36,26 +34,10 @@ export function trainCommand(): Command {
     .addOption(dataDirOption())
     .addOption(backendOption())
     .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)');
-  const owners = new Map<string, string[]>();
-  for (const option of allRecipeOptions()) {
-    const description = `${option.description} [${option.recipes.join(', ')}]`;
-    const o = new Option(option.flag, description);
-    if (option.parse !== undefined) o.argParser(option.parse as (value: string) => unknown);
-    command.addOption(o);
-    owners.set(option.key, option.recipes);
-  }
+  for (const { option } of recipeOptions()) command.addOption(option);
   return command.action(async (model: string, flags: TrainFlags) => {
     getRecipe(model);
-    const modelOptions: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(flags)) {
-      if (COMMON.has(key) || value === undefined) continue;
-      const recipes = owners.get(key) ?? [];
-      if (!recipes.includes(model)) {
-        const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-        throw new UsageError(`${flag} does not apply to model '${model}' (it applies to: ${recipes.join(', ')})`);
-      }
-      modelOptions[key] = value;
-    }
+    const modelOptions = modelOptionsOf(model, flags, COMMON);
     const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out } = flags;
     const result = await trainRun({
       model, epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out, modelOptions,

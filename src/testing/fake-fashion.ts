@@ -2,8 +2,8 @@
  * Test support (not public API): a tiny stand-in for Fashion-MNIST with the real object's shape,
  * so that training procedures can be tested end to end in seconds.
  */
+import { seededRandom } from '../core/random.js';
 import type { FashionMnist, Split } from '../data/fashion-mnist.js';
-import { seededRandom } from './fit.js';
 
 /** `count` 28×28 images whose class `i % 10` sets a bright horizontal band, plus a little noise. */
 function split(count: number, seed: number): Split {
@@ -18,7 +18,7 @@ function split(count: number, seed: number): Split {
       images[i * 784 + p] = (Math.abs(row - (2 + 2.4 * label)) < 2 ? 0.9 : 0.05) + 0.05 * random();
     }
   }
-  return { images, labels, count, height: 28, width: 28 };
+  return { x: images, shape: [28, 28], labels, count };
 }
 
 /** A {@link FashionMnist} with `train`, `valid` and `test` images of the pattern above. */

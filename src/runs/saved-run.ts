@@ -4,10 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import '../models/all.js';
-import { loadModel, ModelIOError } from './io.js';
-import { roundedAccuracy } from './metrics.js';
-import type { RunMetrics } from './run.js';
+import { loadModel, ModelIOError } from '../training/io.js';
+import { roundedAccuracy } from '../training/metrics.js';
+import type { RunMetrics } from './run-dir.js';
 
 /** A run directory opened for reuse. */
 export interface SavedRun {

@@ -6,9 +6,10 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';
 import { stackedAutoencoder } from '../models/stacked.js';
-import { fakeFashionMnist } from './fake-fashion.js';
-import { fit } from './fit.js';
-import { buildClassifier, labelledSamples, pretrainedEncoder, runPretraining, stratifiedSample, trainClassifier } from './pretraining.js';
+import { fakeFashionMnist } from '../testing/fake-fashion.js';
+import { fit } from '../training/fit.js';
+import { buildClassifier, labelledSamples, pretrainedEncoder, stratifiedSample, trainClassifier } from '../training/pretraining.js';
+import { runPretraining } from './pretraining.js';
 
 let dir = '';
 before(async () => {
@@ -36,7 +37,7 @@ test('the pretrained classifier starts from a copy of the trained encoder; scrat
   // A trained autoencoder (a few steps are enough to move the weights away from their initial values).
   const ae = stackedAutoencoder({ seed: 42, units: [16, 8] });
   ae.autoencoder.compile({ optimizer: tf.train.sgd(1), loss: 'binaryCrossentropy' });
-  await fit(ae.autoencoder, { x: data.train.images, shape: [28, 28], count: data.train.count }, { epochs: 1 });
+  await fit(ae.autoencoder, { x: data.train.x, shape: [28, 28], count: data.train.count }, { epochs: 1 });
   const trained = weightsOf(ae.encoder);
   // Same seed as the autoencoder: a fresh encoder would equal the *untrained* weights, which is the book's bug.
   const scratchEncoder = stackedAutoencoder({ seed: 42, units: [16, 8] }).encoder;
@@ -51,7 +52,7 @@ test('the pretrained classifier starts from a copy of the trained encoder; scrat
   assert.notDeepEqual(weightsOf(scratch).slice(0, trained.length), trained);
   assert.deepEqual(weightsOf(scratch).slice(trained.length), weightsOf(classifier).slice(trained.length));
   // The copy does not alias: training the classifier (unfrozen) leaves the autoencoder's encoder as it was.
-  const train = labelledSamples(data.train.images, data.train.labels, stratifiedSample(data.train.labels, 50, 1));
+  const train = labelledSamples(data.train.x, data.train.labels, stratifiedSample(data.train.labels, 50, 1));
   await trainClassifier(classifier, pretrained, 'fine-tuned', train, { epochs: 2, optimizer: 'sgd', lr: 0.05, fineTuneLr: 0.05, frozenEpochs: 1, batchSize: 10, seed: 1 });
   assert.deepEqual(weightsOf(ae.encoder), trained);
   assert.notDeepEqual(weightsOf(pretrained), trained, 'fine-tuning trains the (copied) encoder');
@@ -62,7 +63,7 @@ test('the frozen variant leaves the pretrained encoder unchanged and trains the 
   const classifier = buildClassifier(encoder, 7);
   const enc0 = weightsOf(encoder);
   const all0 = weightsOf(classifier);
-  const train = labelledSamples(data.train.images, data.train.labels, stratifiedSample(data.train.labels, 40, 3));
+  const train = labelledSamples(data.train.x, data.train.labels, stratifiedSample(data.train.labels, 40, 3));
   await trainClassifier(classifier, encoder, 'frozen', train, { epochs: 2, optimizer: 'sgd', lr: 0.05, fineTuneLr: 0.01, frozenEpochs: 1, batchSize: 10, seed: 1 });
   assert.deepEqual(weightsOf(encoder), enc0);
   assert.notDeepEqual(weightsOf(classifier).slice(enc0.length), all0.slice(enc0.length));
@@ -87,5 +88,5 @@ test('runPretraining writes pretraining.json, a table and a plot for every label
   // Reusing the autoencoder it trained:
   const again = await runPretraining({ from: path.join(out, 'autoencoder'), labels: [20], seeds: 1, classifierEpochs: 2, out: path.join(dir, 'again'), data, backend: 'wasm' });
   assert.equal(again.autoencoder.trainedHere, false);
-  await assert.rejects(runPretraining({ from: path.join(out, 'autoencoder'), encoder: 'conv', labels: [20], out: path.join(dir, 'x'), data }), /--encoder conv does not match/);
+  await assert.rejects(runPretraining({ from: path.join(out, 'autoencoder'), encoder: 'conv', labels: [20], out: path.join(dir, 'x'), data }), /encoder conv does not match/);
 });

@@ -1,17 +1,37 @@
 /**
- * Progress of long computations that are not training (t-SNE iterations, UMAP epochs): a bar on a
- * terminal, a line every 10 % elsewhere (logs, CI, tests).
+ * The CLI's progress displays (the only place that imports cli-progress): for training, a bar with
+ * batches, ETA and the running loss on a terminal, nothing but the caller's own summary lines
+ * elsewhere (logs, CI); for other long computations (t-SNE, UMAP), a bar on a terminal and a line
+ * every 10 % elsewhere.
  */
 import cliProgress from 'cli-progress';
+import { type ProgressSink, silentProgress, type StepProgress } from '../core/progress.js';
 
-/** Receives (done, total) steps; `stop` ends the display. */
-export interface StepProgress {
-  update(done: number, total: number): void | Promise<void>;
-  stop(): void;
+/** A terminal progress bar on stderr; falls back to silence when stderr is not a TTY. */
+export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): ProgressSink {
+  if (!stream.isTTY) return silentProgress;
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    start(title, total) {
+      bar = new cliProgress.SingleBar({
+        stream,
+        format: `${title} {bar} {value}/{total} batches | {percentage}% | ETA {eta_formatted} | loss {loss}`,
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: true,
+        etaBuffer: 50,
+      }, cliProgress.Presets.shades_classic);
+      bar.start(total, 0, { loss: '-' });
+    },
+    update(done, values) {
+      bar?.update(done, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.toFixed(4)])));
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
 }
-
-/** A {@link StepProgress} that shows nothing. */
-export const silentSteps: StepProgress = { update() {}, stop() {} };
 
 /**
  * Shows progress of `label` on `stream` (stderr by default), yielding to the event loop now and

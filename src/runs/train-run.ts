@@ -1,23 +1,26 @@
 /**
- * A training run: data, engine, model, training, and the run directory with everything it produced
- * (`model/`, `encoder/`, `decoder/`, `metrics.json`, `reconstructions.png`).
+ * A training run: resolved settings → data → model → training → artifacts, written into a run
+ * directory (`model/`, `encoder/`, `decoder/`, `metrics.json`, pictures). Everything a model does
+ * differently comes from its recipe's hooks.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
-import { excludeFromTraining } from '../analysis/flags.js';
-import { loadFashionMnist, type FashionMnist } from '../data/fashion-mnist.js';
+import { ArgumentError } from '../core/errors.js';
+import { type ProgressSink, silentProgress } from '../core/progress.js';
+import { type FashionMnist, loadFashionMnist } from '../data/fashion-mnist.js';
+import { firstSamples } from '../data/samples.js';
+import { excludeFromTraining } from '../data/subsets.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
-import '../models/all.js';
-import { type Dataset, getRecipe, type ModelRecipe, type OptimizerName, type TrainContext, type TrainingSettings } from '../models/recipes.js';
-import { parseNoise } from '../models/noise.js';
-import { denoisingGrid } from '../viz/denoising.js';
+import { type EpochRecord, fit, type FitOptions } from '../training/fit.js';
+import { roundedAccuracy } from '../training/metrics.js';
+import { makeOptimizer, type OptimizerName } from '../training/optimizers.js';
 import { curvesPng } from '../viz/line-chart.js';
-import { reconstructionGrid } from '../viz/reconstructions.js';
-import { type EpochRecord, fit, type FitOptions, type Samples } from './fit.js';
-import { saveModel, writeFileAtomic } from './io.js';
-import { roundedAccuracy } from './metrics.js';
-import { makeOptimizer } from './optimizers.js';
-import { type ProgressSink, silentProgress } from './progress.js';
+import type { Dataset, Recipe, TrainContext, TrainingSettings } from './recipe.js';
+import { reconstructions } from './recipes/artifacts.js';
+import { getRecipe } from './recipes/index.js';
+import { RunDirectory, type RunMetrics } from './run-dir.js';
+
+export type { RunMetrics };
 
 /** Options of {@link trainRun}; unset training settings take the model's book defaults. */
 export interface TrainRunOptions {
@@ -49,20 +52,6 @@ export interface TrainRunOptions {
   data?: FashionMnist;
 }
 
-/** The `metrics.json` of a run. Recipes may add sections (e.g. `stages`). */
-export interface RunMetrics {
-  model: string;
-  backend: string;
-  engine: string;
-  params: { encoder: number; decoder: number };
-  options: Record<string, unknown>;
-  data: { source: string; train: number; valid: number; test: number };
-  started: string;
-  finished: string | null;
-  epochs: EpochRecord[];
-  [section: string]: unknown;
-}
-
 /** What {@link trainRun} returns. */
 export interface TrainRunResult {
   dir: string;
@@ -75,22 +64,9 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 }
 
-/** Wraps image arrays (flat, 28×28 each) as {@link Samples}. */
-export function imageSamples(images: Float32Array, count: number): Samples {
-  return { x: images, shape: [28, 28], count };
-}
-
 /** The book's Fashion-MNIST split as a {@link Dataset}; `limit` keeps the first N training images. */
 export function fashionMnistDataset(data: FashionMnist, limit: number | null): Dataset {
-  const n = Math.min(data.train.count, limit ?? Infinity);
-  return {
-    train: imageSamples(data.train.images.subarray(0, n * 784), n),
-    valid: imageSamples(data.valid.images, data.valid.count),
-    test: imageSamples(data.test.images, data.test.count),
-    labels: { train: data.train.labels.subarray(0, n), valid: data.valid.labels, test: data.test.labels },
-    source: data.source,
-    images: true,
-  };
+  return { train: firstSamples(data.train, limit ?? Infinity), valid: data.valid, test: data.test, source: data.source, images: true };
 }
 
 /** Formats one epoch's record as the line `aekit train` prints. */
@@ -102,12 +78,13 @@ export function formatEpoch(r: EpochRecord, epochs: number, prefix = ''): string
     + ` (${r.seconds.toFixed(1)} s, ${Math.round(r.images_per_second)} samples/s)`;
 }
 
-function resolveModelOptions(recipe: ModelRecipe, given: Record<string, unknown>): Record<string, unknown> {
+/** The recipe's option values: given ones checked against its declarations, defaults filled in. */
+export function resolveModelOptions(recipe: Recipe, given: Record<string, unknown>): Record<string, unknown> {
   const declared = new Map((recipe.options ?? []).map((o) => [o.key, o]));
   for (const key of Object.keys(given)) {
     if (given[key] !== undefined && !declared.has(key)) {
-      const known = [...declared.values()].map((o) => o.flag.split(' ')[0]).join(', ') || 'none';
-      throw new RangeError(`model '${recipe.name}' has no option '${key}' (its options: ${known})`);
+      const known = [...declared.keys()].join(', ') || 'none';
+      throw new ArgumentError(key, `model '${recipe.name}' has no option {${key}} (its options: ${known})`);
     }
   }
   const resolved: Record<string, unknown> = {};
@@ -116,20 +93,13 @@ function resolveModelOptions(recipe: ModelRecipe, given: Record<string, unknown>
     const value = given[key] ?? option.defaultValue;
     if (value !== undefined) resolved[key] = value;
   }
+  recipe.check?.(resolved);
   return resolved;
 }
 
-/**
- * Trains model `options.model` (on Fashion-MNIST's book split unless the model brings its own data)
- * and writes the run directory.
- *
- * @example
- * const { dir, metrics } = await trainRun({ model: 'conv', epochs: 1, limit: 2000 });
- */
-export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
-  const recipe = getRecipe(options.model);
+/** The run's training settings: the given ones, else the recipe's book defaults. */
+export function resolveSettings(recipe: Recipe, options: TrainRunOptions): TrainingSettings {
   const d = recipe.defaults;
-  const modelOptions = resolveModelOptions(recipe, options.modelOptions ?? {});
   const settings: TrainingSettings = {
     epochs: options.epochs ?? d.epochs,
     batchSize: options.batchSize ?? d.batchSize,
@@ -141,8 +111,22 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     backend: options.backend ?? 'auto',
   };
   if (settings.limit !== null && !(Number.isInteger(settings.limit) && settings.limit > 0)) {
-    throw new RangeError(`limit must be a positive integer, got ${settings.limit}`);
+    throw new ArgumentError('limit', `expected a positive integer, got ${settings.limit}`);
   }
+  return settings;
+}
+
+/**
+ * Trains model `options.model` (on Fashion-MNIST's book split unless the model brings its own data)
+ * and writes the run directory.
+ *
+ * @example
+ * const { dir, metrics } = await trainRun({ model: 'conv', epochs: 1, limit: 2000 });
+ */
+export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
+  const recipe = getRecipe(options.model);
+  const modelOptions = resolveModelOptions(recipe, options.modelOptions ?? {});
+  const settings = resolveSettings(recipe, options);
   const log = options.log ?? (() => {});
   const dir = options.out ?? path.join('runs', `${recipe.name}-${timestamp()}`);
   const engine = await useBackend(settings.backend as BackendName);
@@ -150,15 +134,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   let data: Dataset;
   const own = recipe.loadData === undefined ? null : await recipe.loadData({ dataDir: options.dataDir, modelOptions, seed: settings.seed });
   if (own !== null) {
-    data = own;
-    if (settings.limit !== null) data = { ...data, train: { ...data.train, count: Math.min(data.train.count, settings.limit) } };
+    data = settings.limit === null ? own : { ...own, train: { ...own.train, count: Math.min(own.train.count, settings.limit) } };
   } else {
     data = fashionMnistDataset(excludeFromTraining(options.data ?? await loadFashionMnist({ dataDir: options.dataDir }), options.excludeClass), settings.limit);
   }
   log(`data: ${data.source}`);
   const built = recipe.build({ seed: settings.seed, ...modelOptions });
   const { autoencoder, encoder, decoder } = built;
-  const metrics: RunMetrics = {
+  const run = await RunDirectory.create(dir, {
     model: recipe.name,
     backend: engine.backend,
     engine: engine.description,
@@ -168,15 +151,11 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     started: new Date().toISOString(),
     finished: null,
     epochs: [],
-  };
-  const metricsFile = path.join(dir, 'metrics.json');
-  const writeMetrics = (): Promise<void> => writeFileAtomic(metricsFile, `${JSON.stringify(metrics, null, 2)}\n`);
-  await writeMetrics();
-  // greedy runs follow their stage schedule (each stage logs its epochs), not --epochs
-  const plan = modelOptions.greedy === true ? 'greedy layer-wise: stages, then fine-tuning' : `for ${settings.epochs} epochs`;
+  });
+  const plan = recipe.plan?.(settings, modelOptions) ?? `for ${settings.epochs} epochs`;
   log(`training ${recipe.name} on ${data.train.count} samples ${plan}; run directory ${dir}`);
   const context: TrainContext = {
-    built, settings, modelOptions, data, dir, log,
+    built, settings, modelOptions, data, log,
     compile(model, overrides = {}) {
       const optimizer = makeOptimizer(overrides.optimizer ?? settings.optimizer, overrides.lr ?? settings.lr);
       model.compile({ optimizer, loss: overrides.loss ?? settings.loss, metrics: [roundedAccuracy] });
@@ -190,17 +169,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         validation: data.valid,
         progress: options.progress ?? silentProgress,
         onEpochEnd: async (record) => {
-          metrics.epochs.push(record);
           log(formatEpoch(record, epochs));
-          await writeMetrics();
+          await run.addEpoch(record);
         },
         ...overrides,
       };
     },
-    async record(key, value) {
-      metrics[key] = value;
-      await writeMetrics();
-    },
+    record: (key, value) => run.record(key, value),
+    writeArtifact: (name, bytes) => run.writeArtifact(name, bytes),
   };
   if (recipe.train !== undefined) {
     await recipe.train(context);
@@ -208,20 +184,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     context.compile(autoencoder);
     await fit(autoencoder, data.train, context.fitOptions());
   }
-  // Options without a default are undefined, which tfjs's user-defined metadata check rejects.
-  const meta = { aekit: { model: recipe.name, training: settings, modelOptions } };
-  await saveModel(autoencoder, path.join(dir, 'model'), meta);
-  await saveModel(encoder, path.join(dir, 'encoder'), meta);
-  await saveModel(decoder, path.join(dir, 'decoder'), meta);
-  if (data.images) {
-    const noise = typeof modelOptions.noise === 'string' ? parseNoise(modelOptions.noise) : null;
-    await writeFileAtomic(path.join(dir, 'reconstructions.png'), noise === null
-      ? reconstructionGrid(autoencoder, data.valid.x, { count: 10 })
-      : denoisingGrid(autoencoder, data.valid.x, noise, { count: 10, seed: settings.seed }));
-  }
-  await writeFileAtomic(path.join(dir, 'curves.png'), curvesPng(metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
-  metrics.finished = new Date().toISOString();
-  await writeMetrics();
-  log(`saved ${path.join(dir, 'model')} (tfjs Layers format), encoder/, decoder/, metrics.json${data.images ? ', reconstructions.png' : ''}, curves.png`);
-  return { dir, metrics, model: autoencoder, encoder };
+  await run.saveModels(built, { aekit: { model: recipe.name, training: settings, modelOptions } });
+  const pictures = await (recipe.artifacts ?? reconstructions)(context);
+  await run.writeArtifact('curves.png', await curvesPng(run.metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
+  await run.finish();
+  log(`saved ${path.join(dir, 'model')} (tfjs Layers format), encoder/, decoder/, metrics.json${pictures.map((p) => `, ${p}`).join('')}, curves.png`);
+  return { dir, metrics: run.metrics, model: autoencoder, encoder };
 }

@@ -1,0 +1,77 @@
+/**
+ * aekit's errors. Every error the library throws on purpose is an {@link AekitError}: a stable
+ * `code` for programs, a message for people, and, when arguments are to blame, their names.
+ *
+ * Library messages name *arguments* (option keys such as `units` or `greedyEpochs`), never
+ * command-line flags. A message may mark an argument's name as `{units}`: `message` shows it as
+ * `units`, and {@link AekitError.describe} lets a caller write it its own way — the CLI writes
+ * `--units`.
+ */
+
+/** Options every aekit error constructor takes after its message. */
+export interface AekitErrorOptions {
+  /** Stable code, e.g. `E_ARGUMENT`; each subclass has a default. */
+  code?: string;
+  /** Name of the library argument (option key) at fault, e.g. `units`. */
+  argument?: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+/**
+ * Base class of aekit's errors.
+ *
+ * @example
+ * try { stackedAutoencoder({ units: [] }); }
+ * catch (e) { if (e instanceof AekitError) console.log(e.code, e.argument, e.message); }
+ */
+export class AekitError extends Error {
+  /** Stable identifier of what went wrong (messages may change, codes do not). */
+  readonly code: string;
+  /** The library argument at fault, when there is one. */
+  readonly argument?: string;
+  /** The message with `{argument}` marks. */
+  readonly template: string;
+
+  constructor(message: string, options: AekitErrorOptions = {}) {
+    super(message.replace(PLACEHOLDER, '$1'), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.template = message;
+    this.code = options.code ?? 'E_AEKIT';
+    if (options.argument !== undefined) this.argument = options.argument;
+  }
+
+  /** The message with every marked argument name written by `nameOf` (e.g. as a CLI flag). */
+  describe(nameOf: (argument: string) => string): string {
+    return this.template.replace(PLACEHOLDER, (_, name: string) => nameOf(name));
+  }
+}
+
+/**
+ * A value given for one argument is invalid. The message says what was expected and what was
+ * found; it starts with the argument's name unless it marks the name itself.
+ *
+ * @example
+ * throw new ArgumentError('units', `expected a non-empty list of positive integers, got [${units}]`);
+ */
+export class ArgumentError extends AekitError {
+  constructor(argument: string, message: string, options: Omit<AekitErrorOptions, 'argument'> = {}) {
+    super(message.includes(`{${argument}}`) ? message : `{${argument}}: ${message}`, { code: 'E_ARGUMENT', ...options, argument });
+  }
+}
+
+/**
+ * Arguments that do not go together (e.g. `noise` with `greedy`), the first being the one to
+ * change; the message marks them as `{noise}`, `{greedy}`.
+ */
+export class ConflictError extends AekitError {
+  /** Every argument involved. */
+  readonly arguments: readonly string[];
+
+  constructor(args: readonly string[], message: string, options: Omit<AekitErrorOptions, 'argument'> = {}) {
+    super(message, { code: 'E_CONFLICT', ...options, argument: args[0] });
+    this.arguments = args;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Subsets of labelled samples: leave one class out of training (anomaly-detection experiments).
+ */
+import { ArgumentError } from '../core/errors.js';
+import { CLASS_NAMES, type FashionMnist } from './fashion-mnist.js';
+import { type LabelledSamples, pickSamples } from './samples.js';
+
+/** Checks that `label` is a Fashion-MNIST class index (0–9); `argument` names the option in errors. */
+export function checkClass(label: number, argument: string): number {
+  if (!Number.isInteger(label) || label < 0 || label >= CLASS_NAMES.length) {
+    throw new ArgumentError(argument, `expected a class index 0–${CLASS_NAMES.length - 1} (${CLASS_NAMES.map((n, i) => `${i} ${n}`).join(', ')}), got ${label}`);
+  }
+  return label;
+}
+
+/**
+ * The samples of `split` whose label is not `label`, in their original order (a copy).
+ *
+ * @example
+ * const noSneakers = withoutClass(data.train, 7); // 7 = Sneaker
+ */
+export function withoutClass<T extends LabelledSamples>(split: T, label: number): T {
+  checkClass(label, 'excludeClass');
+  const kept: number[] = [];
+  for (let i = 0; i < split.count; i++) if (split.labels[i] !== label) kept.push(i);
+  return pickSamples(split, kept);
+}
+
+/** Fashion-MNIST without class `label` in its train and validation splits (test keeps every class); unchanged when `label` is undefined. */
+export function excludeFromTraining(data: FashionMnist, label: number | undefined): FashionMnist {
+  if (label === undefined) return data;
+  return { ...data, train: withoutClass(data.train, label), valid: withoutClass(data.valid, label) };
+}

@@ -1,0 +1,103 @@
+/**
+ * What a recipe is: how `aekit train NAME` builds a model, its book training settings, the
+ * model-specific options it accepts, and hooks for its own data, training procedure and pictures.
+ * The recipes themselves are declared as data in one explicit list (`./recipes/index.ts`).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Samples } from '../data/samples.js';
+import type { Autoencoder } from '../models/conv.js';
+import type { FitOptions } from '../training/fit.js';
+import type { LossName, OptimizerName } from '../training/optimizers.js';
+
+/** The book's training settings for a model; every one can be overridden. */
+export interface TrainingDefaults {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerName;
+  lr: number;
+  loss: LossName;
+}
+
+/** The resolved training settings of a run. */
+export interface TrainingSettings extends TrainingDefaults {
+  seed: number;
+  limit: number | null;
+  backend: string;
+}
+
+/**
+ * A model-specific option (e.g. `units` of the stacked model). The CLI offers it as the flag
+ * `--<key in kebab-case>` (`greedyEpochs` → `--greedy-epochs <list>`) and rejects it for models
+ * that do not declare it.
+ */
+export interface RecipeOption {
+  /** camelCase key under which the value reaches `build` and the hooks (e.g. `units`). */
+  key: string;
+  /** Name of the value in help texts (`list`, `n`); absent for on/off switches. */
+  value?: string;
+  description: string;
+  /** Parses the raw string; throws an `ArgumentError` naming `key` on bad input. Omit for switches and plain strings. */
+  parse?: (value: string) => unknown;
+  /** Default when the option is not given. */
+  defaultValue?: unknown;
+}
+
+/** The data a recipe trains on: flat samples (with labels when known). */
+export interface Dataset {
+  train: Samples;
+  valid: Samples;
+  test?: Samples;
+  /** Where the data came from, for people. */
+  source: string;
+  /** True when samples are 28×28 images that can be drawn as grids. */
+  images: boolean;
+}
+
+/** What a recipe's hooks receive while a run trains. */
+export interface TrainContext {
+  /** The freshly built models. */
+  built: Autoencoder;
+  settings: TrainingSettings;
+  /** Model-specific option values (declared by the recipe), defaults applied. */
+  modelOptions: Record<string, unknown>;
+  data: Dataset;
+  /** Compiles a model with the run's optimizer settings (or `overrides`), its loss and `rounded_accuracy`. */
+  compile(model: tf.LayersModel, overrides?: Partial<Pick<TrainingDefaults, 'optimizer' | 'lr' | 'loss'>>): void;
+  /** Fit options of the run (batch size, seed, validation, progress, and per-epoch recording into metrics.json). */
+  fitOptions(overrides?: Partial<FitOptions>): FitOptions;
+  /** Records an extra section in metrics.json (e.g. `stages` of greedy training) and rewrites the file. */
+  record(key: string, value: unknown): Promise<void>;
+  /** Writes a file (a picture) into the run directory. */
+  writeArtifact(name: string, data: Uint8Array | string): Promise<void>;
+  log(line: string): void;
+}
+
+/** A buildable model with its defaults and hooks. */
+export interface Recipe {
+  /** Name on the command line (`aekit train NAME`). */
+  name: string;
+  /** One line for `--help`. */
+  description: string;
+  defaults: TrainingDefaults;
+  /** Model-specific options. */
+  options?: readonly RecipeOption[];
+  /** Builds fresh, seeded encoder/decoder/autoencoder models. */
+  build(options: { seed?: number } & Record<string, unknown>): Autoencoder;
+  /** Rejects option combinations before anything is loaded or written (throws a `ConflictError`). */
+  check?(modelOptions: Record<string, unknown>): void;
+  /** What the run will do, for its first log line (default: `for N epochs`). */
+  plan?(settings: TrainingSettings, modelOptions: Record<string, unknown>): string;
+  /** Loads the recipe's own data instead of Fashion-MNIST images; null → Fashion-MNIST after all. */
+  loadData?(options: { dataDir?: string; modelOptions: Record<string, unknown>; seed: number }): Promise<Dataset | null>;
+  /**
+   * Training procedure when the standard one (compile the autoencoder, fit it on the data) is not
+   * enough: greedy layer-wise training, extra loss terms. It must leave `built.autoencoder` trained,
+   * and call `ctx.fitOptions()`'s `onEpochEnd` for the epochs it wants recorded in `metrics.epochs`.
+   */
+  train?(ctx: TrainContext): Promise<void>;
+  /**
+   * Pictures and extra results after training; returns the names of the files written. Default:
+   * `reconstructions.png` for image data.
+   */
+  artifacts?(ctx: TrainContext): Promise<string[]>;
+}

@@ -18,9 +18,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import { gunzip as gunzipCallback } from 'node:zlib';
-import { DataError, isGzip, parseIdxImages, parseIdxLabels } from './idx.js';
+import { DataError, gunzip, isGzip, parseIdxImages, parseIdxLabels } from './idx.js';
 import type { IdxImages, IdxLabels } from './idx.js';
 
 /** The ten class names, indexed by label (0 = T-shirt/top … 9 = Ankle boot). */
@@ -159,8 +157,6 @@ const MAX_REDIRECTS = 5;
 const HEIGHT = 28;
 const WIDTH = 28;
 const NUM_CLASSES = CLASS_NAMES.length;
-
-const gunzipAsync = promisify(gunzipCallback);
 
 interface Settings {
   expected: 'official' | 'any';
@@ -332,23 +328,9 @@ async function readChecked(path: string, name: FashionMnistFile, settings: Setti
   } catch (err) {
     throw new DataError('E_NOT_FOUND', `${path}: cannot be read (${(err as Error).message}). Check its permissions.`, { cause: err });
   }
-  const content = isGzip(bytes) ? await gunzipFile(bytes, path) : bytes;
+  const content = isGzip(bytes) ? gunzip(bytes, path) : bytes;
   checkContent(content, name, path, settings);
   return content;
-}
-
-async function gunzipFile(bytes: Uint8Array, path: string): Promise<Uint8Array> {
-  try {
-    return await gunzipAsync(bytes);
-  } catch (err) {
-    const truncated = (err as { code?: string }).code === 'Z_BUF_ERROR';
-    throw new DataError(
-      truncated ? 'E_IDX_TRUNCATED' : 'E_IDX_GZIP',
-      `${path}: expected a complete gzip stream, found ${truncated ? 'one cut short' : 'a damaged one'} ` +
-        `(${(err as Error).message}). Delete the file and fetch it again.`,
-      { cause: err },
-    );
-  }
 }
 
 function checkContent(content: Uint8Array, name: FashionMnistFile, path: string, settings: Settings): void {
@@ -449,7 +431,7 @@ async function downloadFile(name: FashionMnistFile, cacheDir: string, settings: 
           'The server sent something else (an error page?): check baseUrl.',
       );
     }
-    const content = await gunzipFile(bytes, url.href);
+    const content = gunzip(bytes, url.href);
     checkContent(content, name, url.href, settings);
     const parsed = parseFile(name, content, url.href);
     await rename(part, target);

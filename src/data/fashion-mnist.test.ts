@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { CLASS_NAMES, FASHION_MNIST_FILES, loadFashionMnist } from './fashion-mnist.js';
 import type { DownloadProgress, LoadOptions } from './fashion-mnist.js';
-import { DataError } from './idx.js';
+import { DataError, isGzip } from './idx.js';
 import type { DataErrorCode } from './idx.js';
 import { fixtureFiles, fixtureLabels, fixturePixels, idxBytes, writeFixtureDir } from '../testing/idx-fixtures.js';
 
@@ -384,7 +384,28 @@ test('a connection cut mid-body is E_DOWNLOAD; no partial file is left', async (
   );
   t.after(() => server.close());
   const opts = isolated({ download: true, baseUrl: server.url });
-  await assertRejects(loadFashionMnist(opts), 'E_NOT_FOUND', ['train-images-idx3-ubyte.gz: the download broke off']);
+  const total = files.get('/data/train-images-idx3-ubyte.gz')!.length;
+  await assertRejects(loadFashionMnist(opts), 'E_NOT_FOUND', [
+    `${server.url}train-images-idx3-ubyte.gz: the download broke off after `,
+    ` of ${total} bytes`,
+    'try again later',
+  ]);
+  assert.deepEqual(await readdir(opts.cacheDir!), []);
+});
+
+test('a chunked response (no Content-Length) cut mid-body is E_DOWNLOAD; no partial file is left', async (t) => {
+  const files = gzFiles();
+  const server = await serve((req, res) => {
+    const body = files.get(req.url ?? '')!;
+    res.writeHead(200); // no content-length: Node sends it chunked
+    res.write(body.subarray(0, body.length >> 1), () => res.destroy());
+  });
+  t.after(() => server.close());
+  const opts = isolated({ download: true, baseUrl: server.url });
+  await assertRejects(loadFashionMnist(opts), 'E_NOT_FOUND', [
+    'train-images-idx3-ubyte.gz: the download broke off after ',
+    ' of unknown bytes',
+  ]);
   assert.deepEqual(await readdir(opts.cacheDir!), []);
 });
 
@@ -418,6 +439,102 @@ test('a stalled download times out; no partial file is left', async (t) => {
   t.after(() => server.close());
   const opts = isolated({ download: true, baseUrl: server.url, timeoutMs: 200 });
   await assertRejects(loadFashionMnist(opts), 'E_NOT_FOUND', ['no data for 200 ms']);
+  assert.deepEqual(await readdir(opts.cacheDir!), []);
+});
+
+test('timeoutMs limits silence, not the whole download: a slow steady body completes', async (t) => {
+  const files = gzFiles();
+  const slow = '/data/train-images-idx3-ubyte.gz';
+  const server = await serve(
+    fileServer(files, (req, res) => {
+      if (req.url !== slow) return false;
+      const body = files.get(slow)!;
+      res.writeHead(200, { 'content-length': body.length });
+      const pieces = 6;
+      const size = Math.ceil(body.length / pieces);
+      let sent = 0;
+      const next = (): void => {
+        res.write(body.subarray(sent * size, (sent + 1) * size));
+        sent += 1;
+        if (sent === pieces) res.end();
+        else setTimeout(next, 100);
+      };
+      next();
+      return true;
+    }),
+  );
+  t.after(() => server.close());
+  const started = Date.now();
+  const progress: DownloadProgress[] = [];
+  const data = await loadFashionMnist(
+    isolated({ download: true, baseUrl: server.url, timeoutMs: 300, onProgress: (p) => progress.push(p) }),
+  );
+  assert.ok(Date.now() - started >= 500, 'the slow file took longer than timeoutMs in all');
+  assert.equal(data.train.count, 25);
+  assert.ok(progress.filter((p) => p.file === 'train-images-idx3-ubyte.gz').length >= 6);
+});
+
+test('a redirect to another server by absolute URL is followed; one to a non-http URL is an error', async (t) => {
+  const target = await serve(fileServer(gzFiles()));
+  t.after(() => target.close());
+  const mover = await serve((req, res) => {
+    res.writeHead(307, { location: `${target.url}${(req.url ?? '').slice('/data/'.length)}` }).end('moved');
+  });
+  t.after(() => mover.close());
+  const cache = freshDir('cache');
+  const data = await loadFashionMnist(isolated({ cacheDir: cache, download: true, baseUrl: mover.url }));
+  assert.equal(data.test.count, 10);
+  assert.equal(mover.requests.length, 4);
+  assert.deepEqual(target.requests.sort(), [...gzFiles().keys()].sort());
+  await assertNoPartFiles(cache);
+
+  const ftp = await serve((_req, res) => {
+    res.writeHead(302, { location: 'ftp://127.0.0.1/train-images-idx3-ubyte.gz' }).end();
+  });
+  t.after(() => ftp.close());
+  const opts = isolated({ download: true, baseUrl: ftp.url });
+  await assertRejects(loadFashionMnist(opts), 'E_NOT_FOUND', [
+    `${ftp.url}train-images-idx3-ubyte.gz: redirected to ftp://127.0.0.1/train-images-idx3-ubyte.gz, expected an http: or https: URL`,
+  ]);
+  assert.deepEqual(await readdir(opts.cacheDir!), []);
+});
+
+test('a server labelling the .gz files Content-Encoding: gzip: the content is checked and cached gzipped', async (t) => {
+  const files = gzFiles();
+  const server = await serve(
+    fileServer(files, (req, res) => {
+      const body = files.get(req.url ?? '')!;
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': body.length }).end(body);
+      return true;
+    }),
+  );
+  t.after(() => server.close());
+  const cache = freshDir('cache');
+  const progress: DownloadProgress[] = [];
+  const data = await loadFashionMnist(
+    isolated({ cacheDir: cache, download: true, baseUrl: server.url, onProgress: (p) => progress.push(p) }),
+  );
+  assert.deepEqual(data.test.labels, fixtureLabels(10));
+  // What arrives is the decoded body, whose size the server did not announce.
+  const last = progress.filter((p) => p.file === 'train-images-idx3-ubyte.gz').at(-1)!;
+  assert.equal(last.receivedBytes, fixtureFiles()['train-images-idx3-ubyte']!.length);
+  assert.equal(last.totalBytes, undefined);
+  const cached = await readFile(join(cache, 'train-images-idx3-ubyte.gz'));
+  assert.ok(isGzip(cached), 'the cached NAME.gz is gzip');
+  const again = await loadFashionMnist(isolated({ cacheDir: cache }));
+  assert.deepEqual(again.train.images, data.train.images);
+});
+
+test('a refused connection is E_DOWNLOAD naming the URL and the reason', async () => {
+  const closed = await serve(() => undefined);
+  await closed.close(); // nothing listens on its port any more
+  const opts = isolated({ download: true, baseUrl: closed.url });
+  await assertRejects(loadFashionMnist(opts), 'E_NOT_FOUND', [
+    `download from ${closed.url}`,
+    `${closed.url}train-images-idx3-ubyte.gz: request failed (`,
+    'ECONNREFUSED',
+    'check the network connection',
+  ]);
   assert.deepEqual(await readdir(opts.cacheDir!), []);
 });
 

@@ -10,17 +10,12 @@
  * decompressed content (mirrors recompress the `.gz` files, so those hashes differ).
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
+import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import { gunzip as gunzipCallback } from 'node:zlib';
-import { DataError, isGzip, parseIdxImages, parseIdxLabels } from './idx.js';
+import { gzipSync } from 'node:zlib';
+import { DataError, gunzip, isGzip, parseIdxImages, parseIdxLabels } from './idx.js';
 import type { IdxImages, IdxLabels } from './idx.js';
 import type { LabelledSamples } from './samples.js';
 
@@ -152,8 +147,6 @@ const MAX_REDIRECTS = 5;
 const HEIGHT = 28;
 const WIDTH = 28;
 const NUM_CLASSES = CLASS_NAMES.length;
-
-const gunzipAsync = promisify(gunzipCallback);
 
 interface Settings {
   expected: 'official' | 'any';
@@ -325,23 +318,9 @@ async function readChecked(path: string, name: FashionMnistFile, settings: Setti
   } catch (err) {
     throw new DataError('E_NOT_FOUND', `${path}: cannot be read (${(err as Error).message}). Check its permissions.`, { cause: err });
   }
-  const content = isGzip(bytes) ? await gunzipFile(bytes, path) : bytes;
+  const content = isGzip(bytes) ? gunzip(bytes, path) : bytes;
   checkContent(content, name, path, settings);
   return content;
-}
-
-async function gunzipFile(bytes: Uint8Array, path: string): Promise<Uint8Array> {
-  try {
-    return await gunzipAsync(bytes);
-  } catch (err) {
-    const truncated = (err as { code?: string }).code === 'Z_BUF_ERROR';
-    throw new DataError(
-      truncated ? 'E_IDX_TRUNCATED' : 'E_IDX_GZIP',
-      `${path}: expected a complete gzip stream, found ${truncated ? 'one cut short' : 'a damaged one'} ` +
-        `(${(err as Error).message}). Delete the file and fetch it again.`,
-      { cause: err },
-    );
-  }
 }
 
 function checkContent(content: Uint8Array, name: FashionMnistFile, path: string, settings: Settings): void {
@@ -433,18 +412,24 @@ async function downloadFile(name: FashionMnistFile, cacheDir: string, settings: 
   const part = join(cacheDir, `${file}.part-${process.pid}`);
   const target = join(cacheDir, file);
   try {
-    await fetchToFile(url, part, file, settings);
+    const { decoded } = await fetchToFile(url, part, file, settings);
     const bytes = await readFile(part);
-    if (!isGzip(bytes)) {
+    let content: Uint8Array;
+    if (isGzip(bytes)) {
+      content = gunzip(bytes, url.href);
+    } else if (decoded) {
+      // A server that labels the .gz file itself Content-Encoding: gzip; fetch has undone that gzip.
+      content = bytes;
+    } else {
       throw new DataError(
         'E_DOWNLOAD',
         `${url.href}: expected a gzip file, found ${bytes.length} bytes starting ${JSON.stringify(bytes.subarray(0, 40).toString('latin1'))}. ` +
           'The server sent something else (an error page?): check baseUrl.',
       );
     }
-    const content = await gunzipFile(bytes, url.href);
     checkContent(content, name, url.href, settings);
     const parsed = parseFile(name, content, url.href);
+    if (content === bytes) await writeFile(part, gzipSync(content)); // the cache holds NAME.gz as gzip
     await rename(part, target);
     return parsed;
   } catch (err) {
@@ -453,86 +438,110 @@ async function downloadFile(name: FashionMnistFile, cacheDir: string, settings: 
   }
 }
 
-/** HTTP(S) GET `url` into `dest`, following up to {@link MAX_REDIRECTS} redirects. */
-async function fetchToFile(url: URL, dest: string, file: string, settings: Settings): Promise<void> {
-  let current = url;
-  for (let redirects = 0; ; redirects++) {
-    const { response, timedOut } = await get(current, settings.timeoutMs);
-    const status = response.statusCode ?? 0;
-    const location = response.headers.location;
-    if (status >= 300 && status < 400 && location) {
-      response.resume();
-      if (redirects === MAX_REDIRECTS) {
-        throw new DataError('E_DOWNLOAD', `${url.href}: more than ${MAX_REDIRECTS} redirects (last to ${location}); check baseUrl.`);
-      }
-      current = new URL(location, current);
-      if (current.protocol !== 'http:' && current.protocol !== 'https:') {
-        throw new DataError('E_DOWNLOAD', `${url.href}: redirected to ${current.href}, expected an http: or https: URL; check baseUrl.`);
-      }
-      continue;
-    }
-    if (status !== 200) {
-      response.resume();
-      throw new DataError(
-        'E_DOWNLOAD',
-        `${current.href}: expected HTTP 200, found HTTP ${status} ${response.statusMessage ?? ''}`.trimEnd() +
-          '; check baseUrl, or get the files another way.',
-      );
-    }
-    const announced = Number(response.headers['content-length']);
-    const totalBytes = Number.isFinite(announced) ? announced : undefined;
+/**
+ * GETs `url` into `dest` with `fetch`, reporting progress as the body arrives. Resolves with
+ * `decoded: true` when fetch undid a Content-Encoding, so that what was written is the decoded body.
+ */
+async function fetchToFile(url: URL, dest: string, file: string, settings: Settings): Promise<{ decoded: boolean }> {
+  const idle = idleTimeout(settings.timeoutMs);
+  try {
+    const { response, current } = await get(url, idle, settings.timeoutMs);
+    const encoding = response.headers.get('content-encoding');
+    const decoded = encoding !== null && encoding.toLowerCase() !== 'identity';
+    // Content-Length counts the bytes on the wire, which a decoded body does not match.
+    const length = response.headers.get('content-length');
+    const totalBytes = !decoded && length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
     let receivedBytes = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        receivedBytes += chunk.length;
-        try {
-          settings.onProgress?.({ file, receivedBytes, totalBytes });
-        } catch (err) {
-          done(err as Error);
-          return;
-        }
-        done(null, chunk);
-      },
-    });
+    let out: FileHandle | undefined;
     try {
-      await pipeline(response, counter, createWriteStream(dest));
+      out = await open(dest, 'w');
+      for await (const chunk of response.body ?? []) {
+        idle.touch();
+        receivedBytes += chunk.length;
+        settings.onProgress?.({ file, receivedBytes, totalBytes });
+        await out.write(chunk);
+      }
     } catch (err) {
-      const why = timedOut() ? `no data for ${settings.timeoutMs} ms` : (err as Error).message;
+      await response.body?.cancel().catch(() => undefined); // frees the connection if the body was not read
+      const why = idle.signal.aborted ? `no data for ${settings.timeoutMs} ms` : describe(err);
       throw new DataError(
         'E_DOWNLOAD',
         `${current.href}: the download broke off after ${receivedBytes} of ${totalBytes ?? 'unknown'} bytes (${why}); try again later.`,
         { cause: err },
       );
+    } finally {
+      await out?.close();
     }
     if (totalBytes !== undefined && receivedBytes !== totalBytes) {
       throw new DataError('E_DOWNLOAD', `${current.href}: expected ${totalBytes} bytes, received ${receivedBytes}; try again later.`);
     }
-    return;
+    return { decoded };
+  } finally {
+    idle.clear();
   }
 }
 
-/** Starts a GET; resolves with the response once its headers arrive. */
-function get(url: URL, timeoutMs: number): Promise<{ response: http.IncomingMessage; timedOut: () => boolean }> {
-  return new Promise((resolvePromise, reject) => {
-    let timedOut = false;
-    const client = url.protocol === 'https:' ? https : http;
-    // agent: false, so that no kept-alive socket outlives the load.
-    const request = client.get(url, { agent: false }, (response) => resolvePromise({ response, timedOut: () => timedOut }));
-    request.setTimeout(timeoutMs, () => {
-      timedOut = true;
-      request.destroy(new Error(`no data for ${timeoutMs} ms`));
-    });
-    request.on('error', (err) => {
-      reject(
-        new DataError(
-          'E_DOWNLOAD',
-          `${url.href}: request failed (${timedOut ? `no data for ${timeoutMs} ms` : err.message}); ` +
-            'check the network connection and proxy, or get the files another way.',
-          { cause: err },
-        ),
+/**
+ * Starts a GET of `url`, following up to {@link MAX_REDIRECTS} redirects (fetch's own limit is 20,
+ * so it is told not to follow them), and resolves with the final 200 response once its headers arrive.
+ */
+async function get(url: URL, idle: IdleTimeout, timeoutMs: number): Promise<{ response: Response; current: URL }> {
+  let current = url;
+  for (let redirects = 0; ; redirects++) {
+    let response: Response;
+    try {
+      // identity: the files as stored, not compressed again on the way.
+      response = await fetch(current, { redirect: 'manual', signal: idle.signal, headers: { 'accept-encoding': 'identity' } });
+    } catch (err) {
+      throw new DataError(
+        'E_DOWNLOAD',
+        `${current.href}: request failed (${idle.signal.aborted ? `no data for ${timeoutMs} ms` : describe(err)}); ` +
+          'check the network connection and proxy, or get the files another way.',
+        { cause: err },
       );
-    });
-  });
+    }
+    idle.touch();
+    const status = response.status;
+    const location = response.headers.get('location');
+    if (status === 200) return { response, current };
+    await response.body?.cancel().catch(() => undefined);
+    if (status >= 300 && status < 400 && location) {
+      if (redirects === MAX_REDIRECTS) {
+        throw new DataError('E_DOWNLOAD', `${url.href}: more than ${MAX_REDIRECTS} redirects (last to ${location}); check baseUrl.`);
+      }
+      const next = URL.canParse(location, current) ? new URL(location, current) : undefined;
+      if (next?.protocol !== 'http:' && next?.protocol !== 'https:') {
+        throw new DataError('E_DOWNLOAD', `${url.href}: redirected to ${next?.href ?? location}, expected an http: or https: URL; check baseUrl.`);
+      }
+      current = next;
+      continue;
+    }
+    throw new DataError(
+      'E_DOWNLOAD',
+      `${current.href}: expected HTTP 200, found HTTP ${status} ${response.statusText}`.trimEnd() +
+        '; check baseUrl, or get the files another way.',
+    );
+  }
+}
+
+/** An AbortSignal that fires after `ms` without a `touch()`: a limit on silence, not on the whole download. */
+function idleTimeout(ms: number) {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const touch = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error(`no data for ${ms} ms`)), ms);
+  };
+  touch();
+  return { signal: controller.signal, touch, clear: () => clearTimeout(timer) };
+}
+
+type IdleTimeout = ReturnType<typeof idleTimeout>;
+
+/** fetch's own errors are generic ("fetch failed", "terminated"); the cause says what happened. */
+function describe(err: unknown): string {
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : (err as Error).message ?? String(err);
 }
 
 function split(raw: RawData, validCount: number, source: string): FashionMnist {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { DataError, isGzip, parseIdx, parseIdxImages, parseIdxLabels } from './idx.js';
+import { DataError, gunzip, isGzip, parseIdx, parseIdxImages, parseIdxLabels } from './idx.js';
 import type { DataErrorCode } from './idx.js';
 import { fixtureLabels, fixturePixels, idxBytes } from '../testing/idx-fixtures.js';
 
@@ -61,6 +61,21 @@ test('a gzip stream cut short is E_IDX_TRUNCATED; a damaged one E_IDX_GZIP', () 
   const damaged = Buffer.from(gz);
   damaged[damaged.length - 6]! ^= 0xff; // CRC
   assertDataError(() => parseIdx(damaged, SRC), 'E_IDX_GZIP', [SRC, 'gzip']);
+});
+
+test('gunzip returns the content, and names the source when the stream is cut short or damaged', () => {
+  const bytes = idxBytes([30], fixtureLabels(30));
+  const gz = gzipSync(bytes);
+  assert.deepEqual(new Uint8Array(gunzip(gz, SRC)), bytes);
+  assertDataError(() => gunzip(gz.subarray(0, gz.length - 5), 'cut.gz'), 'E_IDX_TRUNCATED', [
+    'cut.gz: expected a complete gzip stream, found one cut short',
+    'Fetch a fresh copy',
+  ]);
+  const damaged = Buffer.from(gz);
+  damaged[damaged.length - 6]! ^= 0xff; // CRC
+  assertDataError(() => gunzip(damaged, 'http://127.0.0.1/x.gz'), 'E_IDX_GZIP', [
+    'http://127.0.0.1/x.gz: expected a complete gzip stream, found a damaged one',
+  ]);
 });
 
 test('an over-long file is E_IDX_TOO_LONG', () => {

@@ -230,7 +230,17 @@ function requireRank(dims: number[], rank: number, kind: string, source: string)
   );
 }
 
-function gunzip(bytes: Uint8Array, source: string): Uint8Array {
+/**
+ * Decompresses a gzip file, turning zlib's errors into a {@link DataError} that names `source`.
+ * The one gzip reader of the data layer: {@link parseIdx} and the Fashion-MNIST loader both use it.
+ * Synchronous, like {@link parseIdx}.
+ *
+ * @param source names the file (or URL) in error messages.
+ * @throws {DataError} `E_IDX_TRUNCATED` for a stream cut short, `E_IDX_GZIP` for a damaged one.
+ * @example
+ * const raw = gunzip(readFileSync('t10k-labels-idx1-ubyte.gz'), 't10k-labels-idx1-ubyte.gz');
+ */
+export function gunzip(bytes: Uint8Array, source: string): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (err) {

@@ -13,7 +13,7 @@
  * (`<model>-seed<N>`); with --resume=true (default) a finished run directory is read instead of
  * trained again. Writes `<out>/results.json` and `<out>/results.md` after every run; runs recorded
  * there by earlier invocations with the same --out are kept (and replaced when run again).
- * Takes hours for all models and several seeds on a 2-core machine: see the README for times.
+ * Takes hours for all models and several seeds on a 2-core machine: see docs/results.md for times.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

@@ -41,7 +41,7 @@ test('nearestNeighbours matches a naive search and excludes the point itself', (
     assert.deepEqual(Array.from(nb.indices.subarray(i * 4, i * 4 + 4)), d.slice(0, 4).map(([, j]) => j));
     nb.distances.subarray(i * 4, i * 4 + 4).forEach((v, q) => assert.ok(Math.abs(v - d[q][0]) < 1e-4));
   }
-  assert.throws(() => nearestNeighbours(points, 30), /k must be an integer in 1…29/);
+  assert.throws(() => nearestNeighbours(points, 30), /nearestNeighbours: k must be an integer in 1…29/);
 });
 
 test('knnAccuracy: 1 on separated blobs, about chance on random labels, checks lengths', () => {

@@ -40,7 +40,7 @@ function checkPoints(points: Points, what: string): void {
 export function nearestNeighbours(points: Points, k: number): Neighbours {
   checkPoints(points, 'nearestNeighbours');
   const { count, dim, data } = points;
-  if (!Number.isInteger(k) || k < 1 || k >= count) throw new ArgumentError('k', `nearestNeighbours: expected an integer in 1…${count - 1} (count − 1), got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k >= count) throw new ArgumentError('k', `nearestNeighbours: {k} must be an integer in 1…${count - 1} (count − 1), got ${k}`);
   const indices = new Int32Array(count * k);
   const distances = new Float32Array(count * k);
   // |a − b|² = |a|² + |b|² − 2·a·b: one multiply-add per float instead of a subtraction too.

@@ -22,7 +22,7 @@ export interface PcaResult {
 export function pca(points: Points, components = 2, iterations = 300): PcaResult {
   const { count, dim } = points;
   if (points.data.length !== count * dim || count < 2) throw new ArgumentError('points', `pca: expected at least 2 points of ${dim} floats, found ${points.data.length} floats for ${count} points`);
-  if (!Number.isInteger(components) || components < 1 || components > dim) throw new ArgumentError('components', `pca: expected an integer in 1…${dim}, got ${components}`);
+  if (!Number.isInteger(components) || components < 1 || components > dim) throw new ArgumentError('components', `pca: {components} must be an integer in 1…${dim}, got ${components}`);
   // Centre, then accumulate the upper triangle of the covariance in plain JavaScript (measured
   // faster here than tfjs's wasm matMul for 5,000 × 576).
   const mean = new Float64Array(dim);

@@ -37,7 +37,7 @@ export async function reconstructionErrors(model: tf.LayersModel, images: Float3
 /** The `q`-th percentile (0–100) of `values`, with linear interpolation between order statistics (NumPy's default). */
 export function percentile(values: ArrayLike<number>, q: number): number {
   if (values.length === 0) throw new ArgumentError('values', 'percentile: no values');
-  if (!(q >= 0 && q <= 100)) throw new ArgumentError('q', `percentile: expected q in 0–100, got ${q}`);
+  if (!(q >= 0 && q <= 100)) throw new ArgumentError('q', `percentile: {q} must be in 0–100, got ${q}`);
   const sorted = Float64Array.from(values).sort();
   const pos = (q / 100) * (sorted.length - 1);
   const i = Math.floor(pos);

@@ -201,8 +201,8 @@ export async function tsne(points: Points, options: TsneOptions = {}): Promise<P
   } = options;
   const { count } = points;
   if (count < 4) throw new ArgumentError('points', `tsne: needs at least 4 points, got ${count}`);
-  if (!(perplexity > 0) || perplexity >= count) throw new ArgumentError('perplexity', `tsne: expected a perplexity > 0 and < the number of points (${count}), got ${perplexity}`);
-  if (!Number.isInteger(iterations) || iterations < 1) throw new ArgumentError('iterations', `tsne: expected a positive integer, got ${iterations}`);
+  if (!(perplexity > 0) || perplexity >= count) throw new ArgumentError('perplexity', `tsne: {perplexity} must be > 0 and < the number of points (${count}), got ${perplexity}`);
+  if (!Number.isInteger(iterations) || iterations < 1) throw new ArgumentError('iterations', `tsne: {iterations} must be a positive integer, got ${iterations}`);
   const k = Math.min(count - 1, Math.floor(3 * perplexity));
   const nb = options.neighbours !== undefined && options.neighbours.k >= k ? options.neighbours : nearestNeighbours(points, k);
   const P = symmetrize(conditionalP(nb, count, k, perplexity), nb, count, k);

@@ -51,14 +51,22 @@ export class AekitError extends Error {
 
 /**
  * A value given for one argument is invalid. The message says what was expected and what was
- * found; it starts with the argument's name unless it marks the name itself.
+ * found; the argument's name is put in front of it (after a leading `where: `) unless the message
+ * marks the name itself.
  *
  * @example
  * throw new ArgumentError('units', `expected a non-empty list of positive integers, got [${units}]`);
  */
 export class ArgumentError extends AekitError {
   constructor(argument: string, message: string, options: Omit<AekitErrorOptions, 'argument'> = {}) {
-    super(message.includes(`{${argument}}`) ? message : `{${argument}}: ${message}`, { code: 'E_ARGUMENT', ...options, argument });
+    super(ArgumentError.mark(argument, message), { code: 'E_ARGUMENT', ...options, argument });
+  }
+
+  /** `message` with the argument's name marked: kept where it is marked, else after a leading `where: ` (`pca: {points}: …`), else in front. */
+  private static mark(argument: string, message: string): string {
+    if (message.includes(`{${argument}}`)) return message;
+    const where = /^([A-Za-z][\w.]*(?: '[^']*')?): /.exec(message);
+    return where === null ? `{${argument}}: ${message}` : `${where[1]}: {${argument}}: ${message.slice(where[0].length)}`;
   }
 }
 

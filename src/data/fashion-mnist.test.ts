@@ -522,7 +522,7 @@ test('a server labelling the .gz files Content-Encoding: gzip: the content is ch
   const cached = await readFile(join(cache, 'train-images-idx3-ubyte.gz'));
   assert.ok(isGzip(cached), 'the cached NAME.gz is gzip');
   const again = await loadFashionMnist(isolated({ cacheDir: cache }));
-  assert.deepEqual(again.train.images, data.train.images);
+  assert.deepEqual(again.train.x, data.train.x);
 });
 
 test('a refused connection is E_DOWNLOAD naming the URL and the reason', async () => {

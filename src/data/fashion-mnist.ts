@@ -255,12 +255,12 @@ async function findData(places: Places, settings: Settings): Promise<{ raw: RawD
     looked.push('download: disabled (download: false)');
   }
   throw new DataError(
-    'E_NOT_FOUND',
     'Fashion-MNIST data not found. Looked at:\n' +
       looked.map((line) => `  - ${line}\n`).join('') +
       'To get the data, either:\n' +
       `  - install the Debian/Ubuntu package: apt-get install dataset-fashion-mnist (it fills ${DEFAULT_SYSTEM_DIR}), or\n` +
       `  - pass --data-dir DIR or set AEKIT_DATA_DIR=DIR, where DIR holds the four files ${listFiles()}.`,
+    'E_NOT_FOUND',
   );
 }
 
@@ -268,11 +268,11 @@ async function loadExplicitDir(dir: string, label: string, settings: Settings): 
   const missing = await missingFiles(dir);
   if (missing) {
     throw new DataError(
-      'E_NOT_FOUND',
       `Fashion-MNIST: ${label}, ${dir}, ${missing}. Expected the four files ${listFiles()}. ` +
         'A directory given explicitly is the only place looked at: put the files there ' +
         `(e.g. copy them from ${DEFAULT_SYSTEM_DIR} after apt-get install dataset-fashion-mnist), ` +
         'or leave it unset to search the cache and system directories.',
+      'E_NOT_FOUND',
     );
   }
   return loadDir(dir, settings);
@@ -316,7 +316,7 @@ async function readChecked(path: string, name: FashionMnistFile, settings: Setti
   try {
     bytes = await readFile(path);
   } catch (err) {
-    throw new DataError('E_NOT_FOUND', `${path}: cannot be read (${(err as Error).message}). Check its permissions.`, { cause: err });
+    throw new DataError(`${path}: cannot be read (${(err as Error).message}). Check its permissions.`, 'E_NOT_FOUND', { cause: err });
   }
   const content = isGzip(bytes) ? gunzip(bytes, path) : bytes;
   checkContent(content, name, path, settings);
@@ -331,13 +331,13 @@ function checkContent(content: Uint8Array, name: FashionMnistFile, path: string,
   const found = sha256(content);
   if (sizeOk && found === pinned.sha256) return;
   throw new DataError(
-    'E_CHECKSUM',
     `${path}: its decompressed content is not the official ${name}: expected ` +
       `${pinned.bytes.toLocaleString('en-US')} bytes with SHA-256 ${pinned.sha256}, found ` +
       `${content.length.toLocaleString('en-US')} bytes with SHA-256 ${found}. The file is damaged or ` +
       'from another data set (some mirrors have served MNIST digits under these names). Delete it and ' +
       'fetch it again (apt-get install --reinstall dataset-fashion-mnist, or let aekit download it); ' +
       "to load other data on purpose, pass expected: 'any'.",
+    'E_CHECKSUM',
   );
 }
 
@@ -365,17 +365,17 @@ function assemble(parsed: Record<FashionMnistFile, Parsed>): RawData {
   ] as const) {
     if (images.count !== labels.count) {
       throw new DataError(
-        'E_IDX_DIMS',
         `Fashion-MNIST: ${part}-images-idx3-ubyte holds ${images.count} images but ${part}-labels-idx1-ubyte ` +
           `holds ${labels.count} labels; expected the same count. The two files come from different sets: fetch both again.`,
+        'E_IDX_DIMS',
       );
     }
     const bad = labels.data.findIndex((label) => label >= NUM_CLASSES);
     if (bad >= 0) {
       throw new DataError(
-        'E_IDX_LABEL',
         `Fashion-MNIST: ${part}-labels-idx1-ubyte, label ${bad} is ${labels.data[bad]}; expected 0–${NUM_CLASSES - 1}. ` +
           'The file is damaged or from another data set: fetch it again.',
+        'E_IDX_LABEL',
       );
     }
   }
@@ -387,7 +387,7 @@ async function downloadInto(cacheDir: string, settings: Settings): Promise<RawDa
   try {
     await mkdir(cacheDir, { recursive: true });
   } catch (err) {
-    throw new DataError('E_DOWNLOAD', `cannot create the cache directory ${cacheDir} (${(err as Error).message}); pass cacheDir, or set XDG_CACHE_HOME, to a writable place.`, { cause: err });
+    throw new DataError(`cannot create the cache directory ${cacheDir} (${(err as Error).message}); pass cacheDir, or set XDG_CACHE_HOME, to a writable place.`, 'E_DOWNLOAD', { cause: err });
   }
   const parsed = {} as Record<FashionMnistFile, Parsed>;
   for (const name of FILE_NAMES) {
@@ -422,9 +422,9 @@ async function downloadFile(name: FashionMnistFile, cacheDir: string, settings: 
       content = bytes;
     } else {
       throw new DataError(
-        'E_DOWNLOAD',
         `${url.href}: expected a gzip file, found ${bytes.length} bytes starting ${JSON.stringify(bytes.subarray(0, 40).toString('latin1'))}. ` +
           'The server sent something else (an error page?): check baseUrl.',
+        'E_DOWNLOAD',
       );
     }
     checkContent(content, name, url.href, settings);
@@ -465,15 +465,15 @@ async function fetchToFile(url: URL, dest: string, file: string, settings: Setti
       await response.body?.cancel().catch(() => undefined); // frees the connection if the body was not read
       const why = idle.signal.aborted ? `no data for ${settings.timeoutMs} ms` : describe(err);
       throw new DataError(
-        'E_DOWNLOAD',
         `${current.href}: the download broke off after ${receivedBytes} of ${totalBytes ?? 'unknown'} bytes (${why}); try again later.`,
+        'E_DOWNLOAD',
         { cause: err },
       );
     } finally {
       await out?.close();
     }
     if (totalBytes !== undefined && receivedBytes !== totalBytes) {
-      throw new DataError('E_DOWNLOAD', `${current.href}: expected ${totalBytes} bytes, received ${receivedBytes}; try again later.`);
+      throw new DataError(`${current.href}: expected ${totalBytes} bytes, received ${receivedBytes}; try again later.`, 'E_DOWNLOAD');
     }
     return { decoded };
   } finally {
@@ -494,9 +494,9 @@ async function get(url: URL, idle: IdleTimeout, timeoutMs: number): Promise<{ re
       response = await fetch(current, { redirect: 'manual', signal: idle.signal, headers: { 'accept-encoding': 'identity' } });
     } catch (err) {
       throw new DataError(
-        'E_DOWNLOAD',
         `${current.href}: request failed (${idle.signal.aborted ? `no data for ${timeoutMs} ms` : describe(err)}); ` +
           'check the network connection and proxy, or get the files another way.',
+        'E_DOWNLOAD',
         { cause: err },
       );
     }
@@ -507,19 +507,19 @@ async function get(url: URL, idle: IdleTimeout, timeoutMs: number): Promise<{ re
     await response.body?.cancel().catch(() => undefined);
     if (status >= 300 && status < 400 && location) {
       if (redirects === MAX_REDIRECTS) {
-        throw new DataError('E_DOWNLOAD', `${url.href}: more than ${MAX_REDIRECTS} redirects (last to ${location}); check baseUrl.`);
+        throw new DataError(`${url.href}: more than ${MAX_REDIRECTS} redirects (last to ${location}); check baseUrl.`, 'E_DOWNLOAD');
       }
       const next = URL.canParse(location, current) ? new URL(location, current) : undefined;
       if (next?.protocol !== 'http:' && next?.protocol !== 'https:') {
-        throw new DataError('E_DOWNLOAD', `${url.href}: redirected to ${next?.href ?? location}, expected an http: or https: URL; check baseUrl.`);
+        throw new DataError(`${url.href}: redirected to ${next?.href ?? location}, expected an http: or https: URL; check baseUrl.`, 'E_DOWNLOAD');
       }
       current = next;
       continue;
     }
     throw new DataError(
-      'E_DOWNLOAD',
       `${current.href}: expected HTTP 200, found HTTP ${status} ${response.statusText}`.trimEnd() +
         '; check baseUrl, or get the files another way.',
+      'E_DOWNLOAD',
     );
   }
 }
@@ -548,9 +548,9 @@ function split(raw: RawData, validCount: number, source: string): FashionMnist {
   const n = raw.trainImages.count;
   if (n < validCount * 2) {
     throw new DataError(
-      'E_SPLIT',
       `Fashion-MNIST from ${source}: expected at least ${validCount * 2} training images for a validation ` +
         `split of ${validCount}, found ${n}. Pass a smaller validCount.`,
+      'E_SPLIT',
     );
   }
   const result: FashionMnist = {
@@ -580,7 +580,7 @@ function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 
 function checkExpected(expected: string): 'official' | 'any' {
   if (expected === 'official' || expected === 'any') return expected;
-  throw new DataError('E_OPTION', `loadFashionMnist: option expected must be 'official' or 'any', found ${JSON.stringify(expected)}.`);
+  throw new DataError(`loadFashionMnist: option expected must be 'official' or 'any', found ${JSON.stringify(expected)}.`, 'E_OPTION');
 }
 
 function checkBaseUrl(baseUrl: string): URL {
@@ -591,12 +591,12 @@ function checkBaseUrl(baseUrl: string): URL {
     url = undefined;
   }
   if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return url;
-  throw new DataError('E_OPTION', `loadFashionMnist: option baseUrl must be an http:// or https:// URL, found ${JSON.stringify(baseUrl)}.`);
+  throw new DataError(`loadFashionMnist: option baseUrl must be an http:// or https:// URL, found ${JSON.stringify(baseUrl)}.`, 'E_OPTION');
 }
 
 function checkPositive(option: string, value: number): number {
   if (Number.isInteger(value) && value > 0) return value;
-  throw new DataError('E_OPTION', `loadFashionMnist: option ${option} must be a positive integer, found ${value}.`);
+  throw new DataError(`loadFashionMnist: option ${option} must be a positive integer, found ${value}.`, 'E_OPTION');
 }
 
 function listFiles(): string {

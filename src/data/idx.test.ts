@@ -110,7 +110,7 @@ test('wrong dimensions are E_IDX_DIMS', () => {
 });
 
 test('DataError is an Error with a name and a code', () => {
-  const err = new DataError('E_NOT_FOUND', 'nothing here');
+  const err = new DataError('nothing here', 'E_NOT_FOUND');
   assert.ok(err instanceof Error);
   assert.equal(err.name, 'DataError');
   assert.equal(err.code, 'E_NOT_FOUND');

@@ -11,6 +11,7 @@
  * (uint8, 1-D: count). Files may be gzipped; gzip is detected by its magic bytes `1f 8b`.
  */
 import { gunzipSync } from 'node:zlib';
+import { AekitError } from '../core/errors.js';
 
 /** The `code` of a {@link DataError}: which check failed. */
 export type DataErrorCode =
@@ -45,15 +46,13 @@ export type DataErrorCode =
  * try { await loadFashionMnist(); }
  * catch (err) { if (err instanceof DataError && err.code === 'E_NOT_FOUND') console.error(err.message); }
  */
-export class DataError extends Error {
+export class DataError extends AekitError {
   /** Which check failed, stable across versions (messages are not). */
-  readonly code: DataErrorCode;
+  declare readonly code: DataErrorCode;
 
-  /** @param code which check failed; @param message the full, actionable explanation. */
-  constructor(code: DataErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DataError';
-    this.code = code;
+  /** @param message the full, actionable explanation; @param code which check failed. */
+  constructor(message: string, code: DataErrorCode, options: { cause?: unknown } = {}) {
+    super(message, { ...options, code });
   }
 }
 
@@ -117,40 +116,40 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
   const raw = isGzip(bytes) ? gunzip(bytes, source) : bytes;
   if (raw.length < 4) {
     throw new DataError(
-      'E_IDX_TRUNCATED',
       `${source}: expected an IDX header of at least 4 bytes, found ${raw.length} byte(s). ` +
         `The file is empty or cut short. ${FIX_HINT}`,
+      'E_IDX_TRUNCATED',
     );
   }
   if (raw[0] !== 0 || raw[1] !== 0) {
     throw new DataError(
-      'E_IDX_MAGIC',
       `${source}: expected an IDX file (magic number 0x000008nn), found first bytes ` +
         `${describeStart(raw)}. This is not an IDX file${looksLikeText(raw) ? ' (it looks like text, e.g. an HTML error page)' : ''}. ` +
         FIX_HINT,
+      'E_IDX_MAGIC',
     );
   }
   const type = raw[2]!;
   const ndims = raw[3]!;
   if (type !== UBYTE) {
     throw new DataError(
-      'E_IDX_MAGIC',
       `${source}: expected IDX type code 0x08 (unsigned byte), found 0x${hex(type, 2)} ` +
         `(${TYPE_NAMES[type] ?? 'not a valid IDX type'}). Only uint8 IDX files are supported. ${FIX_HINT}`,
+      'E_IDX_MAGIC',
     );
   }
   if (ndims === 0) {
     throw new DataError(
-      'E_IDX_DIMS',
       `${source}: expected at least 1 dimension in the IDX header, found 0. ${FIX_HINT}`,
+      'E_IDX_DIMS',
     );
   }
   const headerBytes = 4 + 4 * ndims;
   if (raw.length < headerBytes) {
     throw new DataError(
-      'E_IDX_TRUNCATED',
       `${source}: expected a ${headerBytes}-byte IDX header for ${ndims} dimension(s), ` +
         `found only ${raw.length} byte(s). The file is cut short. ${FIX_HINT}`,
+      'E_IDX_TRUNCATED',
     );
   }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -158,8 +157,8 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
   for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i, false));
   if (dims.some((d) => d === 0)) {
     throw new DataError(
-      'E_IDX_DIMS',
       `${source}: expected every dimension to be non-zero, found dimensions [${dims.join(', ')}]. ${FIX_HINT}`,
+      'E_IDX_DIMS',
     );
   }
   // Up to 2^96: not exact past 2^53, but then it cannot equal any real length either.
@@ -168,11 +167,11 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
   if (found !== expected) {
     const short = found < expected;
     throw new DataError(
-      short ? 'E_IDX_TRUNCATED' : 'E_IDX_TOO_LONG',
       `${source}: the header announces dimensions [${dims.join(' × ')}], so expected ` +
         `${fmt(expected)} data bytes after the ${headerBytes}-byte header, found ${fmt(found)} ` +
         `(${fmt(Math.abs(found - expected))} ${short ? 'missing; the file is truncated' : 'too many; the file has trailing data'}). ` +
         FIX_HINT,
+      short ? 'E_IDX_TRUNCATED' : 'E_IDX_TOO_LONG',
     );
   }
   // A plain Uint8Array view, even over a Node Buffer: Buffer#slice would share memory, not copy.
@@ -198,9 +197,9 @@ export function parseIdxImages(
   const [count, height, width] = dims as [number, number, number];
   if (expected && (height !== expected.height || width !== expected.width)) {
     throw new DataError(
-      'E_IDX_DIMS',
       `${source}: expected ${expected.height}×${expected.width} images, found ${height}×${width} ` +
         `(${fmt(count)} images). This is not the data set that was asked for; use the right file.`,
+      'E_IDX_DIMS',
     );
   }
   return { count, height, width, data };
@@ -223,10 +222,10 @@ function requireRank(dims: number[], rank: number, kind: string, source: string)
   if (dims.length === rank) return;
   const foundKind = dims.length === 1 ? ' (a labels file?)' : dims.length === 3 ? ' (an images file?)' : '';
   throw new DataError(
-    'E_IDX_MAGIC',
     `${source}: expected IDX ${kind}, magic 0x000008${hex(rank, 2)} (uint8, ${rank}-D), found magic ` +
       `0x000008${hex(dims.length, 2)} (uint8, ${dims.length}-D, dimensions [${dims.join(', ')}])${foundKind}. ` +
       `Check that the file is the one its name says.`,
+    'E_IDX_MAGIC',
   );
 }
 
@@ -246,9 +245,9 @@ export function gunzip(bytes: Uint8Array, source: string): Uint8Array {
   } catch (err) {
     const truncated = (err as { code?: string }).code === 'Z_BUF_ERROR';
     throw new DataError(
-      truncated ? 'E_IDX_TRUNCATED' : 'E_IDX_GZIP',
       `${source}: expected a complete gzip stream, found ${truncated ? 'one cut short' : 'a damaged one'} ` +
         `(${(err as Error).message}). ${FIX_HINT}`,
+      truncated ? 'E_IDX_TRUNCATED' : 'E_IDX_GZIP',
       { cause: err },
     );
   }

@@ -85,10 +85,10 @@ export class DenseTranspose extends tf.layers.Layer {
       throw new ArgumentError('partner', 'DenseTranspose: give `partner` (a Dense layer) or `partnerName`, got neither');
     }
     if (!(activation in ACTIVATIONS)) {
-      throw new ArgumentError('activation', `DenseTranspose: expected one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${String(activation)}'`);
+      throw new ArgumentError('activation', `DenseTranspose: {activation} must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${String(activation)}'`);
     }
     if (units !== undefined && units !== null && !(Number.isInteger(units) && units > 0)) {
-      throw new ArgumentError('units', `DenseTranspose: expected a positive integer, got ${units}`);
+      throw new ArgumentError('units', `DenseTranspose: {units} must be a positive integer, got ${units}`);
     }
     this.partner = partner ?? null;
     this.partnerName = partnerName ?? partner!.name;

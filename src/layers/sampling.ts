@@ -33,7 +33,7 @@ export class Sampling extends tf.layers.Layer {
   constructor(args: SamplingArgs = {}) {
     super({ name: args.name });
     const { seed = null } = args;
-    if (seed !== null && !Number.isInteger(seed)) throw new ArgumentError('seed', `Sampling: expected an integer or null, got ${seed}`);
+    if (seed !== null && !Number.isInteger(seed)) throw new ArgumentError('seed', `Sampling: {seed} must be an integer or null, got ${seed}`);
     this.seed = seed;
   }
 

@@ -38,11 +38,11 @@ test('regularizers serialize and come back equal', () => {
   assert.throws(() => deserializeRegularizer({ className: 'Nope', config: {} }), /unknown activity regularizer class 'Nope'/);
 });
 
-test('--sparsity parsing accepts the book forms and explains bad ones', () => {
+test('sparsity parsing accepts the book forms and explains bad ones', () => {
   assert.deepEqual(parseSparsity('kl:0.05,0.1')?.getConfig(), { weight: 0.05, target: 0.1 });
   assert.deepEqual(parseSparsity('l1:1e-3')?.getConfig(), { l1: 0.001 });
   assert.equal(parseSparsity('none'), null);
-  assert.throws(() => parseSparsity('kl:0.05'), /--sparsity 'kl:0.05': kl takes a weight and a target/);
+  assert.throws(() => parseSparsity('kl:0.05'), /sparsity 'kl:0.05': kl takes a weight and a target/);
   assert.throws(() => parseSparsity('kl:0.05,1.5'), /target must lie in \(0, 1\)/);
   assert.throws(() => parseSparsity('l2:1'), /unknown kind 'l2'/);
 });

@@ -32,7 +32,7 @@ export class L1ActivityRegularizer extends ActivityRegularizer {
 
   constructor(args: L1ActivityArgs) {
     super();
-    if (!(Number.isFinite(args.l1) && args.l1 >= 0)) throw new ArgumentError('l1', `L1ActivityRegularizer: expected a number ≥ 0, got ${args.l1}`);
+    if (!(Number.isFinite(args.l1) && args.l1 >= 0)) throw new ArgumentError('l1', `L1ActivityRegularizer: {l1} must be a number ≥ 0, got ${args.l1}`);
     this.l1 = args.l1;
   }
 
@@ -69,8 +69,8 @@ export class KLDivergenceRegularizer extends ActivityRegularizer {
 
   constructor(args: KLDivergenceArgs) {
     super();
-    if (!(Number.isFinite(args.weight) && args.weight >= 0)) throw new ArgumentError('weight', `KLDivergenceRegularizer: expected a number ≥ 0, got ${args.weight}`);
-    if (!(args.target > 0 && args.target < 1)) throw new ArgumentError('target', `KLDivergenceRegularizer: expected a number in (0, 1), got ${args.target}`);
+    if (!(Number.isFinite(args.weight) && args.weight >= 0)) throw new ArgumentError('weight', `KLDivergenceRegularizer: {weight} must be a number ≥ 0, got ${args.weight}`);
+    if (!(args.target > 0 && args.target < 1)) throw new ArgumentError('target', `KLDivergenceRegularizer: {target} must lie in (0, 1), got ${args.target}`);
     this.weight = args.weight;
     this.target = args.target;
   }

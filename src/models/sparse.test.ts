@@ -45,5 +45,5 @@ test('the KL penalty drives the mean coding activation towards the target', asyn
 test('an L1 sparse model builds from an object too', () => {
   const m = sparseAutoencoder({ sparsity: new L1ActivityRegularizer({ l1: 1e-3 }), codingUnits: 8 });
   assert.deepEqual(m.decoder.inputs[0].shape, [null, 8]);
-  assert.throws(() => sparseAutoencoder({ sparsity: 'kl:x' }), /--sparsity/);
+  assert.throws(() => sparseAutoencoder({ sparsity: 'kl:x' }), /sparsity 'kl:x': kl takes a weight and a target/);
 });

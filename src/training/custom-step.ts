@@ -36,7 +36,7 @@ export function binaryCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scala
 function reconstructionLoss(loss: LossStepOptions['loss'], y: tf.Tensor, p: tf.Tensor): tf.Scalar {
   if (loss === 'binaryCrossentropy') return binaryCrossentropy(y, p);
   if (loss === 'meanSquaredError') return tf.mean(tf.squaredDifference(y, p)) as tf.Scalar;
-  throw new ArgumentError('loss', `unsupported loss '${String(loss)}'`);
+  throw new ArgumentError('loss', `custom step: unsupported {loss} '${String(loss)}'`);
 }
 
 /**

@@ -127,8 +127,8 @@ export async function evaluate(model: tf.LayersModel, samples: Samples, batchSiz
  */
 export async function fit(model: tf.LayersModel, train: Samples, options: FitOptions): Promise<EpochRecord[]> {
   const { epochs, batchSize = 32, seed = 42, shuffle = true, validation, progress = silentProgress, title = '', onEpochEnd, step: customStep } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError('epochs', `expected a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError('batchSize', `expected a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError('epochs', `{epochs} must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError('batchSize', `{batchSize} must be a positive integer, got ${batchSize}`);
   checkSamples(train, 'train');
   if (validation !== undefined) checkSamples(validation, 'validation');
   if (train.count === 0) throw new ArgumentError('train', 'no training samples');

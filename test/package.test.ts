@@ -1,0 +1,38 @@
+/**
+ * The published package: a Keras-like namespaced API through subpath exports, and a tarball that
+ * holds the library only (no tests, fixtures, bench or scripts).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+test('the package exports namespaces and subpaths that hold what a user needs', async () => {
+  const aekit = await import('aekit');
+  for (const ns of ['analysis', 'data', 'layers', 'models', 'runs', 'training']) assert.equal(typeof aekit[ns as keyof typeof aekit], 'object', ns);
+  assert.equal(typeof aekit.trainRun, 'function');
+  assert.equal(typeof aekit.useBackend, 'function');
+  const models = await import('aekit/models');
+  assert.equal(models.convAutoencoder, aekit.models.convAutoencoder);
+  const layers = await import('aekit/layers');
+  assert.equal(typeof layers.DenseTranspose, 'function');
+  assert.equal(typeof (await import('aekit/training')).fit, 'function');
+  assert.equal(typeof (await import('aekit/data')).loadFashionMnist, 'function');
+  assert.equal(typeof (await import('aekit/analysis')).rocAuc, 'function');
+  assert.equal(typeof (await import('aekit/runs')).openRun, 'function');
+  // internals stay private
+  await assert.rejects(import('aekit/dist/core/errors.js' as string), /ERR_PACKAGE_PATH_NOT_EXPORTED|not exported/);
+  assert.ok(!('npyHeader' in aekit.analysis) && !('registerAfterLoad' in aekit.layers));
+});
+
+test('npm pack holds no tests, fixtures, bench or scripts', async () => {
+  const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, maxBuffer: 16 << 20 });
+  const files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
+  assert.ok(files.includes('dist/index.js') && files.includes('dist/cli/main.js') && files.includes('native/build.mjs'), files.join(' '));
+  const unwanted = files.filter((f) => /\.test\.|(^|\/)testing\/|test-helper|^bench\/|^scripts\/|^test\/|\.map$|^native\/build\//.test(f));
+  assert.deepEqual(unwanted, []);
+});

@@ -149,7 +149,7 @@ registerRecipe({
     const codings = tf.tidy(() => (built.encoder.predict(tf.tensor(x, [count, 3])) as tf.Tensor).dataSync());
     const cloud = pointCloud(60, settings.seed);
     const shade = cloud.count === count ? Array.from(cloud.angles, (a) => (a + 0.5) / (3 * Math.PI / 2)) : undefined;
-    await writeFileAtomic(path.join(ctx.dir, 'codings.png'), scatterPlot(codings, count, { shade }));
+    await writeFileAtomic(path.join(ctx.dir, 'codings.png'), await scatterPlot(codings, count, { shade, xLabel: 'coding 1', yLabel: 'coding 2' }));
     const kernel = built.decoder.layers[0].getWeights()[0];
     const rows = kernel.arraySync() as number[][]; // [2, 3]: each coding's direction in 3-D
     const angles = principalAngles(rows, pcaDirections(x, count, 3, 2));

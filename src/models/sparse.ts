@@ -142,9 +142,9 @@ registerRecipe({
     const target = reg instanceof KLDivergenceRegularizer ? reg.target : null;
     const { stats, all } = await codingActivity(built.encoder, data.valid, target);
     await ctx.record('sparsity', { regularizer: ctx.modelOptions.sparsity, on: 'validation', ...stats });
-    await writeFileAtomic(path.join(ctx.dir, 'activations.png'), histogramPanels([
-      { values: all, marker: target ?? undefined },
-      { values: stats.unit_means, marker: target ?? undefined },
+    await writeFileAtomic(path.join(ctx.dir, 'activations.png'), await histogramPanels([
+      { values: all, marker: target ?? undefined, markerLabel: target === null ? undefined : `target ${target}`, title: 'all coding activations (validation)' },
+      { values: stats.unit_means, marker: target ?? undefined, markerLabel: target === null ? undefined : `target ${target}`, title: 'mean activation per coding unit', xLabel: 'activation' },
     ]));
     ctx.log(`coding layer on the validation set: mean activation ${stats.mean_activation.toFixed(4)}`
       + (target === null ? '' : `, ${(100 * (stats.share_units_below_target ?? 0)).toFixed(1)}% of units below the target ${target}`)

@@ -153,7 +153,7 @@ export async function trainGreedyInContext(ctx: TrainContext, stages: GreedyStag
     },
     onStacked: async () => {
       if (data.images) {
-        await writeFileAtomic(path.join(ctx.dir, 'reconstructions-stacked.png'), reconstructionGrid(ctx.built.autoencoder, data.valid.x, { count: 10 }));
+        await writeFileAtomic(path.join(ctx.dir, 'reconstructions-stacked.png'), await reconstructionGrid(ctx.built.autoencoder, data.valid.x, { count: 10 }));
         ctx.log('stacked the stages: reconstructions-stacked.png drawn before fine-tuning');
       }
     },

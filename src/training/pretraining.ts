@@ -295,7 +295,7 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
       const cells = report.summary.filter((s) => s.variant === variant).sort((a, b) => a.labels - b.labels);
       return { name: variant, x: cells.map((c) => c.labels), y: cells.map((c) => c.mean) };
     }).filter((s) => s.x.length > 0);
-    await writeFileAtomic(path.join(out, 'pretraining.png'), lineChartPng(series, {
+    await writeFileAtomic(path.join(out, 'pretraining.png'), await lineChartPng(series, {
       title: `Unsupervised pretraining, ${model} encoder`, xLabel: 'labelled training images', yLabel: 'test accuracy',
     }));
   };

@@ -216,10 +216,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   if (data.images) {
     const noise = typeof modelOptions.noise === 'string' ? parseNoise(modelOptions.noise) : null;
     await writeFileAtomic(path.join(dir, 'reconstructions.png'), noise === null
-      ? reconstructionGrid(autoencoder, data.valid.x, { count: 10 })
-      : denoisingGrid(autoencoder, data.valid.x, noise, { count: 10, seed: settings.seed }));
+      ? await reconstructionGrid(autoencoder, data.valid.x, { count: 10 })
+      : await denoisingGrid(autoencoder, data.valid.x, noise, { count: 10, seed: settings.seed }));
   }
-  await writeFileAtomic(path.join(dir, 'curves.png'), curvesPng(metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
+  await writeFileAtomic(path.join(dir, 'curves.png'), await curvesPng(metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
   metrics.finished = new Date().toISOString();
   await writeMetrics();
   log(`saved ${path.join(dir, 'model')} (tfjs Layers format), encoder/, decoder/, metrics.json${data.images ? ', reconstructions.png' : ''}, curves.png`);

@@ -70,14 +70,14 @@ export function anomaliesCommand(): Command {
         pixels: images.subarray(i * 784, (i + 1) * 784),
         caption: [fmt(errors[i]), input === null ? CLASS_NAMES[labels![i]] : input.files[i].slice(0, 14)],
       }));
-      await writeFileAtomic(path.join(outDir, 'worst.png'), errorGridPng(worst, { title: `worst ${worst.length} by ${flags.metric}` }));
+      await writeFileAtomic(path.join(outDir, 'worst.png'), await errorGridPng(worst, { title: `worst ${worst.length} by ${flags.metric}` }));
       const groups = holdout !== null && labels !== null
         ? [
           { name: 'other classes', values: errors.filter((_, i) => labels[i] !== holdout) },
           { name: `class ${holdout} ${CLASS_NAMES[holdout]}`, values: errors.filter((_, i) => labels[i] === holdout) },
         ]
         : [{ name: input === null ? flags.split : 'input', values: errors }];
-      await writeFileAtomic(path.join(outDir, 'histogram.png'), histogramPng(groups, {
+      await writeFileAtomic(path.join(outDir, 'histogram.png'), await histogramPng(groups, {
         threshold, xLabel: `reconstruction error (${flags.metric})`, title: `reconstruction errors${auc === null ? '' : `, ROC AUC ${auc.toFixed(3)}`}`,
       }));
       const summary = {

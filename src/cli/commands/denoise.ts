@@ -48,7 +48,7 @@ export function denoiseCommand(): Command {
       if (flags.grid !== undefined) {
         const k = Math.min(10, files.count);
         const row = (a: Float32Array): Float32Array[] => Array.from({ length: k }, (_, i) => a.subarray(i * 784, (i + 1) * 784));
-        await writeFileAtomic(flags.grid, imageGrid([row(inputs), row(outputs)], { scale: 3 }));
+        await writeFileAtomic(flags.grid, await imageGrid([row(inputs), row(outputs)], { scale: 3 }));
       }
       console.log(`denoised ${files.count} images from ${flags.input} into ${flags.out}${flags.grid === undefined ? '' : ` (grid: ${flags.grid})`}`);
     });

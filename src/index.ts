@@ -86,4 +86,5 @@ export type { TrainStep } from './training/fit.js';
 export { generateImages, interpolationGrid } from './viz/vae-grids.js';
 export { denoisingGrid } from './viz/denoising.js';
 export { histogramPanels, scatterPlot } from './viz/basic-charts.js';
-export { ImageFileError, readImages } from './data/image-files.js';
+export { decodeImage, ImageFileError, readImageFile, readImages } from './data/image-files.js';
+export type { DecodedImage, ImageFiles, ImageReadOptions } from './data/image-files.js';

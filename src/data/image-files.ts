@@ -59,17 +59,18 @@ function sniff(bytes: Uint8Array): { format: DecodedImage['format'] } | { found:
 
 const firstLine = (err: unknown): string => String((err as Error).message ?? err).split('\n')[0].replace(/:\s*$/, '');
 
-/** Decodes an image from its file bytes; `source` names it in errors. See {@link ImageReadOptions}. */
-export async function decodeImage(bytes: Uint8Array, source: string, options: ImageReadOptions & { dtype: 'uint8' }): Promise<DecodedImage<Uint8Array>>;
-export async function decodeImage(bytes: Uint8Array, source: string, options?: ImageReadOptions & { dtype?: 'float32' }): Promise<DecodedImage<Float32Array>>;
 /**
- * Decodes a PNG, JPEG or WebP image (EXIF orientation applied) to grey or RGB pixels.
+ * Decodes a PNG, JPEG or WebP image from its file bytes (EXIF orientation applied) to grey or RGB
+ * pixels as described by {@link ImageReadOptions}; `source` names it in errors.
  *
  * @throws ImageFileError naming `source`, what was expected and what was found: `E_IMAGE_FORMAT`
  *   for other content or a damaged file, `E_IMAGE_SIZE` for another size than `size` (without `resize`).
  * @example
  * const { data } = await decodeImage(await readFile('shoe.jpg'), 'shoe.jpg', { size: { height: 28, width: 28 }, resize: true });
  */
+export async function decodeImage(bytes: Uint8Array, source: string, options: ImageReadOptions & { dtype: 'uint8' }): Promise<DecodedImage<Uint8Array>>;
+/** As above, as [0, 1] floats. */
+export async function decodeImage(bytes: Uint8Array, source: string, options?: ImageReadOptions & { dtype?: 'float32' }): Promise<DecodedImage<Float32Array>>;
 export async function decodeImage(bytes: Uint8Array, source: string, options: ImageReadOptions = {}): Promise<DecodedImage<Float32Array | Uint8Array>> {
   const { colour = 'grey', size, resize = false, dtype = 'float32' } = options;
   const kind = sniff(bytes);
@@ -109,6 +110,7 @@ export async function decodeImage(bytes: Uint8Array, source: string, options: Im
  * @throws ImageFileError `E_IMAGE_MISSING` when the file cannot be read, else as {@link decodeImage}.
  */
 export async function readImageFile(file: string, options: ImageReadOptions & { dtype: 'uint8' }): Promise<DecodedImage<Uint8Array>>;
+/** As above, as [0, 1] floats. */
 export async function readImageFile(file: string, options?: ImageReadOptions & { dtype?: 'float32' }): Promise<DecodedImage<Float32Array>>;
 export async function readImageFile(file: string, options: ImageReadOptions = {}): Promise<DecodedImage<Float32Array | Uint8Array>> {
   const bytes = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {

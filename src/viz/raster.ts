@@ -35,7 +35,8 @@ const bytes = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOf
 
 /**
  * Rasterises an SVG chart at one pixel per SVG unit, pastes `overlays` on it (each must lie inside
- * the chart) and encodes it as an RGB PNG.
+ * the chart) and encodes it as an RGB PNG (the chart module's documents have an opaque white
+ * background; any transparency is dropped).
  *
  * @example
  * await writeFileAtomic('loss.png', await svgToPng(lineChartSvg(series)));
@@ -47,7 +48,7 @@ export async function svgToPng(chart: Chart | string, overlays: readonly Overlay
     checked(image, `overlay ${i}`);
     return { input: bytes(image.data), raw: { width: image.width, height: image.height, channels: image.channels }, left: Math.round(o.left), top: Math.round(o.top) };
   });
-  return sharp(Buffer.from(svg)).composite(layers).flatten({ background: '#ffffff' }).removeAlpha().png().toBuffer();
+  return sharp(Buffer.from(svg)).composite(layers).removeAlpha().png().toBuffer();
 }
 
 /**

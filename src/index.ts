@@ -14,6 +14,7 @@ export * as layers from './layers/index.js';
 export * as models from './models/index.js';
 export * as runs from './runs/index.js';
 export * as training from './training/index.js';
+export * as viz from './viz/index.js';
 export { AekitError, ArgumentError, ConflictError } from './core/errors.js';
 export type { AekitErrorOptions } from './core/errors.js';
 export type { ProgressSink, StepProgress } from './core/progress.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { aekit, hasStackTrace } from './cli-helpers.js';
 
 const SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
@@ -33,8 +33,11 @@ function needData(t: { skip: (m: string) => void }): boolean {
   assert.fail(`real Fashion-MNIST missing at ${SYSTEM_DIR}: apt-get install -y dataset-fashion-mnist (or set AEKIT_SKIP_REAL_DATA=1)`);
 }
 
-async function readPng(file: string): Promise<PNG> {
-  return PNG.sync.read(await readFile(file));
+/** Width and height of a PNG file, which must be one. */
+async function readPng(file: string): Promise<{ width: number; height: number }> {
+  const meta = await sharp(file).metadata();
+  assert.equal(meta.format, 'png', file);
+  return { width: meta.width, height: meta.height };
 }
 
 test('train --exclude-class 7 writes curves.png and records the class', async (t) => {
@@ -104,19 +107,17 @@ test('anomalies: threshold from validation errors, pictures, ROC AUC for the hel
   assert.equal((await readFile(path.join(run, 'anomalies', 'scores.csv'), 'utf8')).trim().split('\n').length, 5001);
   const inputDir = path.join(dir, 'pngs');
   await mkdir(inputDir, { recursive: true });
-  for (const [name, level] of [['dark.png', 0], ['bright.png', 255]] as const) {
-    const p = new PNG({ width: 28, height: 28 });
-    p.data.fill(level);
-    for (let o = 3; o < p.data.length; o += 4) p.data[o] = 255;
-    await writeFile(path.join(inputDir, name), PNG.sync.write(p));
+  for (const [name, level] of [['dark.png', 0], ['bright.jpg', 255]] as const) {
+    const image = sharp({ create: { width: 28, height: 28, channels: 3, background: { r: level, g: level, b: level } } });
+    await writeFile(path.join(inputDir, name), await (name.endsWith('.png') ? image.png() : image.jpeg()).toBuffer());
   }
   const fixed = await aekit(['anomalies', run, '--input', inputDir, '--threshold', '0.2', '--out-dir', path.join(dir, 'fixed'), '--backend', 'wasm']);
   assert.equal(fixed.code, 0, fixed.stderr);
   assert.match(fixed.stdout, /threshold 0\.2000 \(mse\): given with --threshold/);
-  assert.match(fixed.stdout, /1 of 2 images above the threshold \(50\.0%\); the worst:\n  bright\.png: /);
+  assert.match(fixed.stdout, /1 of 2 images above the threshold \(50\.0%\); the worst:\n  bright\.jpg: /);
   const bad = await aekit(['anomalies', run, '--input', path.join(dir, 'nowhere')]);
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /--input '.*nowhere': expected a directory of 28×28 PNG images, but it does not exist/);
+  assert.match(bad.stderr, /--input '.*nowhere': expected a directory of 28×28 images \(PNG, JPEG, WebP\) or an IDX image file, but it does not exist/);
   assert.ok(!hasStackTrace(bad.stderr));
   const badThreshold = await aekit(['anomalies', run, '--threshold', 'high']);
   assert.match(badThreshold.stderr, /expected 'auto' or a number ≥ 0, got 'high'/);
@@ -173,8 +174,7 @@ test('report: one self-contained HTML page that renders in headless Chromium', a
     assert.deepEqual(requests, [], 'the page fetched nothing from the network');
     await mkdir(ARTIFACTS, { recursive: true });
     const shot = await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
-    const decoded = PNG.sync.read(shot);
-    assert.ok(decoded.height > 900, 'the screenshot covers the whole page');
+    assert.ok(((await sharp(shot).metadata()).height) > 900, 'the screenshot covers the whole page');
   } finally {
     await browser.close();
     await rm(profile, { recursive: true, force: true });

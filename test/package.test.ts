@@ -13,7 +13,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 test('the package exports namespaces and subpaths that hold what a user needs', async () => {
   const aekit = await import('aekit');
-  for (const ns of ['analysis', 'data', 'layers', 'models', 'runs', 'training']) assert.equal(typeof aekit[ns as keyof typeof aekit], 'object', ns);
+  for (const ns of ['analysis', 'data', 'layers', 'models', 'runs', 'training', 'viz']) assert.equal(typeof aekit[ns as keyof typeof aekit], 'object', ns);
   assert.equal(typeof aekit.trainRun, 'function');
   assert.equal(typeof aekit.useBackend, 'function');
   const models = await import('aekit/models');

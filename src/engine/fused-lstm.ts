@@ -19,6 +19,7 @@
  * and tfjs's step-by-step path elsewhere.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ArgumentError } from '../core/errors.js';
 
 /** Name of the forward kernel. */
 export const LSTM_KERNEL = 'AekitLstm';
@@ -38,7 +39,7 @@ function checkShapes(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor
     kernel.shape[0] === features && kernel.shape[1] === 4 * units && recurrentKernel.shape[1] === 4 * units &&
     bias.shape[0] === 4 * units && [x, kernel, recurrentKernel, bias].every((t) => t.dtype === 'float32');
   if (!ok) {
-    throw new RangeError(`fusedLstm: expected float32 x [batch, steps, features], kernel [features, 4·units], recurrentKernel [units, 4·units], bias [4·units]; got x [${x.shape}], kernel [${kernel.shape}], recurrentKernel [${recurrentKernel.shape}], bias [${bias.shape}]`);
+    throw new ArgumentError('inputs', `fusedLstm: expected float32 x [batch, steps, features], kernel [features, 4·units], recurrentKernel [units, 4·units], bias [4·units]; got x [${x.shape}], kernel [${kernel.shape}], recurrentKernel [${recurrentKernel.shape}], bias [${bias.shape}]`);
   }
 }
 

@@ -33,12 +33,12 @@ test('noise acts in training only, and denoising models survive save → load', 
   x.dispose();
 });
 
-test('addNoise corrupts within [0, 1]; the denoising grid has three rows', () => {
+test('addNoise corrupts within [0, 1]; the denoising grid has three rows', async () => {
   const x = tf.fill([1, 28, 28], 0.5);
   const noisy = addNoise(x, { kind: 'dropout', amount: 0.5 }, 3);
   const values = Array.from(noisy.dataSync());
   assert.ok(values.every((v) => v === 0 || v === 1) && values.some((v) => v === 0) && values.some((v) => v === 1));
-  const png = denoisingGrid(stackedAutoencoder({ seed: 1 }).autoencoder, new Float32Array(3 * 784).fill(0.3), { kind: 'gaussian', amount: 0.2 }, { count: 3 });
+  const png = await denoisingGrid(stackedAutoencoder({ seed: 1 }).autoencoder, new Float32Array(3 * 784).fill(0.3), { kind: 'gaussian', amount: 0.2 }, { count: 3 });
   assert.equal(png.readUInt32BE(20), 3 * 84 + 4 * 4);
   tf.dispose([x, noisy]);
 });

@@ -56,12 +56,12 @@ test('the VAE training step lowers its loss, reports the latent term, and leaks 
   assert.ok(history[1].latent_loss > 0 && 'val_latent_loss' in history[1] && 'val_rounded_accuracy' in history[1]);
 });
 
-test('generate and interpolate draw from a decoder', () => {
+test('generate and interpolate draw from a decoder', async () => {
   const vae = variationalAutoencoder({ seed: 4, codings: 3 });
   const images = generateImages(vae.decoder, 5, 1);
   assert.equal(images.length, 5 * 784);
   assert.deepEqual(Array.from(generateImages(vae.decoder, 2, 9)), Array.from(generateImages(vae.decoder, 2, 9)));
-  const png = interpolationGrid(vae.encoder, vae.decoder, new Float32Array(4 * 784).fill(0.5), 2, 4);
+  const png = await interpolationGrid(vae.encoder, vae.decoder, new Float32Array(4 * 784).fill(0.5), 2, 4);
   assert.equal(png.readUInt32BE(16), 6 * 84 + 7 * 4); // width: 1 + 4 + 1 images of 28·3 px and 7 gaps
   assert.throws(() => generateImages(vae.decoder, 0), /--count/);
 });

@@ -1,27 +1,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PNG } from 'pngjs';
 import { histogramPanels, scatterPlot } from './basic-charts.js';
+import { countPixels, decodePng } from './png-test-helper.js';
 
-const red = (png: PNG): number => {
-  let n = 0;
-  for (let o = 0; o < png.data.length; o += 4) if (png.data[o] > 200 && png.data[o + 1] < 60) n++;
-  return n;
-};
+const red = (r: number, g: number, b: number): boolean => r > 180 && g < 90 && b < 90;
 
-test('scatter plot: square PNG with a dot per point, shaded blue → red', () => {
-  const png = PNG.sync.read(scatterPlot([0, 0, 1, 1, -1, 0.5], 3, { size: 100, shade: [0, 0.5, 1] }));
-  assert.equal(png.width, 100);
-  assert.equal(png.height, 100);
-  assert.ok(red(png) >= 25, 'the fully red point is drawn');
-  assert.throws(() => scatterPlot([0, 0], 2), /2 points need 4 values/);
+test('scatter plot: a square plot of the given side with a dot per point, shaded blue → red', async () => {
+  const png = await decodePng(await scatterPlot([0, 0, 1, 1, -1, 0.5], 3, { size: 100, shade: [0, 0.5, 1] }));
+  assert.ok(png.width > 100 && png.width < 200 && png.height > 100 && png.height < 200, `${png.width}×${png.height}`);
+  assert.ok(countPixels(png, red) >= 20, 'the fully red point is drawn');
+  await assert.rejects(scatterPlot([0, 0], 2), /2 points need 4 values/);
 });
 
-test('histogram panels: one panel per data set, tallest bin reaches the top, marker drawn in red', () => {
-  const png = PNG.sync.read(histogramPanels([{ values: [0.05, 0.05, 0.5], marker: 0.1 }, { values: [0.9] }], { bins: 10, width: 120, panelHeight: 50 }));
-  assert.equal(png.height, 2 * 60 + 10);
-  const blueAt = (x: number, y: number): boolean => { const o = (y * png.width + x) * 4; return png.data[o] === 31 && png.data[o + 2] === 180; };
-  assert.ok(blueAt(12, 11), 'bin [0, 0.1) of the first panel is full height');
-  assert.ok(red(png) > 0);
-  assert.throws(() => histogramPanels([]), /no panels/);
+test('histogram panels: one panel per data set, each with its marker in red', async () => {
+  const one = await decodePng(await histogramPanels([{ values: [0.05, 0.05, 0.5], marker: 0.1 }], { bins: 10, width: 220, panelHeight: 50 }));
+  const two = await decodePng(await histogramPanels([{ values: [0.05, 0.05, 0.5], marker: 0.1 }, { values: [0.9], marker: 0.1 }], { bins: 10, width: 220, panelHeight: 50 }));
+  assert.equal(two.width, 220);
+  assert.ok(two.height > 2 * 50 && two.height >= 2 * one.height - 10);
+  const half = Math.round(two.height / 2);
+  for (const [y0, y1] of [[0, half], [half, two.height]]) assert.ok(countPixels(two, red, { x0: 0, y0, x1: two.width, y1 }) > 50, `a marker in rows ${y0}–${y1}`);
+  assert.ok(countPixels(two, (r, g, b) => r === 31 && g === 119 && b === 180) > 100, 'bars in blue');
+  await assert.rejects(histogramPanels([]), /no panels/);
 });

@@ -3,22 +3,40 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { addNoise, type NoiseSpec } from '../models/noise.js';
-import { imageGrid } from './image-grid.js';
+import { imageGrid, type ImageShape, imageSize, MNIST_SHAPE } from './image-grid.js';
+import { ArgumentError } from '../core/errors.js';
+
+/** Options of {@link denoisingGrid}. */
+export interface DenoisingGridOptions {
+  /** Images drawn. Default 10. */
+  count?: number;
+  /** Seed of the noise. Default 42. */
+  seed?: number;
+  /** Default 3. */
+  scale?: number;
+  /** Shape of each image. Default 28×28 grey. */
+  shape?: ImageShape;
+}
 
 /**
- * Corrupts the first `count` images (flat, 28×28 each) with `noise`, runs `model` on the noisy
- * versions and draws three rows: noisy input, reconstruction, clean original.
+ * Corrupts the first `count` images (flat, 28×28 grey unless `shape` says otherwise) with `noise`,
+ * runs `model` on the noisy versions and draws three rows: noisy input, reconstruction, clean original.
+ *
+ * @example
+ * await writeFileAtomic('reconstructions.png', await denoisingGrid(model, valid.x, { kind: 'gaussian', amount: 0.2 }));
  */
-export function denoisingGrid(model: tf.LayersModel, images: Float32Array, noise: NoiseSpec, options: { count?: number; seed?: number; scale?: number } = {}): Buffer {
-  const { count = 10, seed = 42, scale = 3 } = options;
-  const n = Math.min(count, Math.floor(images.length / 784));
-  if (n < 1) throw new RangeError('denoising grid: no images to draw');
+export async function denoisingGrid(model: tf.LayersModel, images: Float32Array, noise: NoiseSpec, options: DenoisingGridOptions = {}): Promise<Buffer> {
+  const { count = 10, seed = 42, scale = 3, shape = MNIST_SHAPE } = options;
+  const size = imageSize(shape);
+  const channels = shape.channels ?? 1;
+  const n = Math.min(count, Math.floor(images.length / size));
+  if (n < 1) throw new ArgumentError('images', 'denoising grid: no images to draw');
   const [noisy, recon] = tf.tidy(() => {
-    const x = tf.tensor(images.slice(0, n * 784), [n, 28, 28]);
+    const x = tf.tensor(images.slice(0, n * size), [n, shape.height, shape.width, ...(channels === 1 ? [] : [channels])]);
     const corrupted = addNoise(x, noise, seed);
     const y = model.predict(corrupted.reshape([n, ...(model.inputs[0].shape.slice(1) as number[])])) as tf.Tensor;
     return [corrupted.dataSync() as Float32Array, y.dataSync() as Float32Array];
   });
-  const row = (a: Float32Array): Float32Array[] => Array.from({ length: n }, (_, i) => a.subarray(i * 784, (i + 1) * 784));
-  return imageGrid([row(noisy), row(recon), row(images)], { scale });
+  const row = (a: Float32Array): Float32Array[] => Array.from({ length: n }, (_, i) => a.subarray(i * size, (i + 1) * size));
+  return imageGrid([row(noisy), row(recon), row(images)], { ...shape, scale });
 }

@@ -3,12 +3,14 @@
  * view, image thumbnails drawn wherever a point is far enough from the thumbnails already drawn.
  */
 import type { Points } from '../analysis/knn.js';
-import { BLACK, Canvas, CLASS_COLOURS } from './canvas.js';
-import { textWidth } from './font.js';
+import { type ImageShape, imageSize, MNIST_SHAPE, pixelImage } from './image-grid.js';
+import { hexToRgb, svgToPng } from './raster.js';
+import { CLASS_COLOURS, scatterSvg } from './svg-charts.js';
+import { ArgumentError } from '../core/errors.js';
 
 /** Coordinates min-max scaled to [0, 1] on each axis (as the book scales its t-SNE output). */
 export function minMaxScale(xy: Points): Float32Array {
-  if (xy.dim !== 2) throw new RangeError(`minMaxScale: expected 2-D points, got ${xy.dim}-D`);
+  if (xy.dim !== 2) throw new ArgumentError('points', `minMaxScale: expected 2-D points, got ${xy.dim}-D`);
   const out = new Float32Array(xy.count * 2);
   for (let a = 0; a < 2; a++) {
     let lo = Infinity; let hi = -Infinity;
@@ -27,71 +29,52 @@ export interface MapPlotOptions {
   classNames: readonly string[];
   /** Plot area side in pixels. Default 640. */
   size?: number;
-}
-
-function frame(title: string, size: number, legendWidth: number): { c: Canvas; left: number; top: number } {
-  const left = 16; const top = title ? 36 : 16;
-  const c = new Canvas(left + size + 16 + legendWidth + 16, top + size + 16);
-  if (title) c.text(left, 10, title, BLACK, 2);
-  c.strokeRect(left - 1, top - 1, size + 2, size + 2, [190, 190, 190]);
-  return { c, left, top };
-}
-
-function legend(c: Canvas, x: number, y: number, classNames: readonly string[], present: Set<number>): void {
-  classNames.forEach((name, i) => {
-    const yy = y + i * 20;
-    c.dot(x + 6, yy + 4, 5, CLASS_COLOURS[i % CLASS_COLOURS.length], present.has(i) ? 1 : 0.25);
-    c.text(x + 18, yy, `${i} ${name}`, present.has(i) ? BLACK : [160, 160, 160]);
-  });
+  xLabel?: string;
+  yLabel?: string;
 }
 
 /**
- * Scatter of 2-D points coloured by label, with a legend of class names.
+ * Scatter of 2-D points coloured by label, with axes and a legend of class names.
  *
  * @example
- * await writeFileAtomic('map.png', scatterMapPng(xy, labels, { classNames: CLASS_NAMES, title: 't-SNE' }));
+ * await writeFileAtomic('map.png', await scatterMapPng(xy, labels, { classNames: CLASS_NAMES, title: 't-SNE' }));
  */
-export function scatterMapPng(xy: Points, labels: ArrayLike<number>, options: MapPlotOptions): Buffer {
-  const { title = '', classNames, size = 640 } = options;
-  const scaled = minMaxScale(xy);
-  const legendWidth = Math.max(...classNames.map((n, i) => textWidth(`${i} ${n}`))) + 20;
-  const { c, left, top } = frame(title, size, legendWidth);
-  const inner = size - 12;
-  for (let i = 0; i < xy.count; i++) {
-    c.dot(left + 6 + scaled[2 * i] * inner, top + 6 + (1 - scaled[2 * i + 1]) * inner, 2, CLASS_COLOURS[labels[i] % CLASS_COLOURS.length], 0.75);
-  }
-  legend(c, left + size + 16, top + 4, classNames, new Set(Array.from(labels)));
-  return c.toPng();
+export async function scatterMapPng(xy: Points, labels: ArrayLike<number>, options: MapPlotOptions): Promise<Buffer> {
+  const { size = 640, ...rest } = options;
+  if (xy.dim !== 2) throw new ArgumentError('points', `scatter map: expected 2-D points, got ${xy.dim}-D`);
+  return svgToPng(scatterSvg(xy.data, xy.count, { ...rest, plotSize: size, labels, radius: 2, opacity: 0.75 }));
+}
+
+/** Options of {@link thumbnailMapPng}. */
+export interface ThumbnailMapOptions extends MapPlotOptions {
+  /** Least squared distance, in min-max scaled coordinates, between drawn thumbnails. Default 0.02 (the book's). */
+  minDistance2?: number;
+  /** Each thumbnail pixel drawn as a `thumbnailScale²` block. Default 2. */
+  thumbnailScale?: number;
+  /** Shape of each image. Default 28×28 grey. */
+  shape?: ImageShape;
 }
 
 /**
- * The book's thumbnail view: a faint scatter, then, in order, each point's image (28×28, dark on
- * white) wherever its squared distance (in min-max scaled coordinates) to every thumbnail already
- * drawn exceeds `minDistance2` (the book's 0.02). `images` holds `count × 784` floats.
+ * The book's thumbnail view: a faint scatter, then, in order, each point's image (dark on white,
+ * framed in its class colour) wherever its squared distance (in min-max scaled coordinates) to
+ * every thumbnail already drawn exceeds `minDistance2`. `images` holds one image of `shape` per point.
  */
-export function thumbnailMapPng(xy: Points, labels: ArrayLike<number>, images: Float32Array, options: MapPlotOptions & {
-  minDistance2?: number; thumbnailScale?: number;
-}): Buffer {
-  const { title = '', classNames, size = 800, minDistance2 = 0.02, thumbnailScale = 2 } = options;
+export async function thumbnailMapPng(xy: Points, labels: ArrayLike<number>, images: Float32Array, options: ThumbnailMapOptions): Promise<Buffer> {
+  const { size = 800, minDistance2 = 0.02, thumbnailScale = 2, shape = MNIST_SHAPE, ...rest } = options;
   const scaled = minMaxScale(xy);
-  const legendWidth = Math.max(...classNames.map((n, i) => textWidth(`${i} ${n}`))) + 20;
-  const { c, left, top } = frame(title, size, legendWidth);
-  const t = 28 * thumbnailScale;
-  const inner = size - t;
-  const at = (i: number): [number, number] => [left + t / 2 + scaled[2 * i] * inner, top + t / 2 + (1 - scaled[2 * i + 1]) * inner];
-  for (let i = 0; i < xy.count; i++) {
-    const [x, y] = at(i);
-    c.dot(x, y, 2, CLASS_COLOURS[labels[i] % CLASS_COLOURS.length], 0.5);
-  }
+  const n = imageSize(shape);
+  if (images.length < xy.count * n) throw new ArgumentError('points', `thumbnail map: ${xy.count} points need ${xy.count} images of ${n} values, got ${images.length} values`);
+  const half = (Math.max(shape.height, shape.width) * thumbnailScale) / 2 + 1;
+  const chart = scatterSvg(xy.data, xy.count, { ...rest, plotSize: size, labels, radius: 2, opacity: 0.5, padding: half + 2 });
   const placed: number[] = [];
   for (let i = 0; i < xy.count; i++) {
-    const far = placed.every((j) => (scaled[2 * i] - scaled[2 * j]) ** 2 + (scaled[2 * i + 1] - scaled[2 * j + 1]) ** 2 > minDistance2);
-    if (!far) continue;
-    placed.push(i);
-    const [x, y] = at(i);
-    c.image(x - t / 2, y - t / 2, images.subarray(i * 784, (i + 1) * 784), 28, 28, thumbnailScale, true);
-    c.strokeRect(x - t / 2 - 1, y - t / 2 - 1, t + 2, t + 2, CLASS_COLOURS[labels[i] % CLASS_COLOURS.length]);
+    if (placed.every((j) => (scaled[2 * i] - scaled[2 * j]) ** 2 + (scaled[2 * i + 1] - scaled[2 * j + 1]) ** 2 > minDistance2)) placed.push(i);
   }
-  legend(c, left + size + 16, top + 4, classNames, new Set(Array.from(labels)));
-  return c.toPng();
+  const overlays = placed.map((i) => {
+    const image = pixelImage(images.subarray(i * n, (i + 1) * n), shape, { scale: thumbnailScale, invert: true, border: hexToRgb(CLASS_COLOURS[labels[i] % CLASS_COLOURS.length]) });
+    const [x, y] = chart.place(xy.data[2 * i], xy.data[2 * i + 1]);
+    return { image, left: Math.round(x - image.width / 2), top: Math.round(y - image.height / 2) };
+  });
+  return svgToPng(chart, overlays);
 }

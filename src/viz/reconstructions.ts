@@ -2,19 +2,34 @@
  * Reconstruction grids: originals on one row, the model's reconstructions under them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { imageGrid } from './image-grid.js';
+import { imageGrid, type ImageShape, imageShapeOf, imageSize } from './image-grid.js';
+import { ArgumentError } from '../core/errors.js';
+
+/** Options of {@link reconstructionGrid}. */
+export interface ReconstructionGridOptions extends Partial<ImageShape> {
+  /** Images drawn. Default 10. */
+  count?: number;
+  /** Pairs per row. Default 10. */
+  perRow?: number;
+  /** Default 3. */
+  scale?: number;
+}
 
 /**
- * Runs `model` on the first `count` images of `images` (flat, `28×28` each unless `height`/`width`
- * say otherwise) and draws originals above their reconstructions, `perRow` pairs per row.
+ * Runs `model` on the first `count` images of `images` (flat; each of the shape the model takes,
+ * e.g. 28×28 grey, unless `height`/`width`/`channels` say otherwise) and draws originals above
+ * their reconstructions, `perRow` pairs per row.
+ *
+ * @example
+ * await writeFileAtomic('reconstructions.png', await reconstructionGrid(model, valid.x));
  */
-export function reconstructionGrid(model: tf.LayersModel, images: Float32Array, options: {
-  count?: number; perRow?: number; height?: number; width?: number; scale?: number;
-} = {}): Buffer {
-  const { count = 10, perRow = 10, height = 28, width = 28, scale = 3 } = options;
-  const pixels = height * width;
+export async function reconstructionGrid(model: tf.LayersModel, images: Float32Array, options: ReconstructionGridOptions = {}): Promise<Buffer> {
+  const { count = 10, perRow = 10, scale = 3 } = options;
+  const fromModel = imageShapeOf(model.inputs[0].shape);
+  const shape = { height: options.height ?? fromModel.height, width: options.width ?? fromModel.width, channels: options.channels ?? fromModel.channels };
+  const pixels = imageSize(shape);
   const n = Math.min(count, Math.floor(images.length / pixels));
-  if (n < 1) throw new RangeError('reconstruction grid: no images to draw');
+  if (n < 1) throw new ArgumentError('images', 'reconstruction grid: no images to draw');
   const originals = Array.from({ length: n }, (_, i) => images.subarray(i * pixels, (i + 1) * pixels));
   const outputs = tf.tidy(() => {
     const x = tf.tensor(images.slice(0, n * pixels), [n, ...(model.inputs[0].shape.slice(1) as number[])]);
@@ -25,5 +40,5 @@ export function reconstructionGrid(model: tf.LayersModel, images: Float32Array, 
   for (let start = 0; start < n; start += perRow) {
     rows.push(originals.slice(start, start + perRow), recon.slice(start, start + perRow));
   }
-  return imageGrid(rows, { height, width, scale });
+  return imageGrid(rows, { ...shape, scale });
 }

@@ -1,9 +1,10 @@
 /**
- * The run report: one self-contained HTML page (inline SVG charts, images as data URIs, no
- * scripts or network) with a run's options, curves, reconstructions, maps and model summary.
+ * The run report: one self-contained HTML page (inline SVG charts from the chart module, images as
+ * data URIs, no scripts or network) with a run's options, curves, reconstructions, maps and model summary.
  */
 import type { EpochRecord } from '../training/fit.js';
-import { niceTicks, tickLabel } from './canvas.js';
+import { curveSeries } from './line-chart.js';
+import { escapeXml, lineChartSvg } from './svg-charts.js';
 
 /** An image for the report: PNG bytes with a caption. */
 export interface ReportImage {
@@ -27,54 +28,17 @@ export interface ReportContent {
   notes?: string[];
 }
 
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'];
-
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return escapeXml(text);
 }
 
 /**
  * An SVG line chart of the given per-epoch metrics (e.g. `loss` and `val_loss`), with axes,
- * ticks and a legend; validation series dashed.
+ * ticks and a legend; validation series dashed. The same chart as `curves.png`, 560×320.
  */
 export function curvesSvg(epochs: EpochRecord[], metrics: string[], title: string): string {
-  const W = 560; const H = 320; const L = 64; const R = 16; const T = 30; const B = 40;
-  const pw = W - L - R; const ph = H - T - B;
-  const series = metrics.map((m) => epochs.map((e) => [e.epoch, e[m]] as const).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
-  const xs = epochs.map((e) => e.epoch);
-  const ys = series.flat().map(([, v]) => v);
-  let [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
-  if (x1 === x0) { x0 -= 0.5; x1 += 0.5; }
-  let [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
-  const pad = (y1 - y0) * 0.08 || Math.abs(y0) * 0.05 || 0.5;
-  y0 -= pad; y1 += pad;
-  const px = (x: number): string => (L + ((x - x0) / (x1 - x0)) * pw).toFixed(1);
-  const py = (y: number): string => (T + ph - ((y - y0) / (y1 - y0)) * ph).toFixed(1);
-  const parts: string[] = [];
-  parts.push(`<text x="${W / 2}" y="18" text-anchor="middle" font-weight="bold">${escapeHtml(title)}</text>`);
-  for (const t of niceTicks(y0, y1, 5)) {
-    parts.push(`<line x1="${L}" x2="${L + pw}" y1="${py(t)}" y2="${py(t)}" stroke="#e4e4e4"/>`,
-      `<text x="${L - 6}" y="${py(t)}" text-anchor="end" dominant-baseline="middle">${tickLabel(t)}</text>`);
-  }
-  for (const t of niceTicks(x0, x1, Math.min(8, Math.max(1, Math.round(x1 - x0)))).filter((v) => Number.isInteger(v))) {
-    parts.push(`<line x1="${px(t)}" x2="${px(t)}" y1="${T + ph}" y2="${T + ph + 4}" stroke="#000"/>`,
-      `<text x="${px(t)}" y="${T + ph + 16}" text-anchor="middle">${t}</text>`);
-  }
-  parts.push(`<rect x="${L}" y="${T}" width="${pw}" height="${ph}" fill="none" stroke="#000"/>`,
-    `<text x="${L + pw / 2}" y="${H - 6}" text-anchor="middle">epoch</text>`);
-  series.forEach((s, i) => {
-    const colour = PALETTE[Math.floor(i / 2) % PALETTE.length];
-    const dash = metrics[i].startsWith('val_') ? ' stroke-dasharray="6 4"' : '';
-    if (s.length > 0) {
-      parts.push(`<polyline class="series" data-metric="${escapeHtml(metrics[i])}" fill="none" stroke="${colour}" stroke-width="2"${dash} points="${s.map(([x, y]) => `${px(x)},${py(y)}`).join(' ')}"/>`);
-      for (const [x, y] of s) parts.push(`<circle cx="${px(x)}" cy="${py(y)}" r="3" fill="${colour}"><title>${escapeHtml(metrics[i])} epoch ${x}: ${y.toFixed(5)}</title></circle>`);
-    }
-    const ly = T + 12 + i * 16;
-    parts.push(`<line x1="${L + pw - 130}" x2="${L + pw - 106}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2"${dash}/>`,
-      `<text x="${L + pw - 100}" y="${ly}" dominant-baseline="middle">${escapeHtml(metrics[i])}</text>`);
-  });
-  return `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="12">${parts.join('')}</svg>`;
+  return lineChartSvg(curveSeries(epochs, metrics), { title, xLabel: 'epoch', width: 560, height: 320 }).svg;
 }
 
 function table(rows: Record<string, unknown>): string {

@@ -22,7 +22,7 @@ export function generateCommand(): Command {
       const { model: decoder, metrics } = await openRun(dir, 'decoder');
       if (metrics.model !== 'vae') console.warn(`note: '${dir}' is a ${metrics.model} run; its codings were not trained to follow N(0, I)`);
       const images = generateImages(decoder, flags.count, flags.seed);
-      await writeFileAtomic(flags.out, imageGrid(rowsOf(images, flags.count, flags.cols), { scale: 3 }));
+      await writeFileAtomic(flags.out, await imageGrid(rowsOf(images, flags.count, flags.cols), { scale: 3 }));
       console.log(`wrote ${flags.count} generated images to ${flags.out}`);
     });
 }

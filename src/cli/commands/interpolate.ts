@@ -26,7 +26,7 @@ export function interpolateCommand(): Command {
       const last = flags.from + 2 * flags.rows;
       if (last > data.valid.count) throw new UsageError(`--from ${flags.from} with --rows ${flags.rows} needs validation images up to ${last - 1}, but there are ${data.valid.count}`);
       const pairs = data.valid.x.subarray(flags.from * 784, last * 784);
-      await writeFileAtomic(flags.out, interpolationGrid(encoder, decoder, pairs, flags.rows, flags.steps));
+      await writeFileAtomic(flags.out, await interpolationGrid(encoder, decoder, pairs, flags.rows, flags.steps));
       console.log(`wrote ${flags.rows} rows × ${flags.steps} interpolated images to ${flags.out}`);
     });
 }

@@ -65,7 +65,7 @@ export function mapCommand(): Command {
       const knnMap = knnAccuracy(xy, labels, k);
       const knnRaw = flags.raw ? knnAccuracy({ data: images, count, dim: 784 }, labels, k) : null;
       const title = `${METHOD_TITLES[flags.method]} of ${count} ${flags.split} codings (${path.basename(path.resolve(dir))})`;
-      await writeFileAtomic(out, scatterMapPng(xy, labels, { classNames: CLASS_NAMES, title }));
+      await writeFileAtomic(out, await scatterMapPng(xy, labels, { classNames: CLASS_NAMES, title }));
       const rows = Array.from({ length: count }, (_, i) => `${i},${labels[i]},${xy.data[2 * i]},${xy.data[2 * i + 1]}\n`);
       await writeFileAtomic(`${base}.csv`, `index,label,x,y\n${rows.join('')}`);
       const summary = {
@@ -75,7 +75,7 @@ export function mapCommand(): Command {
         image: path.basename(out), thumbnails: flags.thumbnails ? `${path.basename(base)}-thumbnails.png` : null,
       };
       await writeFileAtomic(`${base}.json`, `${JSON.stringify(summary, null, 2)}\n`);
-      if (flags.thumbnails) await writeFileAtomic(`${base}-thumbnails.png`, thumbnailMapPng(xy, labels, images, { classNames: CLASS_NAMES, title }));
+      if (flags.thumbnails) await writeFileAtomic(`${base}-thumbnails.png`, await thumbnailMapPng(xy, labels, images, { classNames: CLASS_NAMES, title }));
       console.log(`${METHOD_TITLES[flags.method]}: ${seconds.toFixed(1)} s for ${count} points`);
       console.log(`${k}-NN accuracy (leave-one-out): codings ${knnCodings.toFixed(4)}, 2-D map ${knnMap.toFixed(4)}${knnRaw === null ? '' : `, raw pixels ${knnRaw.toFixed(4)}`}`);
       console.log(`wrote ${out}, ${base}.csv, ${base}.json${flags.thumbnails ? `, ${base}-thumbnails.png` : ''}`);

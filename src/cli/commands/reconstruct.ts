@@ -21,7 +21,7 @@ export function reconstructCommand(): Command {
       await useBackend(flags.backend);
       const run = await openRun(dir);
       const data = await loadFashionMnist({ dataDir: flags.dataDir });
-      await writeFileAtomic(flags.out, reconstructionGrid(run.model, data[flags.split].x, { count: flags.count }));
+      await writeFileAtomic(flags.out, await reconstructionGrid(run.model, data[flags.split].x, { count: flags.count }));
       console.log(`wrote ${flags.out}: ${Math.min(flags.count, data[flags.split].count)} ${flags.split} images and their reconstructions`);
     });
 }

@@ -21,7 +21,7 @@ export interface ActivityStats {
 
 /** Runs `encoder` over `samples` in batches; returns per-unit means and every activation (for the histogram). */
 export async function codingActivity(encoder: tf.LayersModel, samples: Samples, target: number | null, batchSize = 500): Promise<{ stats: ActivityStats; all: Float32Array }> {
-  const { data: all, dim: units } = await predictAll(encoder, samples.x, samples.count, { batchSize });
+  const { x: all, shape: [units] } = await predictAll(encoder, samples.x, samples.count, { batchSize });
   const sums = new Float64Array(units);
   for (let i = 0; i < all.length; i++) sums[i % units] += all[i];
   const unitMeans = Array.from(sums, (s) => s / samples.count);

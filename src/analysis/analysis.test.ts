@@ -26,7 +26,7 @@ function blobs(classes: number, perClass: number, dim: number, spread = 0.3, see
     labels[i] = i % classes;
     for (let d = 0; d < dim; d++) data[i * dim + d] = centres[labels[i]][d] + g() * spread;
   }
-  return { points: { data, count, dim }, labels };
+  return { points: { x: data, shape: [dim], count }, labels };
 }
 
 test('nearestNeighbours matches a naive search and excludes the point itself', () => {
@@ -35,7 +35,7 @@ test('nearestNeighbours matches a naive search and excludes the point itself', (
   for (let i = 0; i < points.count; i++) {
     const d = Array.from({ length: points.count }, (_, j) => {
       let s = 0;
-      for (let q = 0; q < points.dim; q++) s += (points.data[i * 5 + q] - points.data[j * 5 + q]) ** 2;
+      for (let q = 0; q < points.shape[0]; q++) s += (points.x[i * 5 + q] - points.x[j * 5 + q]) ** 2;
       return [Math.sqrt(s), j] as const;
     }).filter(([, j]) => j !== i).sort((a, b) => a[0] - b[0]);
     assert.deepEqual(Array.from(nb.indices.subarray(i * 4, i * 4 + 4)), d.slice(0, 4).map(([, j]) => j));
@@ -61,11 +61,11 @@ test('pca finds the dominant direction and the explained variance', () => {
     const t = (r() - 0.5) * 10;
     data[i * 3] = t; data[i * 3 + 1] = 2 * t + (r() - 0.5) * 0.1; data[i * 3 + 2] = (r() - 0.5) * 0.1;
   }
-  const { projected, explained } = pca({ data, count, dim: 3 }, 2);
-  assert.equal(projected.dim, 2);
+  const { projected, explained } = pca({ x: data, shape: [3], count }, 2);
+  assert.deepEqual(projected.shape, [2]);
   assert.ok(explained[0] > 0.99, `first component explains ${explained[0]}`);
   // The first coordinate is ±√5·t up to centring: its correlation with t is ±1.
-  const xs = Array.from({ length: count }, (_, i) => projected.data[2 * i]);
+  const xs = Array.from({ length: count }, (_, i) => projected.x[2 * i]);
   const ts = Array.from({ length: count }, (_, i) => data[i * 3]);
   const mx = xs.reduce((a, b) => a + b) / count; const mt = ts.reduce((a, b) => a + b) / count;
   const cov = xs.reduce((a, x, i) => a + (x - mx) * (ts[i] - mt), 0);
@@ -78,14 +78,14 @@ test('Barnes-Hut t-SNE keeps separated classes apart and is deterministic', asyn
   let calls = 0;
   const a = await tsne(points, { perplexity: 10, iterations: 300, onIteration: () => { calls++; } });
   assert.equal(calls, 300);
-  assert.equal(a.count, 200); assert.equal(a.dim, 2);
-  assert.ok(a.data.every(Number.isFinite));
+  assert.equal(a.count, 200); assert.deepEqual(a.shape, [2]);
+  assert.ok(a.x.every(Number.isFinite));
   assert.ok(knnAccuracy(a, labels, 5) > 0.95);
   const b = await tsne(points, { perplexity: 10, iterations: 300 });
-  assert.deepEqual(Array.from(a.data), Array.from(b.data));
+  assert.deepEqual(Array.from(a.x), Array.from(b.x));
   // theta = 0 is exact t-SNE: the same layout quality.
   assert.ok(knnAccuracy(await tsne(points, { perplexity: 10, iterations: 200, theta: 0 }), labels, 5) > 0.95);
-  await assert.rejects(tsne({ data: new Float32Array(6), count: 3, dim: 2 }), /at least 4 points/);
+  await assert.rejects(tsne({ x: new Float32Array(6), shape: [2], count: 3 }), /at least 4 points/);
 });
 
 test('umap (umap-js with exact neighbours) separates blobs; reduceTo2d dispatches every method', async () => {
@@ -94,7 +94,7 @@ test('umap (umap-js with exact neighbours) separates blobs; reduceTo2d dispatche
   assert.ok(knnAccuracy(y, labels, 5) > 0.95);
   for (const m of ['tsne', 'umap', 'pca'] as const) {
     const xy = await reduceTo2d(m, points, { iterations: 100, perplexity: 10 });
-    assert.equal(xy.data.length, 240, m);
+    assert.equal(xy.x.length, 240, m);
   }
   await assert.rejects(reduceTo2d('nope' as 'pca', points), /unknown reduction method 'nope'/);
 });
@@ -130,7 +130,7 @@ test('codings stream in batches and write as CSV and .npy; reconstruction errors
   for await (const b of encodeBatches(enc, images, 5, 2)) batches.push([b.from, b.count, b.dim]);
   assert.deepEqual(batches, [[0, 2, 3], [2, 2, 3], [4, 1, 3]]);
   const all = await encodeAll(enc, images, 5, 2);
-  assert.ok(Math.abs(all.data[3 * 4] - 5) < 1e-4);
+  assert.ok(Math.abs(all.x[3 * 4] - 5) < 1e-4);
   assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
   const dir = await mkdtemp(path.join(tmpdir(), 'aekit-codings-'));
   try {

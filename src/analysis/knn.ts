@@ -4,15 +4,17 @@
  * how well classes separate in a space.
  */
 import { ArgumentError } from '../core/errors.js';
+import { type Samples, sampleSize } from '../data/samples.js';
 
-/** Points stored flat: `count` rows of `dim` floats. */
-export interface Points {
-  /** `count × dim` floats, row after row. */
-  data: Float32Array;
-  /** Number of points. */
-  count: number;
-  /** Floats per point. */
-  dim: number;
+/**
+ * Points for the analysis functions: flat {@link Samples} of shape `[dim]` (`count` rows of `dim`
+ * floats in `x`); codings of any shape are read as their flattened rows.
+ */
+export type Points = Samples;
+
+/** Floats per point of `points`. */
+export function pointDim(points: Points): number {
+  return sampleSize(points.shape);
 }
 
 /** Neighbour lists: row `i` holds the `k` nearest other points of point `i`, nearest first. */
@@ -26,8 +28,9 @@ export interface Neighbours {
 }
 
 function checkPoints(points: Points, what: string): void {
-  if (!Number.isInteger(points.count) || !Number.isInteger(points.dim) || points.dim < 1 || points.data.length !== points.count * points.dim) {
-    throw new ArgumentError('points', `${what}: expected ${points.count} × ${points.dim} = ${points.count * points.dim} floats, found ${points.data.length}`);
+  const dim = pointDim(points);
+  if (!Number.isInteger(points.count) || !Number.isInteger(dim) || dim < 1 || points.x.length !== points.count * dim) {
+    throw new ArgumentError('points', `${what}: expected ${points.count} × ${dim} = ${points.count * dim} floats, found ${points.x.length}`);
   }
 }
 
@@ -35,11 +38,12 @@ function checkPoints(points: Points, what: string): void {
  * The `k` nearest neighbours of every point among the others (the point itself excluded).
  *
  * @example
- * const { indices } = nearestNeighbours({ data, count: 5000, dim: 30 }, 5);
+ * const { indices } = nearestNeighbours({ x: codings, shape: [30], count: 5000 }, 5);
  */
 export function nearestNeighbours(points: Points, k: number): Neighbours {
   checkPoints(points, 'nearestNeighbours');
-  const { count, dim, data } = points;
+  const { count, x: data } = points;
+  const dim = pointDim(points);
   if (!Number.isInteger(k) || k < 1 || k >= count) throw new ArgumentError('k', `nearestNeighbours: {k} must be an integer in 1…${count - 1} (count − 1), got ${k}`);
   const indices = new Int32Array(count * k);
   const distances = new Float32Array(count * k);

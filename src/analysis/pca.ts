@@ -2,7 +2,7 @@
  * Principal component analysis: the directions of largest variance, found by power iteration with
  * deflation on the covariance matrix (enough for the 2 or 3 components a map needs).
  */
-import type { Points } from './knn.js';
+import { type Points, pointDim } from './knn.js';
 import { ArgumentError } from '../core/errors.js';
 
 /** What {@link pca} returns. */
@@ -17,18 +17,19 @@ export interface PcaResult {
  * Projects `points` on their first `components` principal components.
  *
  * @example
- * const { projected, explained } = pca({ data, count: 5000, dim: 576 }, 2);
+ * const { projected, explained } = pca({ x: codings, shape: [576], count: 5000 }, 2);
  */
 export function pca(points: Points, components = 2, iterations = 300): PcaResult {
-  const { count, dim } = points;
-  if (points.data.length !== count * dim || count < 2) throw new ArgumentError('points', `pca: expected at least 2 points of ${dim} floats, found ${points.data.length} floats for ${count} points`);
+  const { count } = points;
+  const dim = pointDim(points);
+  if (points.x.length !== count * dim || count < 2) throw new ArgumentError('points', `pca: expected at least 2 points of ${dim} floats, found ${points.x.length} floats for ${count} points`);
   if (!Number.isInteger(components) || components < 1 || components > dim) throw new ArgumentError('components', `pca: {components} must be an integer in 1…${dim}, got ${components}`);
   // Centre, then accumulate the upper triangle of the covariance in plain JavaScript (measured
   // faster here than tfjs's wasm matMul for 5,000 × 576).
   const mean = new Float64Array(dim);
-  for (let n = 0; n < count; n++) for (let j = 0; j < dim; j++) mean[j] += points.data[n * dim + j] / count;
+  for (let n = 0; n < count; n++) for (let j = 0; j < dim; j++) mean[j] += points.x[n * dim + j] / count;
   const centred = new Float64Array(count * dim);
-  for (let n = 0; n < count; n++) for (let j = 0; j < dim; j++) centred[n * dim + j] = points.data[n * dim + j] - mean[j];
+  for (let n = 0; n < count; n++) for (let j = 0; j < dim; j++) centred[n * dim + j] = points.x[n * dim + j] - mean[j];
   const c = new Float64Array(dim * dim);
   for (let n = 0; n < count; n++) {
     const o = n * dim;
@@ -84,5 +85,5 @@ export function pca(points: Points, components = 2, iterations = 300): PcaResult
       data[n * components + k] = s;
     }
   }
-  return { projected: { data, count, dim: components }, explained };
+  return { projected: { x: data, shape: [components], count }, explained };
 }

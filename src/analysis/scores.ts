@@ -20,7 +20,7 @@ export const ERROR_METRICS: readonly ErrorMetric[] = ['mse', 'bce'];
  * const errors = await reconstructionErrors(run.model, test.x, test.count);
  */
 export async function reconstructionErrors(model: tf.LayersModel, images: Float32Array, count: number, metric: ErrorMetric = 'mse', batchSize = 256): Promise<Float32Array> {
-  const { data } = await predictAll(model, images, count, {
+  const { x: data } = await predictAll(model, images, count, {
     batchSize,
     map: (x, output) => {
       const n = x.shape[0];

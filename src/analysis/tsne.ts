@@ -192,7 +192,7 @@ class QuadTree {
  * Embeds `points` in 2-D with Barnes-Hut t-SNE; returns `count × 2` coordinates.
  *
  * @example
- * const map = await tsne({ data: codings, count: 5000, dim: 30 }, { onIteration: (i, n) => bar.update(i) });
+ * const map = await tsne({ x: codings, shape: [30], count: 5000 }, { onIteration: (i, n) => bar.update(i) });
  */
 export async function tsne(points: Points, options: TsneOptions = {}): Promise<Points> {
   const {
@@ -210,7 +210,7 @@ export async function tsne(points: Points, options: TsneOptions = {}): Promise<P
 
   const y = new Float64Array(2 * count);
   if (init === 'pca') {
-    const start = pca(points, 2).projected.data;
+    const start = pca(points, 2).projected.x;
     let mean = 0;
     for (let i = 0; i < count; i++) mean += start[2 * i] / count;
     let sd = 0;
@@ -264,5 +264,5 @@ export async function tsne(points: Points, options: TsneOptions = {}): Promise<P
     }
     await onIteration?.(it + 1, iterations);
   }
-  return { data: Float32Array.from(y), count, dim: 2 };
+  return { x: Float32Array.from(y), shape: [2], count };
 }

@@ -4,7 +4,7 @@
  */
 import { UMAP } from 'umap-js';
 import { seededRandom } from '../core/random.js';
-import { nearestNeighbours, type Neighbours, type Points } from './knn.js';
+import { nearestNeighbours, type Neighbours, type Points, pointDim } from './knn.js';
 import { ArgumentError } from '../core/errors.js';
 
 /** Options of {@link umap}. */
@@ -27,11 +27,12 @@ export interface UmapOptions {
  * Embeds `points` in 2-D with UMAP; returns `count × 2` coordinates.
  *
  * @example
- * const map = await umap({ data: codings, count: 5000, dim: 30 }, { seed: 1 });
+ * const map = await umap({ x: codings, shape: [30], count: 5000 }, { seed: 1 });
  */
 export async function umap(points: Points, options: UmapOptions = {}): Promise<Points> {
   const { neighbours = 15, minDist = 0.1, epochs, seed = 42, onEpoch } = options;
-  const { count, dim } = points;
+  const { count } = points;
+  const dim = pointDim(points);
   if (count <= neighbours) throw new ArgumentError('points', `umap: needs more points than neighbours (${neighbours}), got ${count}`);
   // umap-js counts the point itself as its first neighbour, at distance 0.
   const k = neighbours - 1;
@@ -45,7 +46,7 @@ export async function umap(points: Points, options: UmapOptions = {}): Promise<P
     knnIndices.push(idx);
     knnDistances.push(dst);
   }
-  const rows: number[][] = Array.from({ length: count }, (_, i) => Array.from(points.data.subarray(i * dim, (i + 1) * dim)));
+  const rows: number[][] = Array.from({ length: count }, (_, i) => Array.from(points.x.subarray(i * dim, (i + 1) * dim)));
   const model = new UMAP({ nComponents: 2, nNeighbors: neighbours, minDist, nEpochs: epochs, random: seededRandom(seed) });
   model.setPrecomputedKNN(knnIndices, knnDistances);
   const total = model.initializeFit(rows);
@@ -56,5 +57,5 @@ export async function umap(points: Points, options: UmapOptions = {}): Promise<P
   const embedding = model.getEmbedding();
   const data = new Float32Array(count * 2);
   embedding.forEach((p, i) => { data[2 * i] = p[0]; data[2 * i + 1] = p[1]; });
-  return { data, count, dim: 2 };
+  return { x: data, shape: [2], count };
 }

@@ -63,5 +63,5 @@ test('generate and interpolate draw from a decoder', async () => {
   assert.deepEqual(Array.from(generateImages(vae.decoder, 2, 9)), Array.from(generateImages(vae.decoder, 2, 9)));
   const png = await interpolationGrid(vae.encoder, vae.decoder, new Float32Array(4 * 784).fill(0.5), 2, 4);
   assert.equal(png.readUInt32BE(16), 6 * 84 + 7 * 4); // width: 1 + 4 + 1 images of 28·3 px and 7 gaps
-  assert.throws(() => generateImages(vae.decoder, 0), /--count/);
+  assert.throws(() => generateImages(vae.decoder, 0), /count must be a positive integer, got 0/);
 });

@@ -62,7 +62,7 @@ export async function encodeSamples(encoder: tf.LayersModel, samples: Samples, b
   const shape = encoder.outputs[0].shape.slice(1) as number[];
   if (shape.some((d) => d === null)) throw new ArgumentError('encoder', `'${encoder.name}' has an unknown output shape [${shape.join(', ')}]`);
   modelInputShape(encoder);
-  const { data } = await predictAll(encoder, samples.x, samples.count, { batchSize });
+  const { x: data } = await predictAll(encoder, samples.x, samples.count, { batchSize });
   return { x: data, shape, count: samples.count };
 }
 

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError } from '../core/errors.js';
-import { sampleSize } from '../data/samples.js';
+import { type Samples, sampleSize } from '../data/samples.js';
 
 /** One batch of results: samples `from … from + count − 1`, each a `dim`-float row of `data`. */
 export interface PredictBatch {
@@ -58,8 +58,8 @@ export async function* predictBatches(model: tf.LayersModel, x: Float32Array, co
   }
 }
 
-/** Every result of {@link predictBatches} in one array: `count × dim` floats. */
-export async function predictAll(model: tf.LayersModel, x: Float32Array, count: number, options: PredictOptions = {}): Promise<{ data: Float32Array; count: number; dim: number }> {
+/** Every result of {@link predictBatches} as samples of shape `[dim]` (`count × dim` floats). */
+export async function predictAll(model: tf.LayersModel, x: Float32Array, count: number, options: PredictOptions = {}): Promise<Samples> {
   let data: Float32Array | undefined;
   let dim = 0;
   for await (const b of predictBatches(model, x, count, options)) {
@@ -69,5 +69,5 @@ export async function predictAll(model: tf.LayersModel, x: Float32Array, count: 
     }
     data.set(b.data, b.from * dim);
   }
-  return { data: data ?? new Float32Array(0), count, dim };
+  return { x: data ?? new Float32Array(0), shape: [dim], count };
 }

@@ -22,7 +22,7 @@ test('curves and line charts: PNGs of the default and the given size, curves in 
 
 test('map PNGs: a dot per point in its class colour, thumbnails dark on white in a class-coloured frame', async () => {
   const count = 50;
-  const xy = { data: Float32Array.from({ length: 2 * count }, (_, i) => Math.sin(i)), count, dim: 2 };
+  const xy = { x: Float32Array.from({ length: 2 * count }, (_, i) => Math.sin(i)), shape: [2], count };
   const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
   const scaled = minMaxScale(xy);
   assert.equal(Math.min(...scaled), 0); assert.equal(Math.max(...scaled), 1);

@@ -51,7 +51,7 @@ export function mapCommand(): Command {
       const images = split.x.subarray(0, count * 784);
       const k = MAP_DEFAULTS.k;
       const codings = await encodeAll(encoder, images, count);
-      console.log(`encoded ${count} ${flags.split} images: codings of ${codings.dim} floats`);
+      console.log(`encoded ${count} ${flags.split} images: codings of ${codings.shape[0]} floats`);
       // Neighbour lists are shared by the k-NN score and the reducer (t-SNE needs 3·perplexity).
       const need = Math.min(count - 1, Math.max(k, flags.method === 'tsne' ? Math.floor(3 * flags.perplexity) : flags.method === 'umap' ? 14 : k));
       const nb = nearestNeighbours(codings, need);
@@ -63,13 +63,13 @@ export function mapCommand(): Command {
       });
       const seconds = (performance.now() - started) / 1000;
       const knnMap = knnAccuracy(xy, labels, k);
-      const knnRaw = flags.raw ? knnAccuracy({ data: images, count, dim: 784 }, labels, k) : null;
+      const knnRaw = flags.raw ? knnAccuracy({ x: images, shape: [784], count }, labels, k) : null;
       const title = `${METHOD_TITLES[flags.method]} of ${count} ${flags.split} codings (${path.basename(path.resolve(dir))})`;
       await writeFileAtomic(out, await scatterMapPng(xy, labels, { classNames: CLASS_NAMES, title }));
-      const rows = Array.from({ length: count }, (_, i) => `${i},${labels[i]},${xy.data[2 * i]},${xy.data[2 * i + 1]}\n`);
+      const rows = Array.from({ length: count }, (_, i) => `${i},${labels[i]},${xy.x[2 * i]},${xy.x[2 * i + 1]}\n`);
       await writeFileAtomic(`${base}.csv`, `index,label,x,y\n${rows.join('')}`);
       const summary = {
-        method: flags.method, split: flags.split, count, codingSize: codings.dim, seconds, seed: flags.seed,
+        method: flags.method, split: flags.split, count, codingSize: codings.shape[0], seconds, seed: flags.seed,
         perplexity: flags.method === 'tsne' ? flags.perplexity : null, k,
         knnAccuracy: { codings: knnCodings, map: knnMap, rawPixels: knnRaw },
         image: path.basename(out), thumbnails: flags.thumbnails ? `${path.basename(base)}-thumbnails.png` : null,

@@ -16,7 +16,8 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { registerWasmKernels, BackendError } from './backend.js';
+import { BackendError } from './errors.js';
+import { registerWasmKernels } from './wasm-kernels.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
 
 /** The functions of `native/build/aekit_native.node` (offsets are byte offsets into `heap`). */

@@ -1,0 +1,34 @@
+// 2-D convolutions in tfjs's NHWC / HWIO layout: their geometry, shared by the oneDNN kernels
+// (conv.cc) and aekit's direct kernels for one input channel (conv_direct.cc).
+#pragma once
+#include <cstdio>
+#include <string>
+
+#include "args.h"
+
+namespace aekit {
+
+// Geometry of one 2-D convolution in tfjs's NHWC / HWIO layout; padding may be negative at the end.
+struct Geo {
+  long n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
+  std::string key() const {
+    char b[256];
+    snprintf(b, sizeof b, "%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld", n, h, w, ci, ho, wo, co, kh,
+             kw, sh, sw, dh, dw, pt, pl, pb, pr);
+    return b;
+  }
+};
+
+inline Geo readGeo(const Args &a, size_t i) {
+  Geo g;
+  long *f = &g.n;
+  for (int k = 0; k < 17; ++k) f[k] = I(a, i + k);
+  return g;
+}
+
+// dx of a convolution with one input channel (also a transposed convolution to one channel).
+void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
+// dw of a convolution with one input channel.
+void backwardFilterC1(const Geo &g, const float *x, const float *dy, float *dw);
+
+}  // namespace aekit

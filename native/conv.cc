@@ -1,4 +1,5 @@
-// Convolutions on oneDNN: forward (with bias and relu fused), input gradient and filter gradient.
+// Convolutions on oneDNN: forward (with bias and relu fused), input gradient and filter gradient;
+// one input channel runs on aekit's direct kernels (conv_direct.cc).
 #include <dnnl.hpp>
 #include <omp.h>
 
@@ -9,6 +10,7 @@
 
 #include "conv.h"
 #include "kernels.h"
+#include "ops.h"
 #include "threads.h"
 
 namespace aekit {
@@ -88,7 +90,7 @@ dnnl::convolution_forward::primitive_desc fwdPd(const Geo &g, bool bias, int act
                                                   m.wei, m.dst, m.strides, m.dil, m.pl, m.pr);
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  if (act == 1) {
+  if (act == static_cast<int>(Activation::kRelu)) {
     dnnl::post_ops po;
     po.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
     attr.set_post_ops(po);
@@ -109,33 +111,33 @@ Cached &getPrim(const std::string &key, bool tunable, F make) {
   } catch (const dnnl::error &) {
     c.ok = false;
   }
-  const int n = omp_get_max_threads();
-  if (c.ok && tunable && n > 1) {
-    omp_set_num_threads(1);
+  if (c.ok && tunable && omp_get_max_threads() > 1) {
+    ScopedThreads one(1);
     try {
       make(c.v[0]);
       c.tune = true;
     } catch (const dnnl::error &) {
       c.tune = false;
     }
-    omp_set_num_threads(n);
   }
   return cache.emplace(key, std::move(c)).first->second;
 }
 
+// Milliseconds on the monotonic clock (0 if it cannot be read, which Linux never does: tuning
+// then keeps the all-threads variant).
 double nowMs() {
   timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  if (clock_gettime(CLOCK_MONOTONIC, &t) != 0) return 0;
   return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
 }
 
+// Runs variant k; oneDNN's C++ API throws dnnl::error when execute or wait fails (callKernel
+// turns it into a JavaScript error), and the thread count comes back either way.
 void execVariant(Cached &c, int k, std::unordered_map<int, dnnl::memory> &io) {
   io[DNNL_ARG_SCRATCHPAD] = c.v[k].scratch;
-  const int n = omp_get_max_threads();
-  if (k == 0 && n > 1) omp_set_num_threads(1);
+  ScopedThreads threads(k == 0 ? 1 : omp_get_max_threads());
   c.v[k].prim.execute(strm(), io);
   strm().wait();
-  if (k == 0 && n > 1) omp_set_num_threads(n);
 }
 
 // Runs the cached primitive on `io` (signals blocked, see SignalBlock); while tuning, runs both
@@ -155,91 +157,132 @@ void run(Cached &c, std::unordered_map<int, dnnl::memory> io) {
   execVariant(c, c.choice, io);
 }
 
+// Reads the 17 numbers of a convolution's geometry from argument i on (AEKIT_CONV_GEOMETRY) and
+// checks them: sizes, strides and dilations ≥ 1, paddings integers, and the output size the one
+// the input, filter, stride, dilation and padding give (oneDNN and the direct kernels rely on it).
+Geo readGeo(Args &a, size_t i) {
+  Geo g;
+  long *f = &g.n;
+  for (size_t k = 0; k < 13; ++k) f[k] = a.positive(i + k);  // n … dw
+  for (size_t k = 13; k < 17; ++k) f[k] = a.signedInt(i + k);  // pt, pl, pb, pr
+  if (!a.ok()) return g;
+  const struct {
+    const char *out, *in, *k, *s, *d, *p0, *p1;
+    long o, n, kn, st, dil, pad0, pad1;
+  } axes[] = {{"ho", "h", "kh", "sh", "dh", "pt", "pb", g.ho, g.h, g.kh, g.sh, g.dh, g.pt, g.pb},
+              {"wo", "w", "kw", "sw", "dw", "pl", "pr", g.wo, g.w, g.kw, g.sw, g.dw, g.pl, g.pr}};
+  for (const auto &x : axes) {
+    const long span = x.n + x.pad0 + x.pad1 - ((x.kn - 1) * x.dil + 1);  // padded input minus filter extent
+    if (span < 0 || span / x.st + 1 != x.o)
+      a.reject("%s is %ld, but %s %ld + %s %ld + %s %ld with %s %ld, %s %ld and %s %ld give %ld", x.out, x.o, x.in, x.n, x.p0,
+               x.pad0, x.p1, x.pad1, x.k, x.kn, x.d, x.dil, x.s, x.st, span < 0 ? 0 : span / x.st + 1);
+  }
+  return g;
+}
+
 }  // namespace
 
 const std::string &lastConvImpl() { return lastImpl; }
 
-// conv2dForward(heap, x, w, bias|-1, y, geo[17], act(0 linear, 1 relu))
-napi_value Conv2dForward(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!readArgs(env, info, a)) return nullptr;
-  Geo g = readGeo(a, 4);
-  bool hasBias = a.num[2] >= 0;
-  int act = static_cast<int>(a.num[21]);
+namespace {
+
+// conv2dForward(heap, x, filter, bias | -1, y, geometry[17], act): y = act(conv(x, filter) + bias),
+// act a code of addon.convActivations.
+napi_value Conv2dForward(Args &a) {
+  const Geo g = readGeo(a, 4);
+  float *x = a.span<float>(0, count(g.n, g.h, g.w, g.ci));
+  float *w = a.span<float>(1, count(g.kh, g.kw, g.ci, g.co));
+  float *bias = a.optionalSpan<float>(2, g.co);
+  float *y = a.span<float>(3, count(g.n, g.ho, g.wo, g.co));
+  const int act = a.code(21, kConvActivations);
+  if (!a.ok()) return a.fail();
+  const bool hasBias = bias != nullptr;
   std::string key = "f" + std::to_string(hasBias) + std::to_string(act) + g.key();
-  Cached &c = getPrim(key, true, [&](Variant &c) {
+  Cached &c = getPrim(key, true, [&](Variant &v) {
     auto pd = fwdPd(g, hasBias, act);
-    c.prim = dnnl::convolution_forward(pd);
-    c.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
-    c.impl = pd.impl_info_str();
+    v.prim = dnnl::convolution_forward(pd);
+    v.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
+    v.impl = pd.impl_info_str();
   });
-  if (!c.ok) return boolean(env, false);
+  if (!c.ok) return a.result(false);
   ConvMds m = mds(g, hasBias);
-  std::unordered_map<int, dnnl::memory> io{{DNNL_ARG_SRC, dnnl::memory(m.src, eng(), at<float>(a, 0))},
-                                           {DNNL_ARG_WEIGHTS, dnnl::memory(m.wei, eng(), at<float>(a, 1))},
-                                           {DNNL_ARG_DST, dnnl::memory(m.dst, eng(), at<float>(a, 3))}};
-  if (hasBias) io.emplace(DNNL_ARG_BIAS, dnnl::memory(m.bias, eng(), at<float>(a, 2)));
+  // dnnl::memory wraps the caller's buffers (no copy).
+  std::unordered_map<int, dnnl::memory> io{{DNNL_ARG_SRC, dnnl::memory(m.src, eng(), x)},
+                                           {DNNL_ARG_WEIGHTS, dnnl::memory(m.wei, eng(), w)},
+                                           {DNNL_ARG_DST, dnnl::memory(m.dst, eng(), y)}};
+  if (hasBias) io.emplace(DNNL_ARG_BIAS, dnnl::memory(m.bias, eng(), bias));
   run(c, std::move(io));
   lastImpl = c.impl();
-  return boolean(env, true);
+  return a.result(true);
 }
 
-// conv2dBackwardData(heap, dy, w, dx, geo[17]): dx = conv input gradient (also transposed conv).
-napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!readArgs(env, info, a)) return nullptr;
-  Geo g = readGeo(a, 3);
+// conv2dBackwardData(heap, dy, filter, dx, geometry[17]): dx = the convolution's input gradient
+// (also a transposed convolution).
+napi_value Conv2dBackwardData(Args &a) {
+  const Geo g = readGeo(a, 3);
+  float *dy = a.span<float>(0, count(g.n, g.ho, g.wo, g.co));
+  float *w = a.span<float>(1, count(g.kh, g.kw, g.ci, g.co));
+  float *dx = a.span<float>(2, count(g.n, g.h, g.w, g.ci));
+  if (!a.ok()) return a.fail();
   if (g.ci == 1) {
-    backwardDataC1(g, at<float>(a, 0), at<float>(a, 1), at<float>(a, 2));
+    backwardDataC1(g, dy, w, dx);
     lastImpl = "aekit:direct:ci1";
-    return boolean(env, true);
+    return a.result(true);
   }
-  Cached &c = getPrim("d" + g.key(), true, [&](Variant &c) {
+  Cached &c = getPrim("d" + g.key(), true, [&](Variant &v) {
     ConvMds m = mds(g, false);
     auto hint = fwdPd(g, false, 0);
     dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, m.src, m.wei, m.dst, m.strides, m.dil, m.pl,
                                             m.pr);
     dnnl::convolution_backward_data::primitive_desc pd(d, userScratch(), eng(), hint);
-    c.prim = dnnl::convolution_backward_data(pd);
-    c.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
-    c.impl = pd.impl_info_str();
+    v.prim = dnnl::convolution_backward_data(pd);
+    v.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
+    v.impl = pd.impl_info_str();
   });
-  if (!c.ok) return boolean(env, false);
+  if (!c.ok) return a.result(false);
   ConvMds m = mds(g, false);
-  run(c, {{DNNL_ARG_DIFF_DST, dnnl::memory(m.dst, eng(), at<float>(a, 0))},
-          {DNNL_ARG_WEIGHTS, dnnl::memory(m.wei, eng(), at<float>(a, 1))},
-          {DNNL_ARG_DIFF_SRC, dnnl::memory(m.src, eng(), at<float>(a, 2))}});
+  run(c, {{DNNL_ARG_DIFF_DST, dnnl::memory(m.dst, eng(), dy)},
+          {DNNL_ARG_WEIGHTS, dnnl::memory(m.wei, eng(), w)},
+          {DNNL_ARG_DIFF_SRC, dnnl::memory(m.src, eng(), dx)}});
   lastImpl = c.impl();
-  return boolean(env, true);
+  return a.result(true);
 }
 
-// conv2dBackwardFilter(heap, x, dy, dw, geo[17]): dw = filter gradient, HWIO.
-napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!readArgs(env, info, a)) return nullptr;
-  Geo g = readGeo(a, 3);
+// conv2dBackwardFilter(heap, x, dy, dw, geometry[17]): dw = the filter gradient, HWIO.
+napi_value Conv2dBackwardFilter(Args &a) {
+  const Geo g = readGeo(a, 3);
+  float *x = a.span<float>(0, count(g.n, g.h, g.w, g.ci));
+  float *dy = a.span<float>(1, count(g.n, g.ho, g.wo, g.co));
+  float *dw = a.span<float>(2, count(g.kh, g.kw, g.ci, g.co));
+  if (!a.ok()) return a.fail();
   if (g.ci == 1) {
-    backwardFilterC1(g, at<float>(a, 0), at<float>(a, 1), at<float>(a, 2));
+    backwardFilterC1(g, x, dy, dw);
     lastImpl = "aekit:direct:ci1";
-    return boolean(env, true);
+    return a.result(true);
   }
-  Cached &c = getPrim("w" + g.key(), false, [&](Variant &c) {
+  Cached &c = getPrim("w" + g.key(), false, [&](Variant &v) {
     ConvMds m = mds(g, false);
     auto hint = fwdPd(g, false, 0);
     dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, m.src, m.wei, m.dst, m.strides, m.dil,
                                                m.pl, m.pr);
     dnnl::convolution_backward_weights::primitive_desc pd(d, userScratch(), eng(), hint);
-    c.prim = dnnl::convolution_backward_weights(pd);
-    c.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
-    c.impl = pd.impl_info_str();
+    v.prim = dnnl::convolution_backward_weights(pd);
+    v.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
+    v.impl = pd.impl_info_str();
   });
-  if (!c.ok) return boolean(env, false);
+  if (!c.ok) return a.result(false);
   ConvMds m = mds(g, false);
-  run(c, {{DNNL_ARG_SRC, dnnl::memory(m.src, eng(), at<float>(a, 0))},
-          {DNNL_ARG_DIFF_DST, dnnl::memory(m.dst, eng(), at<float>(a, 1))},
-          {DNNL_ARG_DIFF_WEIGHTS, dnnl::memory(m.wei, eng(), at<float>(a, 2))}});
+  run(c, {{DNNL_ARG_SRC, dnnl::memory(m.src, eng(), x)},
+          {DNNL_ARG_DIFF_DST, dnnl::memory(m.dst, eng(), dy)},
+          {DNNL_ARG_DIFF_WEIGHTS, dnnl::memory(m.wei, eng(), dw)}});
   lastImpl = c.impl();
-  return boolean(env, true);
+  return a.result(true);
 }
+
+}  // namespace
+
+const Kernel kConv2dForward{"conv2dForward", "x, filter, bias, y, " AEKIT_CONV_GEOMETRY ", act", Conv2dForward};
+const Kernel kConv2dBackwardData{"conv2dBackwardData", "dy, filter, dx, " AEKIT_CONV_GEOMETRY, Conv2dBackwardData};
+const Kernel kConv2dBackwardFilter{"conv2dBackwardFilter", "x, dy, dw, " AEKIT_CONV_GEOMETRY, Conv2dBackwardFilter};
 
 }  // namespace aekit

@@ -4,8 +4,6 @@
 #include <cstdio>
 #include <string>
 
-#include "args.h"
-
 namespace aekit {
 
 // Geometry of one 2-D convolution in tfjs's NHWC / HWIO layout; padding may be negative at the end.
@@ -19,12 +17,10 @@ struct Geo {
   }
 };
 
-inline Geo readGeo(const Args &a, size_t i) {
-  Geo g;
-  long *f = &g.n;
-  for (int k = 0; k < 17; ++k) f[k] = I(a, i + k);
-  return g;
-}
+// The names of a geometry's 17 numbers, in the order JavaScript passes them (native.ts's
+// `geometry`): batch, input height and width, input channels, output height and width, output
+// channels, filter height and width, strides, dilations, paddings top, left, bottom, right.
+#define AEKIT_CONV_GEOMETRY "n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr"
 
 // dx of a convolution with one input channel (also a transposed convolution to one channel).
 void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);

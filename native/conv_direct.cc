@@ -2,8 +2,10 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <new>
 #include <vector>
 
+#include "args.h"
 #include "conv.h"
 
 namespace aekit {
@@ -129,10 +131,15 @@ void backwardFilterC1T(const Geo &g, const float *x, const float *dy, float *dw)
   const long hp = (g.ho - 1) * g.sh + (g.kh - 1) * g.dh + 1, wp = (g.wo - 1) * g.sw + (g.kw - 1) * g.dw + 1;
   const int nt = g.n * g.ho * g.wo * taps * co > kParWork ? omp_get_max_threads() : 1;
   std::vector<double> total(static_cast<size_t>(nt) * nw, 0.0);
+  // Each thread's accumulators and padded image, allocated here: an exception (std::bad_alloc)
+  // must not leave an OpenMP region (it would abort the process).
+  if (count(nt, hp, wp) >= 0x1p62) throw std::bad_alloc();
+  std::vector<float> accs(static_cast<size_t>(nt) * nw), xps(static_cast<size_t>(nt) * hp * wp);
 #pragma omp parallel num_threads(nt)
   {
-    std::vector<float> acc(nw), xp(static_cast<size_t>(hp) * wp);
-    double *mine = total.data() + static_cast<size_t>(omp_get_thread_num()) * nw;
+    const size_t t = static_cast<size_t>(omp_get_thread_num());
+    float *acc = accs.data() + t * nw, *xp = xps.data() + t * hp * wp;
+    double *mine = total.data() + t * nw;
 #pragma omp for schedule(static)
     for (long b = 0; b < g.n; ++b) {
       for (long i = 0; i < hp; ++i) {
@@ -142,15 +149,15 @@ void backwardFilterC1T(const Geo &g, const float *x, const float *dy, float *dw)
           xp[i * wp + j] = ih >= 0 && ih < g.h && iw >= 0 && iw < g.w ? x[(b * g.h + ih) * g.w + iw] : 0.f;
         }
       }
-      std::fill(acc.begin(), acc.end(), 0.f);
+      std::fill(acc, acc + nw, 0.f);
       for (long oh = 0; oh < g.ho; ++oh)
         for (long ow = 0; ow < g.wo; ++ow) {
           const float *d = dy + ((b * g.ho + oh) * g.wo + ow) * co;
-          const float *xo = xp.data() + oh * g.sh * wp + ow * g.sw;
+          const float *xo = xp + oh * g.sh * wp + ow * g.sw;
           for (long kh = 0; kh < g.kh; ++kh)
             for (long kw = 0; kw < g.kw; ++kw) {
               const float xv = xo[kh * g.dh * wp + kw * g.dw];
-              float *a = acc.data() + (kh * g.kw + kw) * co;
+              float *a = acc + (kh * g.kw + kw) * co;
 #pragma omp simd
               for (long c = 0; c < co; ++c) a[c] += xv * d[c];
             }

@@ -16,20 +16,22 @@
 #include "threads.h"
 
 namespace aekit {
+namespace {
 
-// lstmForward(heap, x, kernel, recurrentKernel, bias, h, c, gates, B, T, F, U)
-napi_value LstmForward(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!readArgs(env, info, a)) return nullptr;
-  const float *x = at<float>(a, 0), *w = at<float>(a, 1), *u = at<float>(a, 2), *bias = at<float>(a, 3);
-  float *h = at<float>(a, 4), *c = at<float>(a, 5), *g = at<float>(a, 6);
-  const long B = I(a, 7), T = I(a, 8), F = I(a, 9), U = I(a, 10), G = 4 * U;
+// lstmForward(heap, x, kernel, recurrentKernel, bias, h, c, gates, B, T, F, U); false when
+// oneDNN's sgemm fails.
+napi_value LstmForward(Args &a) {
+  const long B = a.size(7), T = a.size(8), F = a.size(9), U = a.size(10), G = 4 * U;
+  const float *x = a.span<const float>(0, count(B, T, F)), *w = a.span<const float>(1, count(F, G));
+  const float *u = a.span<const float>(2, count(U, G)), *bias = a.span<const float>(3, G);
+  float *h = a.span<float>(4, count(B, T, U)), *c = a.span<float>(5, count(B, T, U)), *g = a.span<float>(6, count(B, T, G));
+  if (!a.ok()) return a.fail();
   const std::vector<float> zero(static_cast<size_t>(U), 0.f);  // c before the first step
   SignalBlock guard;
-  if (!sgemm('N', 'N', B * T, G, F, 1.f, x, F, w, G, 0.f, g, G)) return boolean(env, false);
+  if (!sgemm('N', 'N', B * T, G, F, 1.f, x, F, w, G, 0.f, g, G)) return a.result(false);
   for (long t = 0; t < T; ++t) {
     float *gt = g + t * G;
-    if (t > 0 && !sgemm('N', 'N', B, G, U, 1.f, h + (t - 1) * U, T * U, u, G, 1.f, gt, T * G)) return boolean(env, false);
+    if (t > 0 && !sgemm('N', 'N', B, G, U, 1.f, h + (t - 1) * U, T * U, u, G, 1.f, gt, T * G)) return a.result(false);
 #pragma omp parallel for schedule(static) if (B * U > 8192)
     for (long b = 0; b < B; ++b) {
       float *z = gt + b * T * G;
@@ -46,20 +48,22 @@ napi_value LstmForward(napi_env env, napi_callback_info info) {
       }
     }
   }
-  return boolean(env, true);
+  return a.result(true);
 }
 
 // lstmBackward(heap, dy, x, kernel, recurrentKernel, h, c, gates, dx, dKernel, dRecurrent, dBias,
 //              B, T, F, U, sequences): dy is [B, T, U] when sequences = 1, else [B, U] (the
-// gradient of the last step's h only).
-napi_value LstmBackward(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!readArgs(env, info, a)) return nullptr;
-  const float *dy = at<float>(a, 0), *x = at<float>(a, 1), *w = at<float>(a, 2), *u = at<float>(a, 3);
-  const float *h = at<float>(a, 4), *c = at<float>(a, 5), *g = at<float>(a, 6);
-  float *dx = at<float>(a, 7), *dw = at<float>(a, 8), *du = at<float>(a, 9), *db = at<float>(a, 10);
-  const long B = I(a, 11), T = I(a, 12), F = I(a, 13), U = I(a, 14), G = 4 * U;
-  const bool seq = I(a, 15) != 0;
+// gradient of the last step's h only); false when oneDNN's sgemm fails.
+napi_value LstmBackward(Args &a) {
+  const long B = a.size(11), T = a.size(12), F = a.size(13), U = a.size(14), G = 4 * U;
+  const bool seq = a.flag(15);
+  const float *dy = a.span<const float>(0, seq ? count(B, T, U) : count(B, U));
+  const float *x = a.span<const float>(1, count(B, T, F)), *w = a.span<const float>(2, count(F, G));
+  const float *u = a.span<const float>(3, count(U, G)), *h = a.span<const float>(4, count(B, T, U));
+  const float *c = a.span<const float>(5, count(B, T, U)), *g = a.span<const float>(6, count(B, T, G));
+  float *dx = a.span<float>(7, count(B, T, F)), *dw = a.span<float>(8, count(F, G)), *du = a.span<float>(9, count(U, G));
+  float *db = a.span<float>(10, G);
+  if (!a.ok()) return a.fail();
   std::vector<float> dz(static_cast<size_t>(B * T * G)), dhn(static_cast<size_t>(B * U), 0.f),
       dcn(static_cast<size_t>(B * U), 0.f), zero(static_cast<size_t>(U), 0.f);
   std::fill(du, du + U * G, 0.f);
@@ -87,17 +91,25 @@ napi_value LstmBackward(napi_env env, napi_callback_info info) {
       const float *dzt = dz.data() + t * G;
       if (!sgemm('N', 'T', B, U, G, 1.f, dzt, T * G, u, G, 0.f, dhn.data(), U) ||
           !sgemm('T', 'N', U, G, B, 1.f, h + (t - 1) * U, T * U, dzt, T * G, 1.f, du, G))
-        return boolean(env, false);
+        return a.result(false);
     }
   }
   if (!sgemm('T', 'N', F, G, B * T, 1.f, x, F, dz.data(), G, 0.f, dw, G) ||
       !sgemm('N', 'T', B * T, F, G, 1.f, dz.data(), G, w, G, 0.f, dx, F))
-    return boolean(env, false);
+    return a.result(false);
   std::vector<double> s(static_cast<size_t>(G), 0.0);
   for (long r = 0; r < B * T; ++r)
     for (long j = 0; j < G; ++j) s[j] += dz[r * G + j];
   for (long j = 0; j < G; ++j) db[j] = static_cast<float>(s[j]);
-  return boolean(env, true);
+  return a.result(true);
 }
+
+}  // namespace
+
+const Kernel kLstmForward{"lstmForward", "x, kernel, recurrentKernel, bias, h, c, gates, B, T, F, U", LstmForward};
+const Kernel kLstmBackward{"lstmBackward",
+                           "dy, x, kernel, recurrentKernel, h, c, gates, dx, dKernel, dRecurrentKernel, dBias, B, T, F, U, "
+                           "sequences",
+                           LstmBackward};
 
 }  // namespace aekit

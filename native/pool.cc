@@ -17,23 +17,31 @@ namespace {
 struct PoolGeo {
   long n, h, w, c, ho, wo, kh, kw, sh, sw, pt, pl;
 };
-PoolGeo readPool(const Args &a, size_t i) {
+
+// The names of a pooling geometry's 12 numbers, in the order JavaScript passes them (native.ts's
+// `poolGeometry`): batch, input height, width and channels, output height and width, window
+// height and width, strides, paddings top and left.
+#define AEKIT_POOL_GEOMETRY "n, h, w, c, ho, wo, kh, kw, sh, sw, pt, pl"
+
+// Reads the geometry from argument i on: the input's sizes ≥ 1, the output's ≥ 0, windows and
+// strides ≥ 1, paddings integers. The kernels skip window positions outside the input, so any
+// such geometry stays inside the buffers.
+PoolGeo readPool(Args &a, size_t i) {
   PoolGeo g;
-  long *f = &g.n;
-  for (int k = 0; k < 12; ++k) f[k] = I(a, i + k);
+  g.n = a.size(i);
+  g.h = a.positive(i + 1), g.w = a.positive(i + 2), g.c = a.positive(i + 3);
+  g.ho = a.size(i + 4), g.wo = a.size(i + 5);
+  g.kh = a.positive(i + 6), g.kw = a.positive(i + 7), g.sh = a.positive(i + 8), g.sw = a.positive(i + 9);
+  g.pt = a.signedInt(i + 10), g.pl = a.signedInt(i + 11);
   return g;
 }
 
-
-}  // namespace
-
-// maxPool(heap, x, y, geo[12])
-napi_value MaxPool(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!readArgs(env, info, a)) return nullptr;
-  const float *x = at<float>(a, 0);
-  float *y = at<float>(a, 1);
-  PoolGeo g = readPool(a, 2);
+// maxPool(heap, x, y, geometry[12])
+napi_value MaxPool(Args &a) {
+  const PoolGeo g = readPool(a, 2);
+  const float *x = a.span<const float>(0, count(g.n, g.h, g.w, g.c));
+  float *y = a.span<float>(1, count(g.n, g.ho, g.wo, g.c));
+  if (!a.ok()) return a.fail();
 #pragma omp parallel for schedule(static) if (g.n * g.ho * g.wo * g.c > 16384)
   for (long r = 0; r < g.n * g.ho; ++r) {
     long b = r / g.ho, oh = r % g.ho;
@@ -52,17 +60,16 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
       }
     }
   }
-  return boolean(env, true);
+  return a.result(true);
 }
 
-// maxPoolGrad(heap, dy, x, dx, geo[12]): dy goes to the first maximum of each window of x.
-napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!readArgs(env, info, a)) return nullptr;
-  const float *dy = at<float>(a, 0);
-  const float *x = at<float>(a, 1);
-  float *dx = at<float>(a, 2);
-  PoolGeo g = readPool(a, 3);
+// maxPoolGrad(heap, dy, x, dx, geometry[12]): dy goes to the first maximum of each window of x.
+napi_value MaxPoolGrad(Args &args) {
+  const PoolGeo g = readPool(args, 3);
+  const float *dy = args.span<const float>(0, count(g.n, g.ho, g.wo, g.c));
+  const float *x = args.span<const float>(1, count(g.n, g.h, g.w, g.c));
+  float *dx = args.span<float>(2, count(g.n, g.h, g.w, g.c));
+  if (!args.ok()) return args.fail();
   const long img = g.h * g.w * g.c;
   if (g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.pt == 0 && g.pl == 0 && 2 * g.ho <= g.h && 2 * g.wo <= g.w) {
     // 2×2 windows, stride 2, no padding (the seed model's pools): the windows do not overlap, so
@@ -102,13 +109,18 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
     if (2 * g.ho < g.h)
       for (long b = 0; b < g.n; ++b)
         std::memset(dx + (b * g.h + 2 * g.ho) * g.w * c, 0, sizeof(float) * (g.h - 2 * g.ho) * g.w * c);
-    return boolean(env, true);
+    return args.result(true);
   }
+  // Each thread's running maxima and their positions, allocated here: an exception
+  // (std::bad_alloc) must not leave an OpenMP region (it would abort the process).
+  const size_t slots = static_cast<size_t>(omp_get_max_threads()) * g.c;
+  std::vector<float> bests(slots);
+  std::vector<long> positions(slots);
 #pragma omp parallel for schedule(static) if (g.n * img > 16384)
   for (long b = 0; b < g.n; ++b) {
     std::memset(dx + b * img, 0, sizeof(float) * img);
-    std::vector<float> best(g.c);
-    std::vector<long> pos(g.c);
+    float *best = bests.data() + static_cast<size_t>(omp_get_thread_num()) * g.c;
+    long *pos = positions.data() + static_cast<size_t>(omp_get_thread_num()) * g.c;
     for (long oh = 0; oh < g.ho; ++oh)
       for (long ow = 0; ow < g.wo; ++ow) {
         for (long c = 0; c < g.c; ++c) best[c] = -INFINITY, pos[c] = -1;
@@ -129,7 +141,12 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
           if (pos[c] >= 0) dx[b * img + pos[c]] += dyo[c];
       }
   }
-  return boolean(env, true);
+  return args.result(true);
 }
+
+}  // namespace
+
+const Kernel kMaxPool{"maxPool", "x, y, " AEKIT_POOL_GEOMETRY, MaxPool};
+const Kernel kMaxPoolGrad{"maxPoolGrad", "dy, x, dx, " AEKIT_POOL_GEOMETRY, MaxPoolGrad};
 
 }  // namespace aekit

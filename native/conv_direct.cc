@@ -2,6 +2,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <memory>
 #include <new>
 #include <vector>
 
@@ -131,17 +132,25 @@ void backwardFilterC1T(const Geo &g, const float *x, const float *dy, float *dw)
   const long hp = (g.ho - 1) * g.sh + (g.kh - 1) * g.dh + 1, wp = (g.wo - 1) * g.sw + (g.kw - 1) * g.dw + 1;
   const int nt = g.n * g.ho * g.wo * taps * co > kParWork ? omp_get_max_threads() : 1;
   std::vector<double> total(static_cast<size_t>(nt) * nw, 0.0);
-  // Each thread's accumulators and padded image, allocated here: an exception (std::bad_alloc)
-  // must not leave an OpenMP region (it would abort the process).
-  if (count(nt, hp, wp) >= 0x1p62) throw std::bad_alloc();
-  std::vector<float> accs(static_cast<size_t>(nt) * nw), xps(static_cast<size_t>(nt) * hp * wp);
+  // Each thread allocates its accumulators and padded image with new (nothrow): an exception must
+  // not leave an OpenMP region (it would abort the process), so a failed allocation is reported
+  // after it. (Fresh allocations also tell the compiler that they alias nothing, which the inner
+  // loop's vectorisation relies on.)
+  if (count(hp, wp) >= 0x1p60) throw std::bad_alloc();
+  bool outOfMemory = false;
 #pragma omp parallel num_threads(nt)
   {
-    const size_t t = static_cast<size_t>(omp_get_thread_num());
-    float *acc = accs.data() + t * nw, *xp = xps.data() + t * hp * wp;
-    double *mine = total.data() + t * nw;
+    std::unique_ptr<float[]> accBuffer(new (std::nothrow) float[nw]);
+    std::unique_ptr<float[]> xpBuffer(new (std::nothrow) float[static_cast<size_t>(hp) * wp]);
+    float *acc = accBuffer.get(), *xp = xpBuffer.get();
+    if (acc == nullptr || xp == nullptr) {
+#pragma omp atomic write
+      outOfMemory = true;
+    }
+    double *mine = total.data() + static_cast<size_t>(omp_get_thread_num()) * nw;
 #pragma omp for schedule(static)
     for (long b = 0; b < g.n; ++b) {
+      if (acc == nullptr || xp == nullptr) continue;
       for (long i = 0; i < hp; ++i) {
         const long ih = i - g.pt;
         for (long j = 0; j < wp; ++j) {
@@ -165,6 +174,7 @@ void backwardFilterC1T(const Geo &g, const float *x, const float *dy, float *dw)
       for (long k = 0; k < nw; ++k) mine[k] += acc[k];
     }
   }
+  if (outOfMemory) throw std::bad_alloc();
   for (long k = 0; k < nw; ++k) {
     double v = 0;
     for (int t = 0; t < nt; ++t) v += total[static_cast<size_t>(t) * nw + k];

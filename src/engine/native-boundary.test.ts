@@ -10,7 +10,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NATIVE_BUILD_HINT, NATIVE_OP_NAMES, checkOpTables, loadNativeAddon, type NativeAddon } from './native.js';
+import { NATIVE_BUILD_HINT, loadNativeAddon, type NativeAddon } from './native.js';
+import { NATIVE_OP_NAMES, checkOpTables } from './native-ops.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
 

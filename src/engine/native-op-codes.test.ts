@@ -61,7 +61,8 @@ test('native.ts passes the op codes of the addon\'s tables: a renumbered addon s
     const wrapper = join(dir, 'renumbered-addon.cjs');
     writeFileSync(wrapper, wrapperSource(realAddon));
     process.env.AEKIT_NATIVE_ADDON = wrapper;
-    const { loadNativeAddon, registerNativeBackend, NATIVE_OP_NAMES } = await import('./native.js');
+    const { loadNativeAddon, registerNativeBackend } = await import('./native.js');
+    const { NATIVE_OP_NAMES } = await import('./native-ops.js');
     const addon = loadNativeAddon() as unknown as { seen?: Set<string>; unaryOps: Record<string, number> };
     assert.ok(addon.seen instanceof Set, 'native.ts loaded the renumbered addon');
     const real = createRequire(import.meta.url)(realAddon) as { unaryOps: Record<string, number> }; // loaded already, by the wrapper

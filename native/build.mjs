@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Builds aekit's native engine (native/aekit_native.cc → native/build/aekit_native.node).
+ * Builds aekit's native engine (native/*.cc → native/build/aekit_native.node): compiles every
+ * source file of native/ to an object file, then links them into one addon.
  *
  * Compiles with the system C++ compiler against Node's own Node-API headers (shipped with Node,
  * so nothing is downloaded, unlike node-gyp's header fetch) and Debian's oneDNN (`libdnnl-dev`).
@@ -12,7 +13,7 @@
  * When the build fails, aekit runs on tfjs's wasm backend and says why in one line.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,31 +44,36 @@ if (process.platform !== 'linux' || process.arch !== 'x64') fail(`needs linux-x6
 const inc = nodeIncludeDirs();
 if (inc.length === 0) fail('Node-API headers (node_api.h) not found next to this Node');
 const cxx = process.env.CXX || 'g++';
-const obj = join(here, 'build', 'aekit_native.o');
+/** The addon's translation units, one per concern (see module.cc for the list of functions). */
+const sources = readdirSync(here).filter((f) => f.endsWith('.cc')).sort();
+if (sources.length === 0) fail(`no C++ sources (*.cc) in ${here}`);
+const objects = sources.map((f) => join(here, 'build', f.replace(/\.cc$/, '.o')));
 // Compiled with -ffast-math, but linked without it: linking with it adds crtfastmath.o, whose
 // constructor turns on flush-to-zero / denormals-are-zero for the whole Node process when the
 // addon loads (JavaScript and wasm arithmetic included).
-const args = [
+const flags = [
   '-std=c++17', '-O3', '-march=haswell', '-mtune=generic', '-ffast-math', '-fno-finite-math-only', '-fopenmp',
   '-fPIC', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=aekit_native',
   ...inc.slice(0, 1).map((d) => `-I${d}`),
   ...(process.env.AEKIT_NATIVE_CFLAGS ?? '').split(' ').filter(Boolean),
-  '-c', join(here, 'aekit_native.cc'), '-o', obj,
 ];
-const linkArgs = ['-shared', '-fopenmp', obj, '-o', `${out}.tmp`, '-ldnnl'];
+const compileArgs = sources.map((f, i) => [...flags, '-c', join(here, f), '-o', objects[i]]);
+const linkArgs = ['-shared', '-fopenmp', ...objects, '-o', `${out}.tmp`, '-ldnnl'];
+const commands = [...compileArgs, linkArgs].map((a) => `${cxx} ${a.join(' ')}`).join('\n');
+const removeObjects = () => { for (const o of objects) rmSync(o, { force: true }); };
 mkdirSync(dirname(out), { recursive: true });
 try {
-  execFileSync(cxx, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const a of compileArgs) execFileSync(cxx, a, { stdio: ['ignore', 'pipe', 'pipe'] });
   execFileSync(cxx, linkArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-  rmSync(obj, { force: true });
+  removeObjects();
 } catch (err) {
   rmSync(`${out}.tmp`, { force: true });
-  rmSync(obj, { force: true });
+  removeObjects();
   const e = err;
   const detail = e.code === 'ENOENT' ? `C++ compiler '${cxx}' not found` : String(e.stderr || e.message);
-  const hint = /dnnl\.hpp|-ldnnl/.test(detail) ? 'oneDNN missing: apt-get install libdnnl-dev' : detail.split('\n').find((l) => /error/.test(l)) ?? detail;
-  fail(`${hint}\n${cxx} ${args.join(' ')}\n${cxx} ${linkArgs.join(' ')}\n${detail}`);
+  const hint = /dnnl\.h(pp)?: No such file|cannot find -ldnnl/.test(detail) ? 'oneDNN missing: apt-get install libdnnl-dev' : detail.split('\n').find((l) => /error/.test(l)) ?? detail;
+  fail(`${hint}\n${commands}\n${detail}`);
 }
 execFileSync('mv', [`${out}.tmp`, out]);
-writeFileSync(log, `built ${out}\n${cxx} ${args.join(' ')}\n${cxx} ${linkArgs.join(' ')}\n`);
+writeFileSync(log, `built ${out}\n${commands}\n`);
 console.log(`aekit: native engine built: ${out}`);

@@ -4,9 +4,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
-import { wasmConv2DBackpropFilterConfig } from './wasm-conv2d-backprop-filter.js';
-import { wasmMaxPoolGradConfig } from './wasm-max-pool-grad.js';
+import { BackendError } from './errors.js';
+import { registerWasmKernels } from './wasm-kernels.js';
 import { registerSeluGradient } from './selu-grad.js';
+
+export { BackendError } from './errors.js';
+export { registerWasmKernels } from './wasm-kernels.js';
 
 /** Backends aekit knows by name. `auto` picks the fastest that loads here. */
 export type BackendName = 'auto' | 'native' | 'wasm' | 'cpu' | 'tensorflow';
@@ -20,11 +23,6 @@ export interface EngineInfo {
   backend: string;
   /** One line for people: which engine runs and why (e.g. a fallback's reason). */
   description: string;
-}
-
-/** Error thrown when a backend cannot be used; `code` is stable for programs. */
-export class BackendError extends Error {
-  readonly code = 'E_BACKEND';
 }
 
 /**
@@ -48,7 +46,8 @@ export function registerEngineProvider(provider: EngineProvider): void {
 let describeNative: (() => string) | undefined;
 
 // aekit's native engine (native.ts + the C++ addon in native/), imported on first use so that a
-// missing addon costs nothing but a fallback.
+// missing addon costs nothing but a fallback. native.ts imports neither this module nor anything
+// that imports it (errors.ts and wasm-kernels.ts hold what both need), so there is no cycle.
 registerEngineProvider({
   name: 'native',
   async load() {
@@ -58,19 +57,6 @@ registerEngineProvider({
   },
   describe: () => describeNative?.() ?? 'engine: aekit native',
 });
-
-let wasmKernelsRegistered = false;
-
-/** Registers the kernels aekit adds to tfjs's `wasm` backend (idempotent). */
-export function registerWasmKernels(): void {
-  if (wasmKernelsRegistered) return;
-  registerSeluGradient();
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) tf.registerKernel(wasmConv2DBackpropFilterConfig);
-  // tfjs's own wasm MaxPoolGrad misroutes some gradients: replace it.
-  tf.unregisterKernel('MaxPoolGrad', 'wasm');
-  tf.registerKernel(wasmMaxPoolGradConfig);
-  wasmKernelsRegistered = true;
-}
 
 async function activate(name: string): Promise<void> {
   let ok: boolean;

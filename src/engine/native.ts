@@ -1,7 +1,7 @@
 /**
  * aekit's native engine: a tfjs backend named `native` that keeps tensors in tfjs's wasm heap
  * and runs the heavy kernels of convolutional training in a C++ addon (oneDNN convolutions,
- * multi-threaded pooling, reductions and element-wise ops; see `native/aekit_native.cc`).
+ * multi-threaded pooling, reductions and element-wise ops; see `native/`, one C++ file per concern).
  *
  * The backend is a second `BackendWasm` over the same wasm module as tfjs's `wasm` backend: it
  * gets a copy of every wasm kernel, and the kernels below replace the ones that dominate a
@@ -16,11 +16,20 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { registerWasmKernels, BackendError } from './backend.js';
+import { BackendError } from './errors.js';
+import { registerWasmKernels } from './wasm-kernels.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
+import { type NativeOpTables, type UNARY_OPS, type BINARY_OPS, checkOpTables, opCode } from './native-ops.js';
 
-/** The functions of `native/build/aekit_native.node` (offsets are byte offsets into `heap`). */
-export interface NativeAddon {
+/**
+ * The functions of `native/build/aekit_native.node` (offsets are byte offsets into `heap`), and
+ * its op code tables. Each function checks its argument count, its numbers and that every buffer
+ * lies inside `heap`, and throws an Error (`code` ERR_AEKIT_NATIVE_ARGUMENT; a TypeError for a
+ * wrong type) naming the function and the argument otherwise; a failure inside (oneDNN, memory)
+ * throws with `code` ERR_AEKIT_NATIVE_FAILURE. Those are bugs of the caller or the machine:
+ * `false` is the answer for a case the addon does not handle.
+ */
+export interface NativeAddon extends NativeOpTables {
   conv2dForward(heap: ArrayBuffer, x: number, w: number, bias: number, y: number, ...geoAndAct: number[]): boolean;
   conv2dBackwardData(heap: ArrayBuffer, dy: number, w: number, dx: number, ...geo: number[]): boolean;
   conv2dBackwardFilter(heap: ArrayBuffer, x: number, dy: number, dw: number, ...geo: number[]): boolean;
@@ -75,6 +84,7 @@ export function loadNativeAddon(): NativeAddon {
     // made a training step 10× slower (measured); must be set before the runtime loads.
     process.env.OMP_WAIT_POLICY ??= 'passive';
     const mod = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeAddon;
+    checkOpTables(mod);
     const threads = Number(process.env.AEKIT_THREADS) || Math.max(1, availableParallelism());
     mod.setThreads(threads);
     addon = mod;
@@ -104,6 +114,8 @@ const size = (t: TensorInfo): number => tf.util.sizeFromShape(t.shape);
 /** Writes zeros into `t` (an output whose computation has no terms) and returns it. */
 const zeros = (b: Backend, t: TensorInfo): TensorInfo => { new Float32Array(heap(b), off(b, t), size(t)).fill(0); return t; };
 const f32 = (...ts: (TensorInfo | undefined)[]): boolean => ts.every((t) => t === undefined || t.dtype === 'float32');
+/** Frees an output made before finding that the wasm kernel must run; returns null for that. */
+const discard = (b: Backend, t: TensorInfo): null => { b.disposeData(t.dataId); return null; };
 
 /** Conv geometry in the order the addon reads it; bottom/right padding make the output size exact. */
 function geometry(c: tf.backend_util.Conv2DInfo): number[] {
@@ -131,18 +143,20 @@ const conv2D: NativeKernel = ({ x, filter }, b, attrs, a) => {
   if (c === null) return null;
   const y = b.makeOutput(c.outShape, 'float32');
   if (size(y) === 0) return y;
-  if (a.conv2dForward(heap(b), off(b, x), off(b, filter), -1, off(b, y), ...geometry(c), 0)) return y;
+  if (size(x) === 0 || size(filter) === 0) return discard(b, y); // the addon takes sizes ≥ 1
+  if (a.conv2dForward(heap(b), off(b, x), off(b, filter), -1, off(b, y), ...geometry(c), a.convActivations.linear)) return y;
   b.disposeData(y.dataId);
   return null;
 };
 
 const fusedConv2D: NativeKernel = ({ x, filter, bias, preluActivationWeights }, b, attrs, a) => {
-  const act = attrs.activation === 'relu' ? 1 : attrs.activation === 'linear' || attrs.activation == null ? 0 : -1;
-  if (act < 0 || preluActivationWeights !== undefined || !f32(x, filter, bias)) return null;
+  const act = opCode(a.convActivations, (attrs.activation as string | null | undefined) ?? 'linear');
+  if (act === undefined || preluActivationWeights !== undefined || !f32(x, filter, bias)) return null;
   const c = convInfo(x.shape, filter.shape, attrs);
   if (c === null || (bias !== undefined && size(bias) !== c.outChannels)) return null;
   const y = b.makeOutput(c.outShape, 'float32');
   if (size(y) === 0) return y;
+  if (size(x) === 0 || size(filter) === 0) return discard(b, y);
   const biasOff = bias === undefined ? -1 : off(b, bias);
   if (a.conv2dForward(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), act)) return y;
   b.disposeData(y.dataId);
@@ -156,6 +170,7 @@ const conv2DBackpropInput: NativeKernel = ({ dy, filter }, b, attrs, a) => {
   const dx = b.makeOutput(c.inShape as number[], 'float32');
   if (size(dx) === 0) return dx;
   if (size(dy) === 0) return zeros(b, dx);
+  if (size(filter) === 0) return discard(b, dx);
   if (a.conv2dBackwardData(heap(b), off(b, dy), off(b, filter), off(b, dx), ...geometry(c))) return dx;
   b.disposeData(dx.dataId);
   return null;
@@ -191,6 +206,7 @@ const maxPool: NativeKernel = ({ x }, b, attrs, a) => {
   if (p === null) return null;
   const y = b.makeOutput(p.outShape, 'float32');
   if (size(y) === 0) return y;
+  if (size(x) === 0) return discard(b, y);
   a.maxPool(heap(b), off(b, x), off(b, y), ...p.geo);
   return y;
 };
@@ -205,11 +221,11 @@ const maxPoolGrad: NativeKernel = ({ dy, input }, b, attrs, a) => {
   return dx;
 };
 
-function unary(op: number): NativeKernel {
+function unary(op: typeof UNARY_OPS[number]): NativeKernel {
   return ({ x }, b, _attrs, a) => {
     if (!f32(x)) return null;
     const y = b.makeOutput(x.shape, 'float32');
-    if (size(y) > 0) a.unary(heap(b), op, off(b, x), off(b, y), size(y));
+    if (size(y) > 0) a.unary(heap(b), a.unaryOps[op], off(b, x), off(b, y), size(y));
     return y;
   };
 }
@@ -221,7 +237,7 @@ function innerBroadcast(small: number[], full: number[]): boolean {
   return s.every((d, i) => d === full[full.length - s.length + i]);
 }
 
-function binary(op: number, outDtype: 'float32' | 'bool'): NativeKernel {
+function binary(op: typeof BINARY_OPS[number], outDtype: 'float32' | 'bool'): NativeKernel {
   return ({ a: x, b: y }, b, _attrs, addon) => {
     if (!f32(x, y)) return null;
     const outShape = tf.backend_util.assertAndGetBroadcastShape(x.shape, y.shape);
@@ -231,7 +247,7 @@ function binary(op: number, outDtype: 'float32' | 'bool'): NativeKernel {
     if (!ok) return null;
     const out = b.makeOutput(outShape, outDtype);
     if (n === 0) return out;
-    if (addon.binary(heap(b), op, off(b, x), nx, off(b, y), ny, off(b, out), n)) return out;
+    if (addon.binary(heap(b), addon.binaryOps[op], off(b, x), nx, off(b, y), ny, off(b, out), n)) return out;
     b.disposeData(out.dataId);
     return null;
   };
@@ -271,8 +287,6 @@ const sum: NativeKernel = ({ x }, b, attrs, a) => {
   return y;
 };
 
-const FUSED_ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, sigmoid: 2, elu: 3, relu6: 4, leakyrelu: 5 };
-
 /**
  * BatchMatMul and _FusedMatMul (a bias of the output's last size; every activation but prelu):
  * outer dimensions equal, or all 1 on one side (shared by every product); anything else runs on
@@ -282,8 +296,9 @@ const FUSED_ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, sigmoid:
 function matMul(fused: boolean): NativeKernel {
   return ({ a: x, b: w, bias, preluActivationWeights }, b, attrs, addon) => {
     if (!f32(x, w, bias) || x.shape.length < 2 || w.shape.length < 2 || preluActivationWeights !== undefined) return null;
-    const act = fused && attrs.activation != null ? FUSED_ACTIVATIONS[attrs.activation as string] ?? -1 : 0;
-    if (act < 0) return null;
+    const act = fused && attrs.activation != null ? opCode(addon.activations, attrs.activation as string) : addon.activations.linear;
+    const alpha = Number(attrs.leakyreluAlpha ?? 0.2); // the addon takes a finite slope
+    if (act === undefined || !Number.isFinite(alpha)) return null;
     const ta = attrs.transposeA === true, tb = attrs.transposeB === true;
     const [ra, ca] = x.shape.slice(-2), [rb, cb] = w.shape.slice(-2);
     const m = ta ? ca : ra, k = ta ? ra : ca, n = tb ? rb : cb;
@@ -297,7 +312,7 @@ function matMul(fused: boolean): NativeKernel {
     if (size(y) === 0) return y;
     if (k === 0) return zeros(b, y);
     if (addon.matMul(heap(b), off(b, x), off(b, w), off(b, y), batch, batchA, batchB, m, n, k, ta ? 1 : 0, tb ? 1 : 0,
-      bias === undefined ? -1 : off(b, bias), act, Number(attrs.leakyreluAlpha ?? 0.2))) return y;
+      bias === undefined ? -1 : off(b, bias), act, alpha)) return y;
     b.disposeData(y.dataId);
     return null;
   };
@@ -319,14 +334,14 @@ const NATIVE_KERNELS: Record<string, NativeKernel> = {
   Conv2DBackpropFilter: conv2DBackpropFilter,
   MaxPool: maxPool,
   MaxPoolGrad: maxPoolGrad,
-  Selu: unary(0),
-  Exp: unary(1),
-  Sigmoid: unary(2),
-  Relu: unary(3),
-  Add: binary(0, 'float32'),
-  Sub: binary(1, 'float32'),
-  Multiply: binary(2, 'float32'),
-  Greater: binary(3, 'bool'),
+  Selu: unary('selu'),
+  Exp: unary('exp'),
+  Sigmoid: unary('sigmoid'),
+  Relu: unary('relu'),
+  Add: binary('add', 'float32'),
+  Sub: binary('sub', 'float32'),
+  Multiply: binary('mul', 'float32'),
+  Greater: binary('greater', 'bool'),
   Select: select,
   AekitSeluGrad: seluGrad,
   Sum: sum,

@@ -1,0 +1,30 @@
+// 2-D convolutions in tfjs's NHWC / HWIO layout: their geometry, shared by the oneDNN kernels
+// (conv.cc) and aekit's direct kernels for one input channel (conv_direct.cc).
+#pragma once
+#include <cstdio>
+#include <string>
+
+namespace aekit {
+
+// Geometry of one 2-D convolution in tfjs's NHWC / HWIO layout; padding may be negative at the end.
+struct Geo {
+  long n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
+  std::string key() const {
+    char b[256];
+    snprintf(b, sizeof b, "%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld", n, h, w, ci, ho, wo, co, kh,
+             kw, sh, sw, dh, dw, pt, pl, pb, pr);
+    return b;
+  }
+};
+
+// The names of a geometry's 17 numbers, in the order JavaScript passes them (native.ts's
+// `geometry`): batch, input height and width, input channels, output height and width, output
+// channels, filter height and width, strides, dilations, paddings top, left, bottom, right.
+#define AEKIT_CONV_GEOMETRY "n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr"
+
+// dx of a convolution with one input channel (also a transposed convolution to one channel).
+void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
+// dw of a convolution with one input channel.
+void backwardFilterC1(const Geo &g, const float *x, const float *dy, float *dw);
+
+}  // namespace aekit

@@ -1,0 +1,210 @@
+// Element-wise kernels (selu, exp, sigmoid, relu, add, sub, mul, greater, select, the fused selu
+// gradient) and sums over leading or trailing axes.
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "args.h"
+#include "fast_math.h"
+#include "kernels.h"
+#include "ops.h"
+#include "threads.h"
+
+namespace aekit {
+namespace {
+
+// y[i] = f(a[i], b[i % nb]) with nb = n, 1 or a divisor of n (b broadcast along the innermost axes).
+template <typename F>
+void binaryLoop(const float *a, const float *b, long nb, long n, float *y, F f) {
+  if (nb == 1) {
+    const float s = b[0];
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+    for (long i = 0; i < n; ++i) y[i] = f(a[i], s);
+  } else if (nb == n) {
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+    for (long i = 0; i < n; ++i) y[i] = f(a[i], b[i]);
+  } else {
+    const long outer = n / nb;
+#pragma omp parallel for schedule(static) if (n > kPar)
+    for (long o = 0; o < outer; ++o)
+#pragma omp simd
+      for (long i = 0; i < nb; ++i) y[o * nb + i] = f(a[o * nb + i], b[i]);
+  }
+}
+
+// unary(heap, op, x, y, n): y = op(x), op a code of addon.unaryOps (selu, exp, sigmoid, relu).
+napi_value Unary(Args &a) {
+  const auto op = static_cast<UnaryOp>(a.code(0, kUnaryOps));
+  const long n = a.size(3);
+  const float *x = a.span<const float>(1, n);
+  float *y = a.span<float>(2, n);
+  if (!a.ok()) return a.fail();
+  switch (op) {
+    case UnaryOp::kSelu:
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+      for (long i = 0; i < n; ++i) {
+        const float v = x[i];
+        const float neg = kSeluScaleAlpha * (fastExp(std::min(v, 0.f)) - 1.f);
+        y[i] = v >= 0.f ? kSeluScale * v : neg;
+      }
+      break;
+    case UnaryOp::kExp:
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+      for (long i = 0; i < n; ++i) y[i] = fastExp(x[i]);
+      break;
+    case UnaryOp::kSigmoid:
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+      for (long i = 0; i < n; ++i) y[i] = 1.f / (1.f + fastExp(-x[i]));
+      break;
+    case UnaryOp::kRelu:
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+      for (long i = 0; i < n; ++i) y[i] = x[i] > 0.f ? x[i] : 0.f;
+      break;
+  }
+  return a.result(true);
+}
+
+
+// binary(heap, op, a, na, b, nb, y, n): y[i] = a[i % na] op b[i % nb], where na and nb are n, 1,
+// or (for b only) the innermost size of a row-major broadcast; all three ≥ 1. op: a code of
+// addon.binaryOps (add, sub, mul, greater; for greater, y is uint8). Other broadcasts return false.
+napi_value Binary(Args &args) {
+  const auto op = static_cast<BinaryOp>(args.code(0, kBinaryOps));
+  long na = args.positive(2), nb = args.positive(4);
+  const long n = args.positive(6);
+  const float *a = args.span<const float>(1, na);
+  const float *b = args.span<const float>(3, nb);
+  void *yv = op == BinaryOp::kGreater ? static_cast<void *>(args.span<uint8_t>(5, n)) : args.span<float>(5, n);
+  if (!args.ok()) return args.fail();
+  if (na != n) {  // swap so that `a` is the full-size one (add/mul commute; sub/greater flip)
+    if (nb != n) return args.result(false);
+    if (op == BinaryOp::kSub || op == BinaryOp::kGreater) {
+      if (na != 1) return args.result(false);
+      float s = a[0];
+      if (op == BinaryOp::kSub) {
+        float *y = static_cast<float *>(yv);
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+        for (long i = 0; i < n; ++i) y[i] = s - b[i];
+      } else {
+        uint8_t *y = static_cast<uint8_t *>(yv);
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+        for (long i = 0; i < n; ++i) y[i] = s > b[i];
+      }
+      return args.result(true);
+    }
+    std::swap(a, b);
+    std::swap(na, nb);
+  }
+  if (nb != n && nb != 1 && n % nb != 0) return args.result(false);
+  long inner = nb, outer = n / nb;
+  if (op == BinaryOp::kGreater) {
+    uint8_t *y = static_cast<uint8_t *>(yv);
+    if (nb == 1) {
+      float s = b[0];
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+      for (long i = 0; i < n; ++i) y[i] = a[i] > s;
+    } else {
+#pragma omp parallel for schedule(static) if (n > kPar)
+      for (long o = 0; o < outer; ++o)
+        for (long i = 0; i < inner; ++i) y[o * inner + i] = a[o * inner + i] > b[i];
+    }
+    return args.result(true);
+  }
+  float *y = static_cast<float *>(yv);
+  switch (op) {
+    case BinaryOp::kAdd: binaryLoop(a, b, nb, n, y, [](float u, float v) { return u + v; }); break;
+    case BinaryOp::kSub: binaryLoop(a, b, nb, n, y, [](float u, float v) { return u - v; }); break;
+    case BinaryOp::kMul: binaryLoop(a, b, nb, n, y, [](float u, float v) { return u * v; }); break;
+    case BinaryOp::kGreater: break;  // handled above
+  }
+  return args.result(true);
+}
+
+// select(heap, cond, t, e, y, n): y[i] = cond[i] ? t[i] : e[i], cond uint8.
+napi_value Select(Args &a) {
+  const long n = a.size(4);
+  const uint8_t *cnd = a.span<const uint8_t>(0, n);
+  const float *t = a.span<const float>(1, n);
+  const float *e = a.span<const float>(2, n);
+  float *y = a.span<float>(3, n);
+  if (!a.ok()) return a.fail();
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+  for (long i = 0; i < n; ++i) y[i] = cnd[i] ? t[i] : e[i];
+  return a.result(true);
+}
+
+// seluGrad(heap, dy, x, dx, n): the whole chain tfjs builds for Selu's gradient, in one pass.
+napi_value SeluGrad(Args &a) {
+  const long n = a.size(3);
+  const float *dy = a.span<const float>(0, n);
+  const float *x = a.span<const float>(1, n);
+  float *dx = a.span<float>(2, n);
+  if (!a.ok()) return a.fail();
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+  for (long i = 0; i < n; ++i) {
+    const float v = x[i];
+    const float neg = dy[i] * kSeluScaleAlpha * fastExp(std::min(v, 0.f));
+    dx[i] = v > 0.f ? dy[i] * kSeluScale : neg;
+  }
+  return a.result(true);
+}
+
+// sumOuter(heap, x, y, outer, inner): y[j] = Σ_o x[o, j] (reducing leading axes).
+napi_value SumOuter(Args &a) {
+  const long outer = a.size(2), inner = a.size(3);
+  const float *x = a.span<const float>(0, count(outer, inner));
+  float *y = a.span<float>(1, inner);
+  if (!a.ok()) return a.fail();
+  int nt = outer * inner > kPar ? omp_get_max_threads() : 1;
+  std::vector<double> part(static_cast<size_t>(nt) * inner, 0.0);
+#pragma omp parallel num_threads(nt)
+  {
+    int t = omp_get_thread_num();
+    double *p = part.data() + static_cast<size_t>(t) * inner;
+#pragma omp for schedule(static)
+    for (long o = 0; o < outer; ++o)
+      for (long j = 0; j < inner; ++j) p[j] += x[o * inner + j];
+  }
+  for (long j = 0; j < inner; ++j) {
+    double s = 0;
+    for (int t = 0; t < nt; ++t) s += part[static_cast<size_t>(t) * inner + j];
+    y[j] = static_cast<float>(s);
+  }
+  return a.result(true);
+}
+
+// sumInner(heap, x, y, outer, inner): y[o] = Σ_j x[o, j] (reducing trailing axes).
+napi_value SumInner(Args &a) {
+  const long outer = a.size(2), inner = a.size(3);
+  const float *x = a.span<const float>(0, count(outer, inner));
+  float *y = a.span<float>(1, outer);
+  if (!a.ok()) return a.fail();
+  if (outer == 1) {
+    double s = 0;
+#pragma omp parallel for simd reduction(+ : s) schedule(static) if (inner > kPar)
+    for (long j = 0; j < inner; ++j) s += x[j];
+    y[0] = static_cast<float>(s);
+    return a.result(true);
+  }
+#pragma omp parallel for schedule(static) if (outer * inner > kPar)
+  for (long o = 0; o < outer; ++o) {
+    double s = 0;
+    for (long j = 0; j < inner; ++j) s += x[o * inner + j];
+    y[o] = static_cast<float>(s);
+  }
+  return a.result(true);
+}
+
+}  // namespace
+
+const Kernel kUnary{"unary", "op, x, y, n", Unary};
+const Kernel kBinary{"binary", "op, a, na, b, nb, y, n", Binary};
+const Kernel kSelect{"select", "cond, t, e, y, n", Select};
+const Kernel kSeluGrad{"seluGrad", "dy, x, dx, n", SeluGrad};
+const Kernel kSumOuter{"sumOuter", "x, y, outer, inner", SumOuter};
+const Kernel kSumInner{"sumInner", "x, y, outer, inner", SumInner};
+
+}  // namespace aekit

@@ -31,7 +31,7 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------------------------
 // Child: one engine, one batch size.
 async function child({ model, engine, batch, steps, runs, profile, fullData }) {
-  const tf = await import('@tensorflow/tfjs');
+  const tf = await import('../dist/core/tf.js');
   const { useBackend } = await import('../dist/engine/backend.js');
   const { convAutoencoder } = await import('../dist/models/conv.js');
   const { recurrentAutoencoder } = await import('../dist/models/recurrent.js');

@@ -2,7 +2,7 @@
  * Activity of a coding layer over a set of samples (sparse autoencoders): mean activation, the
  * share of units below a sparsity target, and every activation for histograms.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf.js';
 import type { Samples } from '../data/samples.js';
 import { predictAll } from '../training/predict.js';
 

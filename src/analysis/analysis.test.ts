@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { encodeAll, encodeBatches, writeCodings } from './codings.js';
 import { knnAccuracy, nearestNeighbours, type Points } from './knn.js';
 import { pca } from './pca.js';

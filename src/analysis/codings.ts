@@ -2,7 +2,7 @@
  * The encoder's codings of a set of images, computed batch by batch so that memory stays flat,
  * and written as CSV or NumPy `.npy` files.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf.js';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type PredictBatch, predictAll, predictBatches } from '../training/predict.js';

@@ -2,7 +2,7 @@
  * Anomaly scores: per-image reconstruction errors (in batches), percentiles for thresholds, and the
  * ROC AUC of a score for telling one group from the rest.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { predictAll } from '../training/predict.js';
 import { ArgumentError } from '../core/errors.js';
 
@@ -24,11 +24,11 @@ export async function reconstructionErrors(model: tf.LayersModel, images: Float3
     batchSize,
     map: (x, output) => {
       const n = x.shape[0];
-      const y = output.reshape([n, -1]);
-      const t = x.reshape([n, -1]);
-      if (metric === 'mse') return y.sub(t).square().mean(1);
-      const p = y.clipByValue(1e-7, 1 - 1e-7);
-      return t.mul(p.log()).add(tf.scalar(1).sub(t).mul(tf.scalar(1).sub(p).log())).neg().mean(1);
+      const y = tf.reshape(output, [n, -1]);
+      const t = tf.reshape(x, [n, -1]);
+      if (metric === 'mse') return tf.mean(tf.square(tf.sub(y, t)), 1);
+      const p = tf.clipByValue(y, 1e-7, 1 - 1e-7);
+      return tf.neg(tf.mean(tf.add(tf.mul(t, tf.log(p)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, p)))), 1));
     },
   });
   return data;

@@ -1,7 +1,7 @@
 /**
  * Backend selection: which tfjs backend trains aekit's models, and the kernels aekit adds to it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { BackendError } from './errors.js';

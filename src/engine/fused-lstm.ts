@@ -18,7 +18,7 @@
  * the active backend has them. aekit's `LSTM` layer (`layers/lstm.ts`) uses this op where it can
  * and tfjs's step-by-step path elsewhere.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 
 /** Name of the forward kernel. */

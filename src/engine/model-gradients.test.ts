@@ -5,7 +5,7 @@
  * MaxPoolGrad was one); this test cannot.
  * Tolerance: |engine − cpu| ≤ 1e-4 · (1 + max |cpu|) per weight tensor.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { convAutoencoder } from '../models/conv.js';

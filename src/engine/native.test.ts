@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { useBackend } from './backend.js';
 import { NATIVE_BUILD_HINT, NATIVE_KERNEL_NAMES, loadNativeAddon, registerNativeBackend } from './native.js';
 import { convAutoencoder } from '../models/conv.js';

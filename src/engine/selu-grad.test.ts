@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { useBackend, type BackendName } from './backend.js';
 import { SELU_GRAD_KERNEL, seluGradComposite, seluGradKernelConfigs } from './selu-grad.js';
 

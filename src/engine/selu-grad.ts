@@ -14,8 +14,8 @@
  * in C++ for aekit's `native` engine (see `native.ts`). Second-order gradients through it are not
  * supported (the kernel has no gradient of its own).
  */
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
+import type { KernelConfig, KernelFunc, TensorInfo } from '../core/tf.js';
 
 /** Name of the fused kernel: inputs `{dy, x}`, no attributes, output `dx` (float32, x's shape). */
 export const SELU_GRAD_KERNEL = 'AekitSeluGrad';

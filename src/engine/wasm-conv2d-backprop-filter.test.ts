@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { useBackend } from './backend.js';
 
 let seed = 5;

@@ -8,8 +8,8 @@
  * is cropped to the filter size and transposed to [KH, KW, Cin, Cout]. Every step runs on wasm's
  * own kernels (XNNPACK for the convolution), on the backend's own buffers: no copies to JS.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
+import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '../core/tf.js';
 
 /** Attributes tfjs passes to `Conv2DBackpropFilter` (see tfjs-core `kernel_names.ts`). */
 interface BackpropFilterAttrs {

@@ -2,7 +2,7 @@
  * The kernels aekit adds to tfjs's `wasm` backend. Both `useBackend('wasm')` (`backend.ts`) and
  * the native engine (`native.ts`, which copies every wasm kernel) register them through here.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { wasmConv2DBackpropFilterConfig } from './wasm-conv2d-backprop-filter.js';
 import { wasmMaxPoolGradConfig } from './wasm-max-pool-grad.js';

@@ -4,7 +4,7 @@
  * 1 to 64 channels). A max-pool gradient only routes values, so the only allowed difference is
  * float rounding where overlapping windows add into one pixel in another order: ≤ 1e-6 · (1 + |cpu|).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useBackend } from './backend.js';
@@ -17,7 +17,7 @@ async function poolGrad(backend: 'cpu' | 'wasm', shape: number[], k: number, s: 
     const x = tf.tensor(Float32Array.from({ length: n }, (_, i) => (i % 11 === 0 ? 1 : Math.sin(i * 1.7) * 2)), shape as [number, number, number, number]);
     const size = tf.maxPool(x as tf.Tensor4D, k, s, pad).size;
     const w = Float32Array.from({ length: size }, (_, i) => Math.cos(i * 0.3) + 2);
-    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, k, s, pad).reshape([-1]), w)))(x);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.reshape(tf.maxPool(v as tf.Tensor4D, k, s, pad), [-1]), w)))(x);
     return g.dataSync() as Float32Array;
   });
 }

@@ -7,8 +7,8 @@
  * Each window's gradient goes to its first maximum in row-major order, as in TensorFlow and tfjs's
  * `cpu` backend; overlapping windows add up. Reads and writes the wasm heap in place (no copies).
  */
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
+import type { KernelConfig, KernelFunc, TensorInfo } from '../core/tf.js';
 
 /** The part of tfjs's wasm backend this kernel uses (public methods of `BackendWasm`). */
 interface WasmHeapBackend {

@@ -2,7 +2,7 @@
  * An identity layer that marks where an activity penalty applies and carries the penalty's
  * settings through save → load (the Keras `ActivityRegularization` layer's role).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { type ActivityRegularizer, deserializeRegularizer, type SerializedRegularizer, serializeRegularizer } from './sparsity-regularizers.js';
 import { ArgumentError } from '../core/errors.js';
 

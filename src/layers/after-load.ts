@@ -3,7 +3,7 @@
  * them: a tfjs config cannot hold a reference to another layer, so tied layers store their
  * partner's name and are re-linked here after loading.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf.js';
 
 const hooks: Array<(model: tf.LayersModel) => unknown> = [];
 

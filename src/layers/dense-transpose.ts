@@ -6,7 +6,7 @@
  * JSON, so the partner is stored by name and re-linked after loading by {@link linkTiedLayers}
  * (which `loadModel` runs on every model it returns).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { registerAfterLoad } from './after-load.js';
 import { ArgumentError } from '../core/errors.js';
 

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { LSTM, lstm } from './lstm.js';
 import { checkModel } from '../testing/check-model.js';
 import { useBackend } from '../engine/backend.js';

@@ -14,7 +14,7 @@
  * Glorot-normal kernels and no forget-gate bias of 1. {@link lstm} applies Keras's defaults
  * (sigmoid, Glorot-uniform, `unitForgetBias: true`), which the book's models were trained with.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { fusedLstm, hasFusedLstm } from '../engine/fused-lstm.js';
 
 /** Arguments of {@link LSTM}: those of `tf.layers.lstm`. */

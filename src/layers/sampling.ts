@@ -1,7 +1,7 @@
 /**
  * The variational autoencoder's sampling layer (Géron, ch. 17): codings = mean + exp(logvar / 2) · ε.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 
 /** Arguments of {@link Sampling}. */

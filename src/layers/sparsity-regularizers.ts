@@ -6,7 +6,7 @@
  * Porting note: tfjs 4.22 throws on a layer's `activityRegularizer` option, so aekit applies these
  * penalties in a custom training step (see `sparsityStep`), not through the layer.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 
 /** A penalty computed from a batch of activations `[n, units]`. */

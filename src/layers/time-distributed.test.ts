@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { TimeDistributed, timeDistributed } from './time-distributed.js';
 import { checkModel } from '../testing/check-model.js';
 import { assertClose, randomValues, seedRandom } from '../engine/kernel-test-helper.js';

@@ -9,7 +9,7 @@
  * recurrent decoder. Same weights and config as tfjs's class, saved under its name, so a saved
  * model loads anywhere tfjs runs; importing this module registers it under that name.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 
 /** Arguments of {@link TimeDistributed}: those of `tf.layers.timeDistributed`. */
 export type TimeDistributedLayerArgs = Parameters<typeof tf.layers.timeDistributed>[0];

@@ -8,7 +8,7 @@
  * stage 2 = conv2 + pool2 ‖ deconv2 (14×14×16 ↔ 7×7×32), stage 3 = conv3 + pool3 ‖ deconv1
  * (7×7×32 ↔ 3×3×64). Training a stage trains the stacked model's own layers.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import type { Autoencoder } from './conv.js';
 import type { StageModels } from './stages.js';
 

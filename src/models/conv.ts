@@ -1,7 +1,7 @@
 /**
  * The book's convolutional autoencoder for 28×28 grey images (Géron, ch. 17; the seed page).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 
 /** Options of {@link convAutoencoder}. Defaults give the book's model exactly. */
 export interface ConvAutoencoderOptions {

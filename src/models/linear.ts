@@ -2,7 +2,7 @@
  * The book's linear autoencoder (Géron, ch. 17): Dense(2) encoder and Dense(3) decoder without
  * activations, trained with MSE on a generated 3-D point cloud; it learns the same plane as PCA.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { type Autoencoder, compose } from './conv.js';
 
 /**

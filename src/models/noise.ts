@@ -2,7 +2,7 @@
  * Denoising autoencoders (Géron, ch. 17): a noise layer right after the input, active only in
  * training (`--noise gaussian:0.2` or `--noise dropout:0.5`).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 import type { Autoencoder } from './conv.js';
 import { compose } from './conv.js';

@@ -3,7 +3,7 @@
  * rows of 28 pixels). LSTM(100, seq) → LSTM(30) ‖ RepeatVector(steps) → LSTM(100, seq) →
  * TimeDistributed(Dense(features, sigmoid)).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 import { lstm } from '../layers/lstm.js';
 import { timeDistributed } from '../layers/time-distributed.js';

@@ -3,7 +3,7 @@
  * coding layer with an activity penalty (L1 or KL divergence towards a target activation)
  * ‖ Dense(100, selu) → Dense(784, sigmoid) → Reshape(28, 28).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 import { ActivityRegularization } from '../layers/activity-regularization.js';
 import { type ActivityRegularizer, KLDivergenceRegularizer, parseSparsity } from '../layers/sparsity-regularizers.js';

@@ -2,7 +2,7 @@
  * The book's stacked dense autoencoder (Géron, ch. 17), with tied weights and greedy layer-wise
  * training's stage models.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 import { DenseTranspose } from '../layers/dense-transpose.js';
 import { type Autoencoder, compose } from './conv.js';

@@ -2,7 +2,7 @@
  * Stage models for greedy layer-wise training: each stage is a shallow autoencoder whose layers
  * are shared with a stacked model, so training a stage trains the stacked model's own layers.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf.js';
 
 /** One stage's models (how it is trained is the training layer's business). */
 export interface StageModels {

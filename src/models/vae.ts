@@ -3,7 +3,7 @@
  * the codings' mean and log-variance, a {@link Sampling} layer draws codings, and the loss adds
  * the KL divergence to N(0, I) (`latentLoss` in the training layer) to the reconstruction loss.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 import { Sampling } from '../layers/sampling.js';
 import type { Autoencoder } from './conv.js';

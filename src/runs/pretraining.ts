@@ -10,7 +10,7 @@
  * weights), the pretrained variants get copies of the trained encoder's weights; see
  * {@link pretrainedEncoder} and its test.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import * as path from 'node:path';
 import { ArgumentError, ConflictError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';

@@ -3,7 +3,7 @@
  * model-specific options it accepts, and hooks for its own data, training procedure and pictures.
  * The recipes themselves are declared as data in one explicit list (`./recipes/index.ts`).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf.js';
 import type { Samples } from '../data/samples.js';
 import type { Autoencoder } from '../models/conv.js';
 import type { FitOptions } from '../training/fit.js';

@@ -1,7 +1,7 @@
 /**
  * Reading a run directory written by `aekit train`: its metrics and its saved models.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { loadModel, ModelIOError } from '../training/io.js';

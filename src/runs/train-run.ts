@@ -3,7 +3,7 @@
  * directory (`model/`, `encoder/`, `decoder/`, `metrics.json`, pictures). Everything a model does
  * differently comes from its recipe's hooks.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf.js';
 import * as path from 'node:path';
 import { ArgumentError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';

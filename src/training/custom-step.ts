@@ -2,7 +2,7 @@
  * Custom training steps: the reconstruction loss plus extra terms computed from other outputs of a
  * training model (activity penalties of sparse autoencoders, the KL term of variational ones).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import type { TrainStep } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
 import { ArgumentError } from '../core/errors.js';

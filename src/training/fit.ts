@@ -2,7 +2,7 @@
  * The training loop: seeded shuffling, batches cut from flat arrays (so a 55,000-image set is
  * never a single tensor), per-epoch validation, and progress.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { AekitError, ArgumentError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import { seededRandom } from '../core/random.js';

@@ -3,7 +3,7 @@
  * on the inputs, another on the first one's codings, and so on, each with its own loss, optimizer
  * and epochs; then the stacked model (whose layers the stages share) is fine-tuned as a whole.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import type { Samples } from '../data/samples.js';

@@ -3,7 +3,7 @@
  * files `tf.loadLayersModel` reads in a browser. Writes are atomic: a temporary directory is
  * filled, then renamed over the target, so an interrupted save never leaves a broken model.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AekitError } from '../core/errors.js';
@@ -36,7 +36,7 @@ export async function saveModel(model: tf.LayersModel, dir: string, metadata?: R
         : new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
       const json = {
         format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
         convertedBy: null,
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],

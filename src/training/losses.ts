@@ -1,7 +1,7 @@
 /**
  * Loss terms that `compile` cannot express, for custom training steps.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 
 /**
  * The book's latent loss: `mean over the batch of −0.5 · Σ(1 + logVar − exp(logVar) − mean²)`,

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBackend } from '../engine/backend.js';

@@ -1,7 +1,7 @@
 /**
  * The book's reconstruction metric.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 
 /**
  * `rounded_accuracy`: the share of values on the same side of 0.5 in target and prediction,

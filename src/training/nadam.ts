@@ -4,7 +4,7 @@
  * Porting note: follows Keras 2's `Nadam` (tf.keras.optimizers.Nadam): the momentum schedule
  * μ_t = β1·(1 − ½·0.96^(0.004·t)) and its running product, bias-corrected second moment.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 
 /** Constructor arguments of {@link Nadam}. */
 export interface NadamArgs {

@@ -1,7 +1,7 @@
 /**
  * Optimizers by name, as the CLI and the recipes refer to them.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 import { Nadam } from './nadam.js';
 import { KerasRMSprop } from './rmsprop.js';

@@ -2,7 +2,7 @@
  * The one batched-predict loop: runs a model over flat samples a batch at a time, so memory stays
  * flat whatever the number of samples, and hands back plain Float32Arrays.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 import { type Samples, sampleSize } from '../data/samples.js';
 
@@ -49,7 +49,7 @@ export async function* predictBatches(model: tf.LayersModel, x: Float32Array, co
     const out = tf.tidy(() => {
       const input = tf.tensor(x.subarray(from * per, (from + n) * per), [n, ...shape]);
       const output = model.predict(input) as tf.Tensor;
-      return (map === undefined ? output : map(input, output)).reshape([n, -1]);
+      return tf.reshape(map === undefined ? output : map(input, output), [n, -1]);
     });
     const data = (await out.data()) as Float32Array;
     const dim = out.shape[1] as number;

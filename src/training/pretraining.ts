@@ -3,7 +3,7 @@
  * samples, copying a trained encoder's weights into a fresh one, the classifier over an encoder,
  * and its three training variants. The experiment itself (`runPretraining`) is in the run layer.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ArgumentError } from '../core/errors.js';
 import { seededRandom } from '../core/random.js';
 import type { Samples } from '../data/samples.js';

@@ -6,7 +6,7 @@
  * the steps of every weight whose gradients are small (measured: the book's VAE ended at val
  * rounded accuracy 0.9176 with tfjs's formula, against the book's 0.9228).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 
 /** Constructor arguments of {@link KerasRMSprop}. */
 export interface KerasRMSpropArgs {

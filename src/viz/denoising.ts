@@ -1,7 +1,7 @@
 /**
  * Denoising grids: noisy inputs, their reconstructions, and the clean originals.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { addNoise, type NoiseSpec } from '../models/noise.js';
 import { imageGrid, type ImageShape, imageSize, MNIST_SHAPE } from './image-grid.js';
 import { ArgumentError } from '../core/errors.js';
@@ -34,7 +34,7 @@ export async function denoisingGrid(model: tf.LayersModel, images: Float32Array,
   const [noisy, recon] = tf.tidy(() => {
     const x = tf.tensor(images.slice(0, n * size), [n, shape.height, shape.width, ...(channels === 1 ? [] : [channels])]);
     const corrupted = addNoise(x, noise, seed);
-    const y = model.predict(corrupted.reshape([n, ...(model.inputs[0].shape.slice(1) as number[])])) as tf.Tensor;
+    const y = model.predict(tf.reshape(corrupted, [n, ...(model.inputs[0].shape.slice(1) as number[])])) as tf.Tensor;
     return [corrupted.dataSync() as Float32Array, y.dataSync() as Float32Array];
   });
   const row = (a: Float32Array): Float32Array[] => Array.from({ length: n }, (_, i) => a.subarray(i * size, (i + 1) * size));

@@ -1,7 +1,7 @@
 /**
  * Reconstruction grids: originals on one row, the model's reconstructions under them.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { imageGrid, type ImageShape, imageShapeOf, imageSize } from './image-grid.js';
 import { ArgumentError } from '../core/errors.js';
 

@@ -2,7 +2,7 @@
  * Pictures of a variational autoencoder's coding space: decodings of random codings, and
  * decodings along straight lines between the codings of real images.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { imageGrid, imageShapeOf, imageSize } from './image-grid.js';
 import { ArgumentError } from '../core/errors.js';
 
@@ -53,13 +53,13 @@ export async function interpolationGrid(encoder: tf.LayersModel, decoder: tf.Lay
   const decoded = tf.tidy(() => {
     const x = tf.tensor(pairs.slice(0, rows * 2 * size), [rows * 2, ...(encoder.inputs[0].shape.slice(1) as number[])]);
     const codings = encoder.predict(x) as tf.Tensor;
-    const z = codings.reshape([rows * 2, -1]) as tf.Tensor2D; // conv encoders give [n, h, w, c]
+    const z = tf.reshape(codings, [rows * 2, -1]) as tf.Tensor2D; // conv encoders give [n, h, w, c]
     const d = z.shape[1];
     const a = tf.gather(z, tf.range(0, rows * 2, 2, 'int32'));
     const b = tf.gather(z, tf.range(1, rows * 2, 2, 'int32'));
-    const t = tf.linspace(0, 1, steps).reshape([1, steps, 1]);
-    const line = tf.add(a.reshape([rows, 1, d]).mul(tf.sub(1, t)), b.reshape([rows, 1, d]).mul(t)).reshape([rows * steps, d]);
-    return (decoder.predict(line.reshape([rows * steps, ...codings.shape.slice(1)])) as tf.Tensor).dataSync() as Float32Array;
+    const t = tf.reshape(tf.linspace(0, 1, steps), [1, steps, 1]);
+    const line = tf.reshape(tf.add(tf.mul(tf.reshape(a, [rows, 1, d]), tf.sub(1, t)), tf.mul(tf.reshape(b, [rows, 1, d]), t)), [rows * steps, d]);
+    return (decoder.predict(tf.reshape(line, [rows * steps, ...codings.shape.slice(1)])) as tf.Tensor).dataSync() as Float32Array;
   });
   const image = (a: Float32Array, k: number): Float32Array => a.subarray(k * size, (k + 1) * size);
   const grid: Float32Array[][] = [];

@@ -1,5 +1,5 @@
 /** `aekit denoise RUN_DIR --input … --out …`: cleans images with a (denoising) run's autoencoder. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf.js';
 import { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';

@@ -1,0 +1,14 @@
+/**
+ * TensorFlow.js as aekit uses it: tfjs-core and tfjs-layers (the Keras API), with the reference
+ * `cpu` backend; the `wasm` backend and aekit's native engine register themselves in
+ * `engine/backend.ts`. Every module imports `tf` from here instead of the `@tensorflow/tfjs`
+ * umbrella, which would also install the WebGL backend, the converter and tfjs-data (and their
+ * dependencies) that Node never uses. The browser build maps this module to the page's global `tf`.
+ *
+ * In Node, tfjs-layers' bundle registers the gradients of every core op (the umbrella's job);
+ * chained ops (`t.reshape(…)`) are not registered: write `tf.reshape(t, …)`.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+
+export * from '@tensorflow/tfjs-core';
+export * from '@tensorflow/tfjs-layers';

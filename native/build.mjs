@@ -13,7 +13,7 @@
  * When the build fails, aekit runs on tfjs's wasm backend and says why in one line.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,22 +45,34 @@ const inc = nodeIncludeDirs();
 if (inc.length === 0) fail('Node-API headers (node_api.h) not found next to this Node');
 const cxx = process.env.CXX || 'g++';
 /** The addon's translation units, one per concern (see module.cc for the list of functions). */
-const sources = readdirSync(here).filter((f) => f.endsWith('.cc')).sort();
+const sources = readdirSync(here)
+  .filter((f) => f.endsWith('.cc'))
+  .sort();
 if (sources.length === 0) fail(`no C++ sources (*.cc) in ${here}`);
 const objects = sources.map((f) => join(here, 'build', f.replace(/\.cc$/, '.o')));
 // Compiled with -ffast-math, but linked without it: linking with it adds crtfastmath.o, whose
 // constructor turns on flush-to-zero / denormals-are-zero for the whole Node process when the
 // addon loads (JavaScript and wasm arithmetic included).
 const flags = [
-  '-std=c++17', '-O3', '-march=haswell', '-mtune=generic', '-ffast-math', '-fno-finite-math-only', '-fopenmp',
-  '-fPIC', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=aekit_native',
+  '-std=c++17',
+  '-O3',
+  '-march=haswell',
+  '-mtune=generic',
+  '-ffast-math',
+  '-fno-finite-math-only',
+  '-fopenmp',
+  '-fPIC',
+  '-fvisibility=hidden',
+  '-DNODE_GYP_MODULE_NAME=aekit_native',
   ...inc.slice(0, 1).map((d) => `-I${d}`),
   ...(process.env.AEKIT_NATIVE_CFLAGS ?? '').split(' ').filter(Boolean),
 ];
 const compileArgs = sources.map((f, i) => [...flags, '-c', join(here, f), '-o', objects[i]]);
 const linkArgs = ['-shared', '-fopenmp', ...objects, '-o', `${out}.tmp`, '-ldnnl'];
 const commands = [...compileArgs, linkArgs].map((a) => `${cxx} ${a.join(' ')}`).join('\n');
-const removeObjects = () => { for (const o of objects) rmSync(o, { force: true }); };
+const removeObjects = () => {
+  for (const o of objects) rmSync(o, { force: true });
+};
 mkdirSync(dirname(out), { recursive: true });
 try {
   for (const a of compileArgs) execFileSync(cxx, a, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,7 +83,9 @@ try {
   removeObjects();
   const e = err;
   const detail = e.code === 'ENOENT' ? `C++ compiler '${cxx}' not found` : String(e.stderr || e.message);
-  const hint = /dnnl\.h(pp)?: No such file|cannot find -ldnnl/.test(detail) ? 'oneDNN missing: apt-get install libdnnl-dev' : detail.split('\n').find((l) => /error/.test(l)) ?? detail;
+  const hint = /dnnl\.h(pp)?: No such file|cannot find -ldnnl/.test(detail)
+    ? 'oneDNN missing: apt-get install libdnnl-dev'
+    : (detail.split('\n').find((l) => /error/.test(l)) ?? detail);
   fail(`${hint}\n${commands}\n${detail}`);
 }
 execFileSync('mv', [`${out}.tmp`, out]);

@@ -26,8 +26,18 @@ const MODELS = {
   stacked: { args: ['stacked'], metric: 'val_rounded_accuracy', book: 0.937, bar: { min: 0.937 } },
   tied: { args: ['stacked', '--tied', '--epochs', '10'], metric: 'val_rounded_accuracy', book: 0.9338, bar: { min: 0.933 } },
   greedy: { args: ['stacked', '--greedy'], metric: 'val_rounded_accuracy', book: 0.9371, bar: { min: 0.937 } },
-  'denoising-gaussian': { args: ['stacked', '--noise', 'gaussian:0.2', '--lr', '1', '--epochs', '10'], metric: 'val_rounded_accuracy', book: 0.9291, bar: { min: 0.928 } },
-  'denoising-dropout': { args: ['stacked', '--noise', 'dropout:0.5', '--lr', '1', '--epochs', '10'], metric: 'val_loss', book: 0.2958, bar: null },
+  'denoising-gaussian': {
+    args: ['stacked', '--noise', 'gaussian:0.2', '--lr', '1', '--epochs', '10'],
+    metric: 'val_rounded_accuracy',
+    book: 0.9291,
+    bar: { min: 0.928 },
+  },
+  'denoising-dropout': {
+    args: ['stacked', '--noise', 'dropout:0.5', '--lr', '1', '--epochs', '10'],
+    metric: 'val_loss',
+    book: 0.2958,
+    bar: null,
+  },
   sparse: { args: ['sparse', '--sparsity', 'kl:0.05,0.1'], metric: 'val_rounded_accuracy', book: 0.9174, bar: { min: 0.916 } },
   vae: { args: ['vae'], metric: 'val_rounded_accuracy', book: 0.9228, bar: { min: 0.921 } },
   recurrent: { args: ['recurrent'], metric: 'val_rounded_accuracy', book: 0.9015, bar: { min: 0.9 } },
@@ -38,13 +48,17 @@ function parseArgs(argv) {
   const o = { ...DEFAULTS };
   for (const a of argv) {
     const m = /^--([a-z]+)=(.*)$/.exec(a);
-    if (!m || !(m[1] in DEFAULTS)) throw new Error(`reproduce-book: unknown argument '${a}'; expected --key=value with key in ${Object.keys(DEFAULTS).join(', ')}`);
+    if (!m || !(m[1] in DEFAULTS))
+      throw new Error(`reproduce-book: unknown argument '${a}'; expected --key=value with key in ${Object.keys(DEFAULTS).join(', ')}`);
     o[m[1]] = m[2];
   }
   const models = o.models.split(',');
-  for (const name of models) if (!(name in MODELS)) throw new Error(`reproduce-book: --models: unknown model '${name}'; expected some of ${Object.keys(MODELS).join(', ')}`);
+  for (const name of models)
+    if (!(name in MODELS))
+      throw new Error(`reproduce-book: --models: unknown model '${name}'; expected some of ${Object.keys(MODELS).join(', ')}`);
   const seeds = o.seeds.split(',').map((s) => Number(s));
-  if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`reproduce-book: --seeds expects integers ≥ 0 separated by commas, got '${o.seeds}'`);
+  if (seeds.some((s) => !Number.isInteger(s) || s < 0))
+    throw new Error(`reproduce-book: --seeds expects integers ≥ 0 separated by commas, got '${o.seeds}'`);
   return { ...o, models, seeds };
 }
 
@@ -53,8 +67,8 @@ const stats = (xs) => {
   const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
   return { mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
 };
-const meets = (bar, v) => bar === null ? null : (bar.min === undefined || v >= bar.min) && (bar.max === undefined || v <= bar.max);
-const barText = (bar) => bar === null ? '—' : bar.min !== undefined ? `≥ ${bar.min}` : `≤ ${bar.max}`;
+const meets = (bar, v) => (bar === null ? null : (bar.min === undefined || v >= bar.min) && (bar.max === undefined || v <= bar.max));
+const barText = (bar) => (bar === null ? '—' : bar.min !== undefined ? `≥ ${bar.min}` : `≤ ${bar.max}`);
 
 function finished(dir) {
   const file = path.join(dir, 'metrics.json');
@@ -84,7 +98,7 @@ const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 mkdirSync(opts.out, { recursive: true });
 // Runs of earlier invocations with the same --out stay in the results (this one's replace them).
 const resultsFile = path.join(opts.out, 'results.json');
-const earlier = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')).runs ?? [] : [];
+const earlier = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')).runs ?? []) : [];
 const runs = [];
 
 function report() {
@@ -95,14 +109,29 @@ function report() {
     const mine = all.filter((r) => r.model === name).sort((p, q) => p.seed - q.seed);
     const values = mine.map((r) => r.final[spec.metric]);
     const s = values.length > 0 ? stats(values) : null;
-    return { model: name, command: `aekit train ${spec.args.join(' ')}`, metric: spec.metric, book: spec.book, bar: spec.bar,
-      seeds: mine.map((r) => r.seed), values, ...(s ?? {}), meanMeetsBar: s === null ? null : meets(spec.bar, s.mean),
-      runsMeetingBar: mine.filter((r) => meets(spec.bar, r.final[spec.metric])).length };
+    return {
+      model: name,
+      command: `aekit train ${spec.args.join(' ')}`,
+      metric: spec.metric,
+      book: spec.book,
+      bar: spec.bar,
+      seeds: mine.map((r) => r.seed),
+      values,
+      ...(s ?? {}),
+      meanMeetsBar: s === null ? null : meets(spec.bar, s.mean),
+      runsMeetingBar: mine.filter((r) => meets(spec.bar, r.final[spec.metric])).length,
+    };
   });
   writeAtomic(resultsFile, `${JSON.stringify({ written: new Date().toISOString(), rows, runs: all }, null, 2)}\n`);
   const f = (v) => (v === undefined ? '–' : v.toFixed(4));
-  const md = ['| model | metric | runs (seeds) | mean ± sd | min – max | book | bar | mean meets bar | runs meeting bar |', '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.model} | ${r.metric} | ${r.values.length} (${r.seeds.join(', ')}) | ${f(r.mean)} ± ${f(r.sd)} | ${f(r.min)} – ${f(r.max)} | ${r.book} | ${barText(r.bar)} | ${r.meanMeetsBar === null ? '–' : r.meanMeetsBar ? 'yes' : 'no'} | ${r.bar === null ? '–' : `${r.runsMeetingBar}/${r.values.length}`} |`)];
+  const md = [
+    '| model | metric | runs (seeds) | mean ± sd | min – max | book | bar | mean meets bar | runs meeting bar |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.model} | ${r.metric} | ${r.values.length} (${r.seeds.join(', ')}) | ${f(r.mean)} ± ${f(r.sd)} | ${f(r.min)} – ${f(r.max)} | ${r.book} | ${barText(r.bar)} | ${r.meanMeetsBar === null ? '–' : r.meanMeetsBar ? 'yes' : 'no'} | ${r.bar === null ? '–' : `${r.runsMeetingBar}/${r.values.length}`} |`,
+    ),
+  ];
   writeAtomic(path.join(opts.out, 'results.md'), `${md.join('\n')}\n`);
   return md.join('\n');
 }

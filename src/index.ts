@@ -9,16 +9,16 @@
  * const { autoencoder } = models.convAutoencoder({ seed: 42 });
  */
 export * as analysis from './analysis/index.js';
+export type { AekitErrorOptions } from './core/errors.js';
+export { AekitError, ArgumentError, ConflictError } from './core/errors.js';
+export type { ProgressSink, StepProgress } from './core/progress.js';
 export * as data from './data/index.js';
+export type { BackendName, EngineInfo } from './engine/backend.js';
+export { BACKEND_NAMES, BackendError, useBackend } from './engine/backend.js';
 export * as layers from './layers/index.js';
 export * as models from './models/index.js';
 export * as runs from './runs/index.js';
-export * as training from './training/index.js';
-export * as viz from './viz/index.js';
-export { AekitError, ArgumentError, ConflictError } from './core/errors.js';
-export type { AekitErrorOptions } from './core/errors.js';
-export type { ProgressSink, StepProgress } from './core/progress.js';
-export { BACKEND_NAMES, BackendError, useBackend } from './engine/backend.js';
-export type { BackendName, EngineInfo } from './engine/backend.js';
 export { openRun, trainRun } from './runs/index.js';
+export * as training from './training/index.js';
 export { loadModel, saveModel } from './training/io.js';
+export * as viz from './viz/index.js';

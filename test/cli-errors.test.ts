@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { aekit, hasStackTrace } from './cli-helpers.js';
 
 let dir: string;
-before(async () => { dir = await mkdtemp(path.join(tmpdir(), 'aekit-cli-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'aekit-cli-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 /** Bad input: non-zero exit, a message that matches, no stack trace. */
 async function expectClearError(args: string[], pattern: RegExp, env: Record<string, string> = {}): Promise<void> {
@@ -17,7 +21,7 @@ async function expectClearError(args: string[], pattern: RegExp, env: Record<str
   assert.ok(!hasStackTrace(r.stderr + r.stdout), `stack trace printed for aekit ${args.join(' ')}:\n${r.stderr}`);
 }
 
-test('summary conv prints the seed model\'s parameter counts', async () => {
+test("summary conv prints the seed model's parameter counts", async () => {
   const r = await aekit(['summary', 'conv']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Encoder parameters: 23,296/);
@@ -41,18 +45,26 @@ test('flag values of the wrong type are refused, naming the flag', async () => {
 });
 
 test('missing or corrupt data is reported with where to get it', async () => {
-  await expectClearError(['train', 'conv', '--backend', 'wasm', '--data-dir', path.join(dir, 'absent'), '--out', path.join(dir, 'r1')],
-    /absent/);
+  await expectClearError(
+    ['train', 'conv', '--backend', 'wasm', '--data-dir', path.join(dir, 'absent'), '--out', path.join(dir, 'r1')],
+    /absent/,
+  );
   const corrupt = path.join(dir, 'corrupt');
   await mkdir(corrupt);
   for (const name of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
     await writeFile(path.join(corrupt, name), Buffer.from([0, 0, 8, 3, 0, 0, 0, 1]));
   }
-  await expectClearError(['train', 'conv', '--backend', 'wasm', '--data-dir', corrupt, '--out', path.join(dir, 'r2')], /corrupt|truncated|expected/i);
+  await expectClearError(
+    ['train', 'conv', '--backend', 'wasm', '--data-dir', corrupt, '--out', path.join(dir, 'r2')],
+    /corrupt|truncated|expected/i,
+  );
 });
 
 test('an unreadable run directory is reported, not thrown', async () => {
-  await expectClearError(['evaluate', path.join(dir, 'no-run')], /metrics\.json' does not exist: RUN_DIR must be a directory written by 'aekit train'/);
+  await expectClearError(
+    ['evaluate', path.join(dir, 'no-run')],
+    /metrics\.json' does not exist: RUN_DIR must be a directory written by 'aekit train'/,
+  );
   const broken = path.join(dir, 'broken');
   await mkdir(broken);
   await writeFile(path.join(broken, 'metrics.json'), '{"model": "conv", "epochs": []}');

@@ -5,14 +5,18 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { CLI, runNode } from './cli-helpers.js';
 
 const HOOK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'record-imports.mjs');
 let dir = '';
-before(async () => { dir = await mkdtemp(path.join(tmpdir(), 'aekit-lazy-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'aekit-lazy-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 /** The modules `aekit ...args` resolves, and its result. */
 async function importsOf(args: string[]): Promise<{ code: number | null; modules: string[] }> {
@@ -25,8 +29,13 @@ async function importsOf(args: string[]): Promise<{ code: number | null; modules
 test('aekit --help loads neither tfjs nor any command module', async () => {
   const help = await importsOf(['--help']);
   assert.equal(help.code, 0);
-  assert.ok(help.modules.some((m) => m.endsWith('/dist/cli/main.js')), 'the hook saw the entry point');
-  const heavy = help.modules.filter((m) => m.includes('@tensorflow') || /\/dist\/(runs|engine|models|training)\//.test(m) || m.includes('/cli/commands/'));
+  assert.ok(
+    help.modules.some((m) => m.endsWith('/dist/cli/main.js')),
+    'the hook saw the entry point',
+  );
+  const heavy = help.modules.filter(
+    (m) => m.includes('@tensorflow') || /\/dist\/(runs|engine|models|training)\//.test(m) || m.includes('/cli/commands/'),
+  );
   assert.deepEqual(heavy, [], `aekit --help loaded ${heavy.join(', ')}`);
 });
 

@@ -5,14 +5,17 @@
  * command does not have. Runs the built CLI (npm test builds it first).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-interface Help { top: string; commands: { name: string; help: string }[] }
+interface Help {
+  top: string;
+  commands: { name: string; help: string }[];
+}
 interface Generator {
   OUT_OF_DATE: string;
   CLI_DOC: string;
@@ -24,10 +27,18 @@ interface Generator {
 const gen = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'gen-cli-docs.mjs')).href)) as Generator;
 
 /** README.md and every docs/*.md (docs/cli.md included: its links come from docs/cli-intro/). */
-const PAGES = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 let help: Help;
-before(async () => { help = await gen.collectHelp(); });
+before(async () => {
+  help = await gen.collectHelp();
+});
 
 /** The text outside fenced code blocks, and the lines inside them, of a Markdown page. */
 function splitFences(markdown: string): { prose: string[]; code: string[] } {
@@ -36,8 +47,14 @@ function splitFences(markdown: string): { prose: string[]; code: string[] } {
   let fence: string | null = null;
   for (const line of markdown.split('\n')) {
     const m = /^\s*(`{3,}|~{3,})/.exec(line);
-    if (fence === null && m) { fence = m[1][0].repeat(m[1].length); continue; }
-    if (fence !== null && m && m[1].startsWith(fence)) { fence = null; continue; }
+    if (fence === null && m) {
+      fence = m[1][0].repeat(m[1].length);
+      continue;
+    }
+    if (fence !== null && m && m[1].startsWith(fence)) {
+      fence = null;
+      continue;
+    }
     (fence === null ? prose : code).push(line);
   }
   return { prose, code };
@@ -72,7 +89,9 @@ function anchors(file: string): Set<string> {
 
 /** Link targets of a page: inline links and images, and reference definitions; code is skipped. */
 function linkTargets(markdown: string): string[] {
-  const prose = splitFences(markdown).prose.join('\n').replace(/`[^`\n]*`/g, '``');
+  const prose = splitFences(markdown)
+    .prose.join('\n')
+    .replace(/`[^`\n]*`/g, '``');
   const targets: string[] = [];
   for (const m of prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) targets.push(m[1]);
   for (const m of prose.matchAll(/^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s.*)?$/gm)) targets.push(m[1]);
@@ -84,11 +103,19 @@ function helpOf(name: string): string | undefined {
   return help.commands.find((c) => c.name === name)?.help;
 }
 
-test('listCommands reads the Commands section of aekit --help, without commander\'s own help command', () => {
+test("listCommands reads the Commands section of aekit --help, without commander's own help command", () => {
   const top = [
-    'Usage: aekit [options] [command]', '', 'Options:', '  -h, --help          display help for command', '',
-    'Commands:', '  summary [options] <model>  print a summary', '                             of a model',
-    '  train-more [options]       another', '  help [command]             display help for command', '',
+    'Usage: aekit [options] [command]',
+    '',
+    'Options:',
+    '  -h, --help          display help for command',
+    '',
+    'Commands:',
+    '  summary [options] <model>  print a summary',
+    '                             of a model',
+    '  train-more [options]       another',
+    '  help [command]             display help for command',
+    '',
   ].join('\n');
   assert.deepEqual(gen.listCommands(top), ['summary', 'train-more']);
   assert.throws(() => gen.listCommands('Usage: aekit\n'), /no "Commands:" section/);
@@ -104,7 +131,9 @@ test('docs/cli.md is what npm run docs generates from the current --help output'
   const b = text.split('\n');
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  assert.fail(`${gen.OUT_OF_DATE}\n(first difference at line ${i + 1}:\n  committed: ${a[i] ?? '<end of file>'}\n  generated: ${b[i] ?? '<end of file>'})`);
+  assert.fail(
+    `${gen.OUT_OF_DATE}\n(first difference at line ${i + 1}:\n  committed: ${a[i] ?? '<end of file>'}\n  generated: ${b[i] ?? '<end of file>'})`,
+  );
 });
 
 test('every relative link in README.md and docs/*.md points to an existing file (and heading)', () => {
@@ -115,8 +144,14 @@ test('every relative link in README.md and docs/*.md points to an existing file 
       if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//')) continue; // http:, mailto:, …
       const [rawPath, anchor] = target.split('#', 2) as [string, string | undefined];
       const dest = rawPath === '' ? file : path.resolve(path.dirname(file), decodeURI(rawPath));
-      if (!dest.startsWith(ROOT + path.sep) && dest !== ROOT) { broken.push(`${page}: ${target} leaves the repository`); continue; }
-      if (!existsSync(dest)) { broken.push(`${page}: ${target} (no such file ${path.relative(ROOT, dest)})`); continue; }
+      if (!dest.startsWith(ROOT + path.sep) && dest !== ROOT) {
+        broken.push(`${page}: ${target} leaves the repository`);
+        continue;
+      }
+      if (!existsSync(dest)) {
+        broken.push(`${page}: ${target} (no such file ${path.relative(ROOT, dest)})`);
+        continue;
+      }
       if (anchor && dest.endsWith('.md') && !anchors(dest).has(anchor)) {
         broken.push(`${page}: ${target} (${path.relative(ROOT, dest)} has no heading #${anchor})`);
       }
@@ -125,7 +160,7 @@ test('every relative link in README.md and docs/*.md points to an existing file 
   assert.deepEqual(broken, [], `broken links:\n  ${broken.join('\n  ')}`);
 });
 
-test('the README\'s tour names every command aekit --help lists', () => {
+test("the README's tour names every command aekit --help lists", () => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const start = readme.search(/^## Tour of the commands\s*$/m);
   assert.ok(start >= 0, 'README.md has no "## Tour of the commands" section');
@@ -133,7 +168,11 @@ test('the README\'s tour names every command aekit --help lists', () => {
   const end = rest.search(/^## /m);
   const tour = end < 0 ? rest : rest.slice(0, end);
   const missing = help.commands.map((c) => c.name).filter((name) => !new RegExp(`(^|[^\\w-])aekit ${name}(?![\\w-])`).test(tour));
-  assert.deepEqual(missing, [], `README.md's tour does not mention ${missing.map((n) => `'aekit ${n}'`).join(', ')}: add a line and an example for each`);
+  assert.deepEqual(
+    missing,
+    [],
+    `README.md's tour does not mention ${missing.map((n) => `'aekit ${n}'`).join(', ')}: add a line and an example for each`,
+  );
 });
 
 test('the aekit examples in README.md and docs/*.md use only commands and options that --help lists', () => {
@@ -150,7 +189,10 @@ test('the aekit examples in README.md and docs/*.md use only commands and option
       const [command, ...args] = example.trim().split(/\s+/);
       if (!command || !/^[a-z][\w-]*$/.test(command)) continue; // `aekit --help`, `aekit <command>`, `aekit …`
       const text = helpOf(command);
-      if (text === undefined) { wrong.push(`${page}: 'aekit ${example}': aekit --help lists no command '${command}'`); continue; }
+      if (text === undefined) {
+        wrong.push(`${page}: 'aekit ${example}': aekit --help lists no command '${command}'`);
+        continue;
+      }
       for (const arg of args) {
         const flag = /^(--[a-z][\w-]*)/.exec(arg)?.[1];
         if (flag && !new RegExp(`(^|[\\s,])${flag}(?![\\w-])`, 'm').test(text)) {

@@ -13,7 +13,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 test('the package exports namespaces and subpaths that hold what a user needs', async () => {
   const aekit = await import('aekit');
-  for (const ns of ['analysis', 'data', 'layers', 'models', 'runs', 'training', 'viz']) assert.equal(typeof aekit[ns as keyof typeof aekit], 'object', ns);
+  for (const ns of ['analysis', 'data', 'layers', 'models', 'runs', 'training', 'viz'])
+    assert.equal(typeof aekit[ns as keyof typeof aekit], 'object', ns);
   assert.equal(typeof aekit.trainRun, 'function');
   assert.equal(typeof aekit.useBackend, 'function');
   const models = await import('aekit/models');
@@ -30,7 +31,10 @@ test('the package exports namespaces and subpaths that hold what a user needs', 
 });
 
 test('npm pack holds no tests, fixtures, bench or scripts', async () => {
-  const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, maxBuffer: 16 << 20 });
+  const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: ROOT,
+    maxBuffer: 16 << 20,
+  });
   const files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
   assert.ok(files.includes('dist/index.js') && files.includes('dist/cli/main.js') && files.includes('native/build.mjs'), files.join(' '));
   const unwanted = files.filter((f) => /\.test\.|(^|\/)testing\/|test-helper|^bench\/|^scripts\/|^test\/|\.map$|^native\/build\//.test(f));

@@ -2,11 +2,12 @@
  * scripts/reproduce-book.mjs: argument errors are one line; finished run directories are read
  * (not retrained) and summarised over seeds into results.json and results.md.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { hasStackTrace, runNode } from './cli-helpers.js';
 
@@ -27,8 +28,15 @@ test('reproduce-book summarises finished runs over seeds against the book and th
   try {
     const finished = async (seed: number, acc: number, model = 'stacked'): Promise<void> => {
       await mkdir(path.join(out, `${model}-seed${seed}`));
-      const metrics = { started: '2026-01-01T00:00:00Z', finished: '2026-01-01T00:03:00Z', backend: 'native',
-        epochs: [{ epoch: 1, val_loss: 0.3, val_rounded_accuracy: 0.9 }, { epoch: 20, val_loss: 0.28, val_rounded_accuracy: acc }] };
+      const metrics = {
+        started: '2026-01-01T00:00:00Z',
+        finished: '2026-01-01T00:03:00Z',
+        backend: 'native',
+        epochs: [
+          { epoch: 1, val_loss: 0.3, val_rounded_accuracy: 0.9 },
+          { epoch: 20, val_loss: 0.28, val_rounded_accuracy: acc },
+        ],
+      };
       await writeFile(path.join(out, `${model}-seed${seed}`, 'metrics.json'), JSON.stringify(metrics));
     };
     await finished(1, 0.936);
@@ -45,13 +53,22 @@ test('reproduce-book summarises finished runs over seeds against the book and th
     assert.equal(row.meanMeetsBar, true);
     assert.equal(results.runs[0].minutes, 3);
     const md = await readFile(path.join(out, 'results.md'), 'utf8');
-    assert.match(md, /\| stacked \| val_rounded_accuracy \| 2 \(1, 2\) \| 0\.9370 ± 0\.0014 \| 0\.9360 – 0\.9380 \| 0\.937 \| ≥ 0\.937 \| yes \| 1\/2 \|/);
+    assert.match(
+      md,
+      /\| stacked \| val_rounded_accuracy \| 2 \(1, 2\) \| 0\.9370 ± 0\.0014 \| 0\.9360 – 0\.9380 \| 0\.937 \| ≥ 0\.937 \| yes \| 1\/2 \|/,
+    );
     // a later invocation for another model keeps the earlier rows
     await finished(1, 0.934, 'tied');
     const again = await runNode(SCRIPT, ['--models=tied', '--seeds=1', `--out=${out}`]);
     assert.equal(again.code, 0, again.stderr);
     const merged = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
-    assert.deepEqual(merged.rows.map((r: { model: string; values: number[] }) => [r.model, r.values]), [['stacked', [0.936, 0.938]], ['tied', [0.934]]]);
+    assert.deepEqual(
+      merged.rows.map((r: { model: string; values: number[] }) => [r.model, r.values]),
+      [
+        ['stacked', [0.936, 0.938]],
+        ['tied', [0.934]],
+      ],
+    );
   } finally {
     await rm(out, { recursive: true, force: true });
   }

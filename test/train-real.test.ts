@@ -13,12 +13,19 @@ import { aekit } from './cli-helpers.js';
 
 const SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
 let dir: string;
-before(async () => { dir = await mkdtemp(path.join(tmpdir(), 'aekit-real-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'aekit-real-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 test('aekit train conv on real data: loss falls, run directory complete, reload reproduces val_loss', async (t) => {
   if (!existsSync(SYSTEM_DIR)) {
-    if (process.env.AEKIT_SKIP_REAL_DATA === '1') { t.skip('AEKIT_SKIP_REAL_DATA=1 and no real data'); return; }
+    if (process.env.AEKIT_SKIP_REAL_DATA === '1') {
+      t.skip('AEKIT_SKIP_REAL_DATA=1 and no real data');
+      return;
+    }
     assert.fail(`real Fashion-MNIST missing at ${SYSTEM_DIR}: apt-get install -y dataset-fashion-mnist (or set AEKIT_SKIP_REAL_DATA=1)`);
   }
   const run = path.join(dir, 'run');

@@ -20,13 +20,23 @@ export interface ActivityStats {
 }
 
 /** Runs `encoder` over `samples` in batches; returns per-unit means and every activation (for the histogram). */
-export async function codingActivity(encoder: tf.LayersModel, samples: Samples, target: number | null, batchSize = 500): Promise<{ stats: ActivityStats; all: Float32Array }> {
-  const { x: all, shape: [units] } = await predictAll(encoder, samples.x, samples.count, { batchSize });
+export async function codingActivity(
+  encoder: tf.LayersModel,
+  samples: Samples,
+  target: number | null,
+  batchSize = 500,
+): Promise<{ stats: ActivityStats; all: Float32Array }> {
+  const {
+    x: all,
+    shape: [units],
+  } = await predictAll(encoder, samples.x, samples.count, { batchSize });
   const sums = new Float64Array(units);
   for (let i = 0; i < all.length; i++) sums[i % units] += all[i];
   const unitMeans = Array.from(sums, (s) => s / samples.count);
   const mean = unitMeans.reduce((a, b) => a + b, 0) / units;
   const below = target === null ? null : unitMeans.filter((m) => m < target).length / units;
-  return { stats: { mean_activation: mean, share_units_below_target: below, target, units, samples: samples.count, unit_means: unitMeans }, all };
+  return {
+    stats: { mean_activation: mean, share_units_below_target: below, target, units, samples: samples.count, unit_means: unitMeans },
+    all,
+  };
 }
-

@@ -3,16 +3,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
+import { withoutClass } from '../data/subsets.js';
 import { encodeAll, encodeBatches, writeCodings } from './codings.js';
 import { knnAccuracy, nearestNeighbours, type Points } from './knn.js';
 import { pca } from './pca.js';
 import { reduceTo2d } from './reduce.js';
 import { percentile, reconstructionErrors, rocAuc } from './scores.js';
-import { withoutClass } from '../data/subsets.js';
 import { tsne } from './tsne.js';
 import { umap } from './umap.js';
-import { seededRandom } from '../core/random.js';
 
 /** `perClass` points around each of `classes` well-separated centres in `dim` dimensions. */
 function blobs(classes: number, perClass: number, dim: number, spread = 0.3, seed = 1): { points: Points; labels: Uint8Array } {
@@ -37,8 +37,13 @@ test('nearestNeighbours matches a naive search and excludes the point itself', (
       let s = 0;
       for (let q = 0; q < points.shape[0]; q++) s += (points.x[i * 5 + q] - points.x[j * 5 + q]) ** 2;
       return [Math.sqrt(s), j] as const;
-    }).filter(([, j]) => j !== i).sort((a, b) => a[0] - b[0]);
-    assert.deepEqual(Array.from(nb.indices.subarray(i * 4, i * 4 + 4)), d.slice(0, 4).map(([, j]) => j));
+    })
+      .filter(([, j]) => j !== i)
+      .sort((a, b) => a[0] - b[0]);
+    assert.deepEqual(
+      Array.from(nb.indices.subarray(i * 4, i * 4 + 4)),
+      d.slice(0, 4).map(([, j]) => j),
+    );
     nb.distances.subarray(i * 4, i * 4 + 4).forEach((v, q) => assert.ok(Math.abs(v - d[q][0]) < 1e-4));
   }
   assert.throws(() => nearestNeighbours(points, 30), /nearestNeighbours: k must be an integer in 1…29/);
@@ -59,7 +64,9 @@ test('pca finds the dominant direction and the explained variance', () => {
   const data = new Float32Array(count * 3);
   for (let i = 0; i < count; i++) {
     const t = (r() - 0.5) * 10;
-    data[i * 3] = t; data[i * 3 + 1] = 2 * t + (r() - 0.5) * 0.1; data[i * 3 + 2] = (r() - 0.5) * 0.1;
+    data[i * 3] = t;
+    data[i * 3 + 1] = 2 * t + (r() - 0.5) * 0.1;
+    data[i * 3 + 2] = (r() - 0.5) * 0.1;
   }
   const { projected, explained } = pca({ x: data, shape: [3], count }, 2);
   assert.deepEqual(projected.shape, [2]);
@@ -67,7 +74,8 @@ test('pca finds the dominant direction and the explained variance', () => {
   // The first coordinate is ±√5·t up to centring: its correlation with t is ±1.
   const xs = Array.from({ length: count }, (_, i) => projected.x[2 * i]);
   const ts = Array.from({ length: count }, (_, i) => data[i * 3]);
-  const mx = xs.reduce((a, b) => a + b) / count; const mt = ts.reduce((a, b) => a + b) / count;
+  const mx = xs.reduce((a, b) => a + b) / count;
+  const mt = ts.reduce((a, b) => a + b) / count;
   const cov = xs.reduce((a, x, i) => a + (x - mx) * (ts[i] - mt), 0);
   const corr = cov / Math.sqrt(xs.reduce((a, x) => a + (x - mx) ** 2, 0) * ts.reduce((a, t) => a + (t - mt) ** 2, 0));
   assert.ok(Math.abs(Math.abs(corr) - 1) < 1e-3, `correlation ${corr}`);
@@ -76,9 +84,16 @@ test('pca finds the dominant direction and the explained variance', () => {
 test('Barnes-Hut t-SNE keeps separated classes apart and is deterministic', async () => {
   const { points, labels } = blobs(5, 40, 10);
   let calls = 0;
-  const a = await tsne(points, { perplexity: 10, iterations: 300, onIteration: () => { calls++; } });
+  const a = await tsne(points, {
+    perplexity: 10,
+    iterations: 300,
+    onIteration: () => {
+      calls++;
+    },
+  });
   assert.equal(calls, 300);
-  assert.equal(a.count, 200); assert.deepEqual(a.shape, [2]);
+  assert.equal(a.count, 200);
+  assert.deepEqual(a.shape, [2]);
   assert.ok(a.x.every(Number.isFinite));
   assert.ok(knnAccuracy(a, labels, 5) > 0.95);
   const b = await tsne(points, { perplexity: 10, iterations: 300 });
@@ -110,11 +125,17 @@ test('rocAuc and percentile against hand-computed values', () => {
 });
 
 test('withoutClass drops one class and keeps the order', () => {
-  const split = { x: Float32Array.from({ length: 4 * 784 }, (_, i) => Math.floor(i / 784)), labels: Uint8Array.from([7, 1, 7, 2]), count: 4, shape: [28, 28] };
+  const split = {
+    x: Float32Array.from({ length: 4 * 784 }, (_, i) => Math.floor(i / 784)),
+    labels: Uint8Array.from([7, 1, 7, 2]),
+    count: 4,
+    shape: [28, 28],
+  };
   const kept = withoutClass(split, 7);
   assert.equal(kept.count, 2);
   assert.deepEqual(Array.from(kept.labels), [1, 2]);
-  assert.equal(kept.x[0], 1); assert.equal(kept.x[784], 3);
+  assert.equal(kept.x[0], 1);
+  assert.equal(kept.x[784], 3);
   assert.throws(() => withoutClass(split, 10), /class index 0–9/);
 });
 
@@ -122,13 +143,20 @@ test('codings stream in batches and write as CSV and .npy; reconstruction errors
   await tf.setBackend('cpu');
   const input = tf.input({ shape: [28, 28] });
   const flat = tf.layers.flatten().apply(input) as tf.SymbolicTensor;
-  const enc = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3, kernelInitializer: 'ones', useBias: false }).apply(flat) as tf.SymbolicTensor });
+  const enc = tf.model({
+    inputs: input,
+    outputs: tf.layers.dense({ units: 3, kernelInitializer: 'ones', useBias: false }).apply(flat) as tf.SymbolicTensor,
+  });
   const images = Float32Array.from({ length: 5 * 784 }, (_, i) => (Math.floor(i / 784) + 1) / 784);
   const labels = Uint8Array.from([0, 1, 2, 3, 4]);
   const before = tf.memory().numTensors;
   const batches = [];
   for await (const b of encodeBatches(enc, images, 5, 2)) batches.push([b.from, b.count, b.dim]);
-  assert.deepEqual(batches, [[0, 2, 3], [2, 2, 3], [4, 1, 3]]);
+  assert.deepEqual(batches, [
+    [0, 2, 3],
+    [2, 2, 3],
+    [4, 1, 3],
+  ]);
   const all = await encodeAll(enc, images, 5, 2);
   assert.ok(Math.abs(all.x[3 * 4] - 5) < 1e-4);
   assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
@@ -145,7 +173,10 @@ test('codings stream in batches and write as CSV and .npy; reconstruction errors
     assert.match(npy.subarray(10, 10 + headerLen).toString('latin1'), /'shape': \(5, 4\)/);
     assert.equal((10 + headerLen) % 64, 0);
     const body = new Float32Array(npy.buffer.slice(npy.byteOffset + 10 + headerLen, npy.byteOffset + npy.length));
-    assert.deepEqual(Array.from(body.subarray(4, 8)).map((v) => Math.round(v * 1000) / 1000), [1, 2, 2, 2]);
+    assert.deepEqual(
+      Array.from(body.subarray(4, 8)).map((v) => Math.round(v * 1000) / 1000),
+      [1, 2, 2, 2],
+    );
     await assert.rejects(writeCodings(path.join(dir, 'c.txt'), encodeBatches(enc, images, 5), labels, 5), /ending in \.csv or \.npy/);
   } finally {
     await rm(dir, { recursive: true, force: true });

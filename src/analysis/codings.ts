@@ -2,12 +2,13 @@
  * The encoder's codings of a set of images, computed batch by batch so that memory stays flat,
  * and written as CSV or NumPy `.npy` files.
  */
-import type * as tf from '../core/tf.js';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { ArgumentError } from '../core/errors.js';
+import type * as tf from '../core/tf.js';
 import { type PredictBatch, predictAll, predictBatches } from '../training/predict.js';
 import type { Points } from './knn.js';
-import { ArgumentError } from '../core/errors.js';
 
 /** One batch of codings: images `from … from + count − 1`, each a `dim`-float row of `data`. */
 export type CodingBatch = PredictBatch;
@@ -49,9 +50,15 @@ export function npyHeader(shape: number[]): Uint8Array {
  * @example
  * await writeCodings('valid.npy', encodeBatches(encoder, valid.images, valid.count), valid.labels, valid.count);
  */
-export async function writeCodings(file: string, batches: AsyncIterable<CodingBatch>, labels: ArrayLike<number>, count: number): Promise<{ dim: number }> {
+export async function writeCodings(
+  file: string,
+  batches: AsyncIterable<CodingBatch>,
+  labels: ArrayLike<number>,
+  count: number,
+): Promise<{ dim: number }> {
   const ext = path.extname(file).toLowerCase();
-  if (ext !== '.csv' && ext !== '.npy') throw new ArgumentError('file', `{file} '${file}': expected a file name ending in .csv or .npy, found '${ext || 'no extension'}'`);
+  if (ext !== '.csv' && ext !== '.npy')
+    throw new ArgumentError('file', `{file} '${file}': expected a file name ending in .csv or .npy, found '${ext || 'no extension'}'`);
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   const handle = await fs.open(tmp, 'w');

@@ -2,20 +2,21 @@
  * `aekit/analysis`: what a trained model says about data — codings (streamed, CSV/.npy), k-NN,
  * PCA, t-SNE, UMAP, reconstruction errors and ROC AUC, coding-layer activity, subspace angles.
  */
-export { codingActivity } from './activity.js';
+
 export type { ActivityStats } from './activity.js';
-export { encodeAll, encodeBatches, writeCodings } from './codings.js';
+export { codingActivity } from './activity.js';
 export type { CodingBatch } from './codings.js';
-export { knnAccuracy, nearestNeighbours } from './knn.js';
+export { encodeAll, encodeBatches, writeCodings } from './codings.js';
 export type { Neighbours, Points } from './knn.js';
-export { pca } from './pca.js';
+export { knnAccuracy, nearestNeighbours } from './knn.js';
 export type { PcaResult } from './pca.js';
-export { REDUCE_METHODS, reduceTo2d } from './reduce.js';
+export { pca } from './pca.js';
 export type { ReduceMethod, ReduceOptions } from './reduce.js';
-export { ERROR_METRICS, percentile, reconstructionErrors, rocAuc } from './scores.js';
+export { REDUCE_METHODS, reduceTo2d } from './reduce.js';
 export type { ErrorMetric } from './scores.js';
+export { ERROR_METRICS, percentile, reconstructionErrors, rocAuc } from './scores.js';
 export { pcaDirections, principalAngles } from './subspace.js';
-export { tsne } from './tsne.js';
 export type { TsneOptions } from './tsne.js';
-export { umap } from './umap.js';
+export { tsne } from './tsne.js';
 export type { UmapOptions } from './umap.js';
+export { umap } from './umap.js';

@@ -30,7 +30,10 @@ export interface Neighbours {
 function checkPoints(points: Points, what: string): void {
   const dim = pointDim(points);
   if (!Number.isInteger(points.count) || !Number.isInteger(dim) || dim < 1 || points.x.length !== points.count * dim) {
-    throw new ArgumentError('points', `${what}: expected ${points.count} × ${dim} = ${points.count * dim} floats, found ${points.x.length}`);
+    throw new ArgumentError(
+      'points',
+      `${what}: expected ${points.count} × ${dim} = ${points.count * dim} floats, found ${points.x.length}`,
+    );
   }
 }
 
@@ -44,7 +47,8 @@ export function nearestNeighbours(points: Points, k: number): Neighbours {
   checkPoints(points, 'nearestNeighbours');
   const { count, x: data } = points;
   const dim = pointDim(points);
-  if (!Number.isInteger(k) || k < 1 || k >= count) throw new ArgumentError('k', `nearestNeighbours: {k} must be an integer in 1…${count - 1} (count − 1), got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k >= count)
+    throw new ArgumentError('k', `nearestNeighbours: {k} must be an integer in 1…${count - 1} (count − 1), got ${k}`);
   const indices = new Int32Array(count * k);
   const distances = new Float32Array(count * k);
   // |a − b|² = |a|² + |b|² − 2·a·b: one multiply-add per float instead of a subtraction too.
@@ -61,15 +65,23 @@ export function nearestNeighbours(points: Points, k: number): Neighbours {
     const o = i * k;
     if (d >= bestD[o + k - 1]) return;
     let p = k - 1;
-    while (p > 0 && bestD[o + p - 1] > d) { bestD[o + p] = bestD[o + p - 1]; bestI[o + p] = bestI[o + p - 1]; p--; }
-    bestD[o + p] = d; bestI[o + p] = j;
+    while (p > 0 && bestD[o + p - 1] > d) {
+      bestD[o + p] = bestD[o + p - 1];
+      bestI[o + p] = bestI[o + p - 1];
+      p--;
+    }
+    bestD[o + p] = d;
+    bestI[o + p] = j;
   };
   const end4 = dim - (dim % 4);
   for (let i = 0; i < count; i++) {
     const a = i * dim;
     for (let j = i + 1; j < count; j++) {
       const b = j * dim;
-      let s0 = 0; let s1 = 0; let s2 = 0; let s3 = 0;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
       let q = 0;
       for (; q < end4; q += 4) {
         s0 += data[a + q] * data[b + q];
@@ -113,7 +125,10 @@ export function knnAccuracy(points: Points, labels: ArrayLike<number>, k = 5, ne
       const label = labels[nb.indices[i * nb.k + p]];
       const v = (votes.get(label) ?? 0) + 1;
       votes.set(label, v);
-      if (v > bestVotes) { bestVotes = v; best = label; }
+      if (v > bestVotes) {
+        bestVotes = v;
+        best = label;
+      }
     }
     // A label reaching the top count first is the one whose votes include the nearer neighbours.
     if (best === labels[i]) right++;

@@ -2,8 +2,9 @@
  * Principal component analysis: the directions of largest variance, found by power iteration with
  * deflation on the covariance matrix (enough for the 2 or 3 components a map needs).
  */
-import { type Points, pointDim } from './knn.js';
+
 import { ArgumentError } from '../core/errors.js';
+import { type Points, pointDim } from './knn.js';
 
 /** What {@link pca} returns. */
 export interface PcaResult {
@@ -22,8 +23,13 @@ export interface PcaResult {
 export function pca(points: Points, components = 2, iterations = 300): PcaResult {
   const { count } = points;
   const dim = pointDim(points);
-  if (points.x.length !== count * dim || count < 2) throw new ArgumentError('points', `pca: expected at least 2 points of ${dim} floats, found ${points.x.length} floats for ${count} points`);
-  if (!Number.isInteger(components) || components < 1 || components > dim) throw new ArgumentError('components', `pca: {components} must be an integer in 1…${dim}, got ${components}`);
+  if (points.x.length !== count * dim || count < 2)
+    throw new ArgumentError(
+      'points',
+      `pca: expected at least 2 points of ${dim} floats, found ${points.x.length} floats for ${count} points`,
+    );
+  if (!Number.isInteger(components) || components < 1 || components > dim)
+    throw new ArgumentError('components', `pca: {components} must be an integer in 1…${dim}, got ${components}`);
   // Centre, then accumulate the upper triangle of the covariance in plain JavaScript (measured
   // faster here than tfjs's wasm matMul for 5,000 × 576).
   const mean = new Float64Array(dim);

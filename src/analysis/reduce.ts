@@ -1,12 +1,13 @@
 /**
  * One entry point for the 2-D reductions `aekit map` offers: t-SNE, UMAP and PCA.
  */
+
+import { ArgumentError } from '../core/errors.js';
+import { type StepProgress, silentSteps } from '../core/progress.js';
 import type { Neighbours, Points } from './knn.js';
 import { pca } from './pca.js';
-import { silentSteps, type StepProgress } from '../core/progress.js';
 import { tsne } from './tsne.js';
 import { umap } from './umap.js';
-import { ArgumentError } from '../core/errors.js';
 
 /** Reduction methods. */
 export type ReduceMethod = 'tsne' | 'umap' | 'pca';
@@ -38,10 +39,14 @@ export async function reduceTo2d(method: ReduceMethod, points: Points, options: 
   const { seed = 42, perplexity = 30, iterations, neighbours, progress = silentSteps } = options;
   try {
     switch (method) {
-      case 'tsne': return await tsne(points, { perplexity, iterations, seed, neighbours, onIteration: (d, t) => progress.update(d, t) });
-      case 'umap': return await umap(points, { seed, epochs: iterations, knn: neighbours, onEpoch: (d, t) => progress.update(d, t) });
-      case 'pca': return pca(points, 2).projected;
-      default: throw new ArgumentError('method', `unknown reduction method '${String(method)}': expected one of ${REDUCE_METHODS.join(', ')}`);
+      case 'tsne':
+        return await tsne(points, { perplexity, iterations, seed, neighbours, onIteration: (d, t) => progress.update(d, t) });
+      case 'umap':
+        return await umap(points, { seed, epochs: iterations, knn: neighbours, onEpoch: (d, t) => progress.update(d, t) });
+      case 'pca':
+        return pca(points, 2).projected;
+      default:
+        throw new ArgumentError('method', `unknown reduction method '${String(method)}': expected one of ${REDUCE_METHODS.join(', ')}`);
     }
   } finally {
     progress.stop();

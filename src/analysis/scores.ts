@@ -2,9 +2,10 @@
  * Anomaly scores: per-image reconstruction errors (in batches), percentiles for thresholds, and the
  * ROC AUC of a score for telling one group from the rest.
  */
+
+import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
 import { predictAll } from '../training/predict.js';
-import { ArgumentError } from '../core/errors.js';
 
 /** How an image's reconstruction error is measured: mean squared error or mean binary cross-entropy over its pixels. */
 export type ErrorMetric = 'mse' | 'bce';
@@ -19,7 +20,13 @@ export const ERROR_METRICS: readonly ErrorMetric[] = ['mse', 'bce'];
  * @example
  * const errors = await reconstructionErrors(run.model, test.x, test.count);
  */
-export async function reconstructionErrors(model: tf.LayersModel, images: Float32Array, count: number, metric: ErrorMetric = 'mse', batchSize = 256): Promise<Float32Array> {
+export async function reconstructionErrors(
+  model: tf.LayersModel,
+  images: Float32Array,
+  count: number,
+  metric: ErrorMetric = 'mse',
+  batchSize = 256,
+): Promise<Float32Array> {
   const { x: data } = await predictAll(model, images, count, {
     batchSize,
     map: (x, output) => {
@@ -58,14 +65,19 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>):
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let pos = 0;
   let rankSum = 0;
-  for (let i = 0; i < n;) {
+  for (let i = 0; i < n; ) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
     const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (positive[order[k]]) { pos++; rankSum += rank; }
+    for (let k = i; k <= j; k++)
+      if (positive[order[k]]) {
+        pos++;
+        rankSum += rank;
+      }
     i = j + 1;
   }
   const neg = n - pos;
-  if (pos === 0 || neg === 0) throw new ArgumentError('positive', `rocAuc: needs both positives and negatives, found ${pos} positives and ${neg} negatives`);
+  if (pos === 0 || neg === 0)
+    throw new ArgumentError('positive', `rocAuc: needs both positives and negatives, found ${pos} positives and ${neg} negatives`);
   return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }

@@ -37,16 +37,22 @@ export function symmetricEigen(a: number[][]): { values: number[]; vectors: numb
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
         for (let k = 0; k < n; k++) {
-          const mkp = m[k][p]; const mkq = m[k][q];
-          m[k][p] = c * mkp - s * mkq; m[k][q] = s * mkp + c * mkq;
+          const mkp = m[k][p];
+          const mkq = m[k][q];
+          m[k][p] = c * mkp - s * mkq;
+          m[k][q] = s * mkp + c * mkq;
         }
         for (let k = 0; k < n; k++) {
-          const mpk = m[p][k]; const mqk = m[q][k];
-          m[p][k] = c * mpk - s * mqk; m[q][k] = s * mpk + c * mqk;
+          const mpk = m[p][k];
+          const mqk = m[q][k];
+          m[p][k] = c * mpk - s * mqk;
+          m[q][k] = s * mpk + c * mqk;
         }
         for (let k = 0; k < n; k++) {
-          const vkp = v[k][p]; const vkq = v[k][q];
-          v[k][p] = c * vkp - s * vkq; v[k][q] = s * vkp + c * vkq;
+          const vkp = v[k][p];
+          const vkq = v[k][q];
+          v[k][p] = c * vkp - s * vkq;
+          v[k][q] = s * vkp + c * vkq;
         }
       }
     }
@@ -74,6 +80,7 @@ export function principalAngles(a: number[][], b: number[][]): number[] {
 /** PCA's top `k` directions (rows, unit length) of `count` centred points of dimension `dim`. */
 export function pcaDirections(points: Float32Array, count: number, dim: number, k: number): number[][] {
   const cov = Array.from({ length: dim }, () => new Array<number>(dim).fill(0));
-  for (let i = 0; i < count; i++) for (let p = 0; p < dim; p++) for (let q = 0; q < dim; q++) cov[p][q] += points[i * dim + p] * points[i * dim + q] / count;
+  for (let i = 0; i < count; i++)
+    for (let p = 0; p < dim; p++) for (let q = 0; q < dim; q++) cov[p][q] += (points[i * dim + p] * points[i * dim + q]) / count;
   return symmetricEigen(cov).vectors.slice(0, k);
 }

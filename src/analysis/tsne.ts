@@ -6,10 +6,11 @@
  * exaggeration 12 for 250 iterations, learning rate max(N / 12 / 4, 50), 1,000 iterations,
  * PCA initialisation, angle 0.5.
  */
-import { seededRandom } from '../core/random.js';
-import { nearestNeighbours, type Neighbours, type Points } from './knn.js';
-import { pca } from './pca.js';
+
 import { ArgumentError } from '../core/errors.js';
+import { seededRandom } from '../core/random.js';
+import { type Neighbours, nearestNeighbours, type Points } from './knn.js';
+import { pca } from './pca.js';
 
 /** Options of {@link tsne}. */
 export interface TsneOptions {
@@ -36,7 +37,11 @@ export interface TsneOptions {
 }
 
 /** Sparse symmetric matrix in compressed-row form. */
-interface Csr { rowStart: Int32Array; cols: Int32Array; vals: Float64Array }
+interface Csr {
+  rowStart: Int32Array;
+  cols: Int32Array;
+  vals: Float64Array;
+}
 
 /** Conditional probabilities p(j|i) over each point's neighbours, with the bandwidth set by binary search on the entropy. */
 function conditionalP(nb: Neighbours, count: number, k: number, perplexity: number): Float64Array {
@@ -58,11 +63,17 @@ function conditionalP(nb: Neighbours, count: number, k: number, perplexity: numb
         sum += e;
         sumDP += (d2[q] - shift) * e;
       }
-      const entropy = Math.log(sum) + beta * sumDP / sum;
+      const entropy = Math.log(sum) + (beta * sumDP) / sum;
       for (let q = 0; q < k; q++) p[i * k + q] /= sum;
       const diff = entropy - target;
       if (Math.abs(diff) < 1e-5) break;
-      if (diff > 0) { lo = beta; beta = hi === Infinity ? beta * 2 : (beta + hi) / 2; } else { hi = beta; beta = (beta + lo) / 2; }
+      if (diff > 0) {
+        lo = beta;
+        beta = hi === Infinity ? beta * 2 : (beta + hi) / 2;
+      } else {
+        hi = beta;
+        beta = (beta + lo) / 2;
+      }
     }
   }
   return p;
@@ -85,31 +96,59 @@ function symmetrize(cond: Float64Array, nb: Neighbours, count: number, k: number
   const vals = new Float64Array(rowStart[count]);
   rows.forEach((row, i) => {
     let o = rowStart[i];
-    for (const [j, v] of row) { cols[o] = j; vals[o++] = v; }
+    for (const [j, v] of row) {
+      cols[o] = j;
+      vals[o++] = v;
+    }
   });
   return { rowStart, cols, vals };
 }
 
 /** A quadtree over 2-D points in flat arrays, rebuilt every iteration. */
 class QuadTree {
-  cx: Float64Array = new Float64Array(0); cy: Float64Array = new Float64Array(0); hw: Float64Array = new Float64Array(0);
-  sx: Float64Array = new Float64Array(0); sy: Float64Array = new Float64Array(0); cnt: Int32Array = new Int32Array(0);
-  child: Int32Array = new Int32Array(0); point: Int32Array = new Int32Array(0);
+  cx: Float64Array = new Float64Array(0);
+  cy: Float64Array = new Float64Array(0);
+  hw: Float64Array = new Float64Array(0);
+  sx: Float64Array = new Float64Array(0);
+  sy: Float64Array = new Float64Array(0);
+  cnt: Int32Array = new Int32Array(0);
+  child: Int32Array = new Int32Array(0);
+  point: Int32Array = new Int32Array(0);
   size = 0;
 
   private grow(min: number): void {
     const cap = Math.max(min, this.cnt.length * 2, 64);
-    const f = (a: Float64Array): Float64Array => { const b = new Float64Array(cap); b.set(a); return b; };
-    const n = (a: Int32Array): Int32Array => { const b = new Int32Array(cap); b.set(a); return b; };
-    this.cx = f(this.cx); this.cy = f(this.cy); this.hw = f(this.hw); this.sx = f(this.sx); this.sy = f(this.sy);
-    this.cnt = n(this.cnt); this.child = n(this.child); this.point = n(this.point);
+    const f = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const n = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.cx = f(this.cx);
+    this.cy = f(this.cy);
+    this.hw = f(this.hw);
+    this.sx = f(this.sx);
+    this.sy = f(this.sy);
+    this.cnt = n(this.cnt);
+    this.child = n(this.child);
+    this.point = n(this.point);
   }
 
   private node(cx: number, cy: number, hw: number): number {
     if (this.size === this.cnt.length) this.grow(this.size + 1);
     const i = this.size++;
-    this.cx[i] = cx; this.cy[i] = cy; this.hw[i] = hw;
-    this.sx[i] = 0; this.sy[i] = 0; this.cnt[i] = 0; this.child[i] = -1; this.point[i] = -1;
+    this.cx[i] = cx;
+    this.cy[i] = cy;
+    this.hw[i] = hw;
+    this.sx[i] = 0;
+    this.sy[i] = 0;
+    this.cnt[i] = 0;
+    this.child[i] = -1;
+    this.point[i] = -1;
     return i;
   }
 
@@ -118,10 +157,15 @@ class QuadTree {
   }
 
   build(y: Float64Array, count: number): void {
-    let minX = Infinity; let minY = Infinity; let maxX = -Infinity; let maxY = -Infinity;
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
     for (let i = 0; i < count; i++) {
-      minX = Math.min(minX, y[2 * i]); maxX = Math.max(maxX, y[2 * i]);
-      minY = Math.min(minY, y[2 * i + 1]); maxY = Math.max(maxY, y[2 * i + 1]);
+      minX = Math.min(minX, y[2 * i]);
+      maxX = Math.max(maxX, y[2 * i]);
+      minY = Math.min(minY, y[2 * i + 1]);
+      maxY = Math.max(maxY, y[2 * i + 1]);
     }
     this.size = 0;
     const half = Math.max(maxX - minX, maxY - minY) / 2 + 1e-5;
@@ -134,12 +178,17 @@ class QuadTree {
       for (;;) {
         if (this.child[n] === -1) {
           if (this.cnt[n] === 0) {
-            this.cnt[n] = 1; this.sx[n] = x; this.sy[n] = yy; this.point[n] = i;
+            this.cnt[n] = 1;
+            this.sx[n] = x;
+            this.sy[n] = yy;
+            this.point[n] = i;
             break;
           }
           const q = this.point[n];
           if (this.hw[n] < minHalf || (y[2 * q] === x && y[2 * q + 1] === yy)) {
-            this.cnt[n]++; this.sx[n] += x; this.sy[n] += yy;
+            this.cnt[n]++;
+            this.sx[n] += x;
+            this.sy[n] += yy;
             break;
           }
           // Split the leaf; its points (one, or several at one spot) move into a child.
@@ -150,10 +199,15 @@ class QuadTree {
           this.node(this.cx[n] + h, this.cy[n] + h, h);
           this.child[n] = first;
           const c = this.childFor(n, y[2 * q], y[2 * q + 1]);
-          this.cnt[c] = this.cnt[n]; this.sx[c] = this.sx[n]; this.sy[c] = this.sy[n]; this.point[c] = q;
+          this.cnt[c] = this.cnt[n];
+          this.sx[c] = this.sx[n];
+          this.sy[c] = this.sy[n];
+          this.point[c] = q;
           this.point[n] = -1;
         }
-        this.cnt[n]++; this.sx[n] += x; this.sy[n] += yy;
+        this.cnt[n]++;
+        this.sx[n] += x;
+        this.sy[n] += yy;
         n = this.childFor(n, x, yy);
       }
     }
@@ -172,7 +226,10 @@ class QuadTree {
       const dy = y - this.sy[n] / c;
       const d2 = dx * dx + dy * dy;
       const leaf = this.child[n] === -1;
-      if (leaf && d2 === 0) { z += c - 1; continue; }
+      if (leaf && d2 === 0) {
+        z += c - 1;
+        continue;
+      }
       const w = 2 * this.hw[n];
       if (leaf || w * w < theta2 * d2) {
         const q = 1 / (1 + d2);
@@ -181,7 +238,10 @@ class QuadTree {
         out[1] += c * q * q * dy;
       } else {
         const f = this.child[n];
-        stack[top++] = f; stack[top++] = f + 1; stack[top++] = f + 2; stack[top++] = f + 3;
+        stack[top++] = f;
+        stack[top++] = f + 1;
+        stack[top++] = f + 2;
+        stack[top++] = f + 3;
       }
     }
     return z;
@@ -196,13 +256,22 @@ class QuadTree {
  */
 export async function tsne(points: Points, options: TsneOptions = {}): Promise<Points> {
   const {
-    perplexity = 30, iterations = 1000, exaggeration = 12, exaggerationIterations = 250,
-    learningRate = 'auto', theta = 0.5, init = 'pca', seed = 42, onIteration,
+    perplexity = 30,
+    iterations = 1000,
+    exaggeration = 12,
+    exaggerationIterations = 250,
+    learningRate = 'auto',
+    theta = 0.5,
+    init = 'pca',
+    seed = 42,
+    onIteration,
   } = options;
   const { count } = points;
   if (count < 4) throw new ArgumentError('points', `tsne: needs at least 4 points, got ${count}`);
-  if (!(perplexity > 0) || perplexity >= count) throw new ArgumentError('perplexity', `tsne: {perplexity} must be > 0 and < the number of points (${count}), got ${perplexity}`);
-  if (!Number.isInteger(iterations) || iterations < 1) throw new ArgumentError('iterations', `tsne: {iterations} must be a positive integer, got ${iterations}`);
+  if (!(perplexity > 0) || perplexity >= count)
+    throw new ArgumentError('perplexity', `tsne: {perplexity} must be > 0 and < the number of points (${count}), got ${perplexity}`);
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new ArgumentError('iterations', `tsne: {iterations} must be a positive integer, got ${iterations}`);
   const k = Math.min(count - 1, Math.floor(3 * perplexity));
   const nb = options.neighbours !== undefined && options.neighbours.k >= k ? options.neighbours : nearestNeighbours(points, k);
   const P = symmetrize(conditionalP(nb, count, k, perplexity), nb, count, k);
@@ -237,9 +306,11 @@ export async function tsne(points: Points, options: TsneOptions = {}): Promise<P
     tree.build(y, count);
     let z = 0;
     for (let i = 0; i < count; i++) {
-      force[0] = 0; force[1] = 0;
+      force[0] = 0;
+      force[1] = 0;
       z += tree.repulse(y[2 * i], y[2 * i + 1], theta2, stack, force);
-      rep[2 * i] = force[0]; rep[2 * i + 1] = force[1];
+      rep[2 * i] = force[0];
+      rep[2 * i + 1] = force[1];
     }
     for (let i = 0; i < count; i++) {
       let ax = 0;
@@ -251,7 +322,8 @@ export async function tsne(points: Points, options: TsneOptions = {}): Promise<P
         const dx = xi - y[2 * j];
         const dy = yi - y[2 * j + 1];
         const w = P.vals[o] / (1 + dx * dx + dy * dy);
-        ax += w * dx; ay += w * dy;
+        ax += w * dx;
+        ay += w * dy;
       }
       grad[2 * i] = 4 * (exag * ax - rep[2 * i] / z);
       grad[2 * i + 1] = 4 * (exag * ay - rep[2 * i + 1] / z);

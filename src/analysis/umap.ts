@@ -3,9 +3,9 @@
  * {@link nearestNeighbours} (faster here than its own NN-descent) and a seeded random source.
  */
 import { UMAP } from 'umap-js';
-import { seededRandom } from '../core/random.js';
-import { nearestNeighbours, type Neighbours, type Points, pointDim } from './knn.js';
 import { ArgumentError } from '../core/errors.js';
+import { seededRandom } from '../core/random.js';
+import { type Neighbours, nearestNeighbours, type Points, pointDim } from './knn.js';
 
 /** Options of {@link umap}. */
 export interface UmapOptions {
@@ -42,7 +42,10 @@ export async function umap(points: Points, options: UmapOptions = {}): Promise<P
   for (let i = 0; i < count; i++) {
     const idx = [i];
     const dst = [0];
-    for (let q = 0; q < k; q++) { idx.push(nb.indices[i * nb.k + q]); dst.push(nb.distances[i * nb.k + q]); }
+    for (let q = 0; q < k; q++) {
+      idx.push(nb.indices[i * nb.k + q]);
+      dst.push(nb.distances[i * nb.k + q]);
+    }
     knnIndices.push(idx);
     knnDistances.push(dst);
   }
@@ -56,6 +59,9 @@ export async function umap(points: Points, options: UmapOptions = {}): Promise<P
   }
   const embedding = model.getEmbedding();
   const data = new Float32Array(count * 2);
-  embedding.forEach((p, i) => { data[2 * i] = p[0]; data[2 * i + 1] = p[1]; });
+  embedding.forEach((p, i) => {
+    data[2 * i] = p[0];
+    data[2 * i + 1] = p[1];
+  });
   return { x: data, shape: [2], count };
 }

@@ -18,18 +18,78 @@ interface CommandEntry {
 
 /** Every command, in the order `aekit --help` lists them. */
 const COMMANDS: readonly CommandEntry[] = [
-  { name: 'summary', usage: '[options] <model>', summary: 'layers, output shapes and parameter counts of a model', load: async () => (await import('./commands/summary.js')).summaryCommand() },
-  { name: 'train', usage: '[options] <model>', summary: 'train a model and write a run directory', load: async () => (await import('./commands/train.js')).trainCommand() },
-  { name: 'evaluate', usage: '[options] <run-dir>', summary: "a run's loss and rounded accuracy on the validation and test sets", load: async () => (await import('./commands/evaluate.js')).evaluateCommand() },
-  { name: 'reconstruct', usage: '[options] <run-dir>', summary: 'draw images and their reconstructions as a PNG', load: async () => (await import('./commands/reconstruct.js')).reconstructCommand() },
-  { name: 'generate', usage: '[options] <run-dir>', summary: "decode random codings with a VAE run's decoder", load: async () => (await import('./commands/generate.js')).generateCommand() },
-  { name: 'interpolate', usage: '[options] <run-dir>', summary: "decode points between two images' codings (VAE runs)", load: async () => (await import('./commands/interpolate.js')).interpolateCommand() },
-  { name: 'denoise', usage: '[options] <run-dir>', summary: "clean images with a run's autoencoder", load: async () => (await import('./commands/denoise.js')).denoiseCommand() },
-  { name: 'encode', usage: '[options] <run-dir>', summary: "write a split's codings as CSV or .npy", load: async () => (await import('./commands/encode.js')).encodeCommand() },
-  { name: 'map', usage: '[options] <run-dir>', summary: 'draw the codings in 2-D (t-SNE, UMAP, PCA) with k-NN accuracies', load: async () => (await import('./commands/map.js')).mapCommand() },
-  { name: 'anomalies', usage: '[options] <run-dir>', summary: 'score images by reconstruction error, with a threshold and ROC AUC', load: async () => (await import('./commands/anomalies.js')).anomaliesCommand() },
-  { name: 'report', usage: '[options] <run-dir>', summary: 'one self-contained HTML page about a run', load: async () => (await import('./commands/report.js')).reportCommand() },
-  { name: 'pretraining', usage: '[options]', summary: 'unsupervised pretraining: classifiers on few labels, scratch vs pretrained', load: async () => (await import('./commands/pretraining.js')).pretrainingCommand() },
+  {
+    name: 'summary',
+    usage: '[options] <model>',
+    summary: 'layers, output shapes and parameter counts of a model',
+    load: async () => (await import('./commands/summary.js')).summaryCommand(),
+  },
+  {
+    name: 'train',
+    usage: '[options] <model>',
+    summary: 'train a model and write a run directory',
+    load: async () => (await import('./commands/train.js')).trainCommand(),
+  },
+  {
+    name: 'evaluate',
+    usage: '[options] <run-dir>',
+    summary: "a run's loss and rounded accuracy on the validation and test sets",
+    load: async () => (await import('./commands/evaluate.js')).evaluateCommand(),
+  },
+  {
+    name: 'reconstruct',
+    usage: '[options] <run-dir>',
+    summary: 'draw images and their reconstructions as a PNG',
+    load: async () => (await import('./commands/reconstruct.js')).reconstructCommand(),
+  },
+  {
+    name: 'generate',
+    usage: '[options] <run-dir>',
+    summary: "decode random codings with a VAE run's decoder",
+    load: async () => (await import('./commands/generate.js')).generateCommand(),
+  },
+  {
+    name: 'interpolate',
+    usage: '[options] <run-dir>',
+    summary: "decode points between two images' codings (VAE runs)",
+    load: async () => (await import('./commands/interpolate.js')).interpolateCommand(),
+  },
+  {
+    name: 'denoise',
+    usage: '[options] <run-dir>',
+    summary: "clean images with a run's autoencoder",
+    load: async () => (await import('./commands/denoise.js')).denoiseCommand(),
+  },
+  {
+    name: 'encode',
+    usage: '[options] <run-dir>',
+    summary: "write a split's codings as CSV or .npy",
+    load: async () => (await import('./commands/encode.js')).encodeCommand(),
+  },
+  {
+    name: 'map',
+    usage: '[options] <run-dir>',
+    summary: 'draw the codings in 2-D (t-SNE, UMAP, PCA) with k-NN accuracies',
+    load: async () => (await import('./commands/map.js')).mapCommand(),
+  },
+  {
+    name: 'anomalies',
+    usage: '[options] <run-dir>',
+    summary: 'score images by reconstruction error, with a threshold and ROC AUC',
+    load: async () => (await import('./commands/anomalies.js')).anomaliesCommand(),
+  },
+  {
+    name: 'report',
+    usage: '[options] <run-dir>',
+    summary: 'one self-contained HTML page about a run',
+    load: async () => (await import('./commands/report.js')).reportCommand(),
+  },
+  {
+    name: 'pretraining',
+    usage: '[options]',
+    summary: 'unsupervised pretraining: classifiers on few labels, scratch vs pretrained',
+    load: async () => (await import('./commands/pretraining.js')).pretrainingCommand(),
+  },
 ];
 
 /** Exit codes: 1 for bad input and failures aekit explains, 2 for commander's usage errors, 70 for bugs. */

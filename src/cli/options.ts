@@ -50,14 +50,19 @@ export function backendOption(note = ''): Option {
 
 /** The `--data-dir` option of the commands that read Fashion-MNIST. */
 export function dataDirOption(): Option {
-  return new Option('--data-dir <dir>', 'directory with the four Fashion-MNIST files (default: $AEKIT_DATA_DIR, cache, /usr/share/datasets/fashion-mnist, download)');
+  return new Option(
+    '--data-dir <dir>',
+    'directory with the four Fashion-MNIST files (default: $AEKIT_DATA_DIR, cache, /usr/share/datasets/fashion-mnist, download)',
+  );
 }
 
 /** Parses a flag value as a Fashion-MNIST class index 0–9. */
 export function classFlag(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n >= CLASS_NAMES.length) {
-    throw new InvalidArgumentError(`expected a class index 0–${CLASS_NAMES.length - 1} (${CLASS_NAMES.map((c, i) => `${i} ${c}`).join(', ')}), got '${value}'.`);
+    throw new InvalidArgumentError(
+      `expected a class index 0–${CLASS_NAMES.length - 1} (${CLASS_NAMES.map((c, i) => `${i} ${c}`).join(', ')}), got '${value}'.`,
+    );
   }
   return n;
 }
@@ -65,7 +70,8 @@ export function classFlag(value: string): number {
 /** Parses a flag value as a percentile in (0, 100). */
 export function percentileFlag(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n >= 100) throw new InvalidArgumentError(`expected a percentile between 0 and 100 (exclusive), got '${value}'.`);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n >= 100)
+    throw new InvalidArgumentError(`expected a percentile between 0 and 100 (exclusive), got '${value}'.`);
   return n;
 }
 
@@ -73,10 +79,10 @@ export function percentileFlag(value: string): number {
 export function thresholdFlag(value: string): 'auto' | number {
   if (value === 'auto') return 'auto';
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected 'auto' or a number ≥ 0, got '${value}'.`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`expected 'auto' or a number ≥ 0, got '${value}'.`);
   return n;
 }
-
 
 /**
  * A library parser (which throws an `AekitError` naming its argument) as a commander argument
@@ -97,7 +103,10 @@ export function flagParser<T>(parse: (value: string) => T): (value: string) => T
 /** The commander options of the recipes' model-specific options, each tagged with the models it applies to. */
 export function recipeOptions(): Array<{ option: Option; key: string; recipes: string[] }> {
   return allRecipeOptions().map((o) => {
-    const option = new Option(o.value === undefined ? flagOf(o.key) : `${flagOf(o.key)} <${o.value}>`, `${o.description} [${o.recipes.join(', ')}]`);
+    const option = new Option(
+      o.value === undefined ? flagOf(o.key) : `${flagOf(o.key)} <${o.value}>`,
+      `${o.description} [${o.recipes.join(', ')}]`,
+    );
     if (o.parse !== undefined) option.argParser(flagParser(o.parse));
     return { option, key: o.key, recipes: o.recipes };
   });
@@ -113,7 +122,8 @@ export function modelOptionsOf(model: string, flags: Record<string, unknown>, co
   for (const [key, value] of Object.entries(flags)) {
     if (common.has(key) || value === undefined) continue;
     const recipes = owners.get(key) ?? [];
-    if (!recipes.includes(model)) throw new UsageError(`${flagOf(key)} does not apply to model '${model}' (it applies to: ${recipes.join(', ')})`);
+    if (!recipes.includes(model))
+      throw new UsageError(`${flagOf(key)} does not apply to model '${model}' (it applies to: ${recipes.join(', ')})`);
     modelOptions[key] = value;
   }
   return modelOptions;

@@ -5,7 +5,7 @@
  * every 10 % elsewhere.
  */
 import cliProgress from 'cli-progress';
-import { type ProgressSink, silentProgress, type StepProgress } from '../core/progress.js';
+import { type ProgressSink, type StepProgress, silentProgress } from '../core/progress.js';
 
 /** A terminal progress bar on stderr; falls back to silence when stderr is not a TTY. */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): ProgressSink {
@@ -13,14 +13,17 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   let bar: cliProgress.SingleBar | undefined;
   return {
     start(title, total) {
-      bar = new cliProgress.SingleBar({
-        stream,
-        format: `${title} {bar} {value}/{total} batches | {percentage}% | ETA {eta_formatted} | loss {loss}`,
-        barsize: 24,
-        hideCursor: true,
-        clearOnComplete: true,
-        etaBuffer: 50,
-      }, cliProgress.Presets.shades_classic);
+      bar = new cliProgress.SingleBar(
+        {
+          stream,
+          format: `${title} {bar} {value}/{total} batches | {percentage}% | ETA {eta_formatted} | loss {loss}`,
+          barsize: 24,
+          hideCursor: true,
+          clearOnComplete: true,
+          etaBuffer: 50,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(total, 0, { loss: '-' });
     },
     update(done, values) {
@@ -46,9 +49,16 @@ export function stepProgress(label: string, stream: NodeJS.WriteStream = process
     async update(done, total) {
       if (stream.isTTY) {
         if (bar === undefined) {
-          bar = new cliProgress.SingleBar({
-            stream, format: `${label} {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}`, barsize: 24, hideCursor: true, clearOnComplete: true,
-          }, cliProgress.Presets.shades_classic);
+          bar = new cliProgress.SingleBar(
+            {
+              stream,
+              format: `${label} {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}`,
+              barsize: 24,
+              hideCursor: true,
+              clearOnComplete: true,
+            },
+            cliProgress.Presets.shades_classic,
+          );
           bar.start(total, 0);
         }
         bar.update(done);
@@ -56,7 +66,9 @@ export function stepProgress(label: string, stream: NodeJS.WriteStream = process
         const tenth = Math.floor((10 * done) / total);
         if (tenth > lastTenth) {
           lastTenth = tenth;
-          stream.write(`${label}: ${done}/${total} (${Math.round((100 * done) / total)}%, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+          stream.write(
+            `${label}: ${done}/${total} (${Math.round((100 * done) / total)}%, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+          );
         }
       }
       if (Date.now() - lastYield > 200) {

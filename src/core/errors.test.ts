@@ -9,13 +9,19 @@ test('an ArgumentError names its argument in the message and in `argument`, with
   assert.equal(e.code, 'E_ARGUMENT');
   assert.equal(e.argument, 'units');
   assert.equal(e.message, 'units: expected a non-empty list of positive integers, got []');
-  assert.equal(e.describe((a) => `--${a}`), '--units: expected a non-empty list of positive integers, got []');
+  assert.equal(
+    e.describe((a) => `--${a}`),
+    '--units: expected a non-empty list of positive integers, got []',
+  );
 });
 
 test('a marked argument stays where the message puts it; a leading "where:" stays first', () => {
   const marked = new ArgumentError('noise', "{noise} 'salt:1': expected gaussian:STDDEV");
   assert.equal(marked.message, "noise 'salt:1': expected gaussian:STDDEV");
-  assert.equal(marked.describe((a) => `--${a}`), "--noise 'salt:1': expected gaussian:STDDEV");
+  assert.equal(
+    marked.describe((a) => `--${a}`),
+    "--noise 'salt:1': expected gaussian:STDDEV",
+  );
   const where = new ArgumentError('points', 'pca: expected at least 2 points');
   assert.equal(where.message, 'pca: points: expected at least 2 points');
 });
@@ -26,7 +32,10 @@ test('a ConflictError names every argument involved; describe rewrites each of t
   assert.equal(e.argument, 'greedyEpochs');
   assert.deepEqual(e.arguments, ['greedyEpochs', 'greedy']);
   assert.equal(e.message, 'greedyEpochs needs greedy');
-  assert.equal(e.describe((a) => `--${a.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`), '--greedy-epochs needs --greedy');
+  assert.equal(
+    e.describe((a) => `--${a.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+    '--greedy-epochs needs --greedy',
+  );
 });
 
 test('an AekitError keeps its cause and a default code; braces that are not names are left alone', () => {

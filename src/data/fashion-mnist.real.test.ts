@@ -9,10 +9,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { CLASS_NAMES, loadFashionMnist } from './fashion-mnist.js';
+import { test } from 'node:test';
 import type { FashionMnist } from './fashion-mnist.js';
+import { CLASS_NAMES, loadFashionMnist } from './fashion-mnist.js';
 
 const SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
 

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { CLASS_NAMES, FASHION_MNIST_FILES, loadFashionMnist } from './fashion-mnist.js';
-import type { DownloadProgress, LoadOptions } from './fashion-mnist.js';
-import { DataError, isGzip } from './idx.js';
-import type { DataErrorCode } from './idx.js';
 import { fixtureFiles, fixtureLabels, fixturePixels, idxBytes, writeFixtureDir } from '../testing/idx-fixtures.js';
+import type { DownloadProgress, LoadOptions } from './fashion-mnist.js';
+import { CLASS_NAMES, FASHION_MNIST_FILES, loadFashionMnist } from './fashion-mnist.js';
+import type { DataErrorCode } from './idx.js';
+import { DataError, isGzip } from './idx.js';
 
 const root = await mkdtemp(join(tmpdir(), 'aekit-fmnist-test-'));
 after(() => rm(root, { recursive: true, force: true }));
@@ -177,10 +177,7 @@ test('an explicit dir without the files is an error naming it, with no fallback'
     'only place looked at',
   ]);
   const missing = freshDir('missing');
-  await assertRejects(loadFashionMnist(isolated({ dataDir: missing, systemDir: system })), 'E_NOT_FOUND', [
-    missing,
-    'does not exist',
-  ]);
+  await assertRejects(loadFashionMnist(isolated({ dataDir: missing, systemDir: system })), 'E_NOT_FOUND', [missing, 'does not exist']);
 });
 
 test('AEKIT_DATA_DIR without the files is an error naming it, with no fallback', async () => {
@@ -290,7 +287,10 @@ function gzFiles(): Map<string, Buffer> {
 }
 
 /** A handler serving `files`, with `override` taking some paths. */
-function fileServer(files: Map<string, Buffer>, override?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean): http.RequestListener {
+function fileServer(
+  files: Map<string, Buffer>,
+  override?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
+): http.RequestListener {
   return (req, res) => {
     if (override?.(req, res)) return;
     const body = files.get(req.url ?? '');
@@ -304,7 +304,11 @@ function fileServer(files: Map<string, Buffer>, override?: (req: http.IncomingMe
 
 async function assertNoPartFiles(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => []);
-  assert.deepEqual(names.filter((name) => name.includes('.part')), [], `partial files left in ${dir}`);
+  assert.deepEqual(
+    names.filter((name) => name.includes('.part')),
+    [],
+    `partial files left in ${dir}`,
+  );
 }
 
 test('downloads into the cache dir, following a redirect; no .part file remains', async (t) => {
@@ -543,8 +547,6 @@ test('more than 5 redirects is an error', async (t) => {
     res.writeHead(301, { location: `${req.url}x` }).end();
   });
   t.after(() => server.close());
-  await assertRejects(loadFashionMnist(isolated({ download: true, baseUrl: server.url })), 'E_NOT_FOUND', [
-    'more than 5 redirects',
-  ]);
+  await assertRejects(loadFashionMnist(isolated({ download: true, baseUrl: server.url })), 'E_NOT_FOUND', ['more than 5 redirects']);
   assert.equal(server.requests.length, 6);
 });

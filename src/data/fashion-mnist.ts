@@ -10,13 +10,13 @@
  * decompressed content (mirrors recompress the `.gz` files, so those hashes differ).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DataError, gunzip, isGzip, parseIdxImages, parseIdxLabels } from './idx.js';
 import type { IdxImages, IdxLabels } from './idx.js';
+import { DataError, gunzip, isGzip, parseIdxImages, parseIdxLabels } from './idx.js';
 import type { LabelledSamples } from './samples.js';
 
 /** The ten class names, indexed by label (0 = T-shirt/top … 9 = Ankle boot). */
@@ -34,35 +34,30 @@ export const CLASS_NAMES: readonly string[] = Object.freeze([
 ]);
 
 /** Names of the four official files, without `.gz`. */
-export type FashionMnistFile =
-  | 'train-images-idx3-ubyte'
-  | 'train-labels-idx1-ubyte'
-  | 't10k-images-idx3-ubyte'
-  | 't10k-labels-idx1-ubyte';
+export type FashionMnistFile = 'train-images-idx3-ubyte' | 'train-labels-idx1-ubyte' | 't10k-images-idx3-ubyte' | 't10k-labels-idx1-ubyte';
 
 /**
  * The four official files, with the size and SHA-256 of their decompressed content
  * (from the reference notes; `.gz` bytes differ between mirrors, the content does not).
  */
-export const FASHION_MNIST_FILES: Readonly<Record<FashionMnistFile, { readonly bytes: number; readonly sha256: string }>> =
-  Object.freeze({
-    'train-images-idx3-ubyte': {
-      bytes: 47_040_016,
-      sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
-    },
-    'train-labels-idx1-ubyte': {
-      bytes: 60_008,
-      sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
-    },
-    't10k-images-idx3-ubyte': {
-      bytes: 7_840_016,
-      sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
-    },
-    't10k-labels-idx1-ubyte': {
-      bytes: 10_008,
-      sha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
-    },
-  });
+export const FASHION_MNIST_FILES: Readonly<Record<FashionMnistFile, { readonly bytes: number; readonly sha256: string }>> = Object.freeze({
+  'train-images-idx3-ubyte': {
+    bytes: 47_040_016,
+    sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
+  },
+  'train-labels-idx1-ubyte': {
+    bytes: 60_008,
+    sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
+  },
+  't10k-images-idx3-ubyte': {
+    bytes: 7_840_016,
+    sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
+  },
+  't10k-labels-idx1-ubyte': {
+    bytes: 10_008,
+    sha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
+  },
+});
 
 const FILE_NAMES = Object.keys(FASHION_MNIST_FILES) as FashionMnistFile[];
 
@@ -218,7 +213,10 @@ async function findData(places: Places, settings: Settings): Promise<{ raw: RawD
   // An explicit directory is used alone: falling through would hide a typo in --data-dir.
   if (places.dataDir) {
     const dir = resolve(places.dataDir);
-    return { raw: await loadExplicitDir(dir, 'the data directory given with dataDir (--data-dir)', settings), source: `data directory ${dir}` };
+    return {
+      raw: await loadExplicitDir(dir, 'the data directory given with dataDir (--data-dir)', settings),
+      source: `data directory ${dir}`,
+    };
   }
   if (places.envDir) {
     const dir = resolve(places.envDir);
@@ -346,9 +344,7 @@ function sha256(bytes: Uint8Array): string {
 }
 
 function parseFile(name: FashionMnistFile, content: Uint8Array, source: string): Parsed {
-  return name.includes('images')
-    ? parseIdxImages(content, source, { height: HEIGHT, width: WIDTH })
-    : parseIdxLabels(content, source);
+  return name.includes('images') ? parseIdxImages(content, source, { height: HEIGHT, width: WIDTH }) : parseIdxLabels(content, source);
 }
 
 /** Cross-checks the four files: matching counts, labels in range. */
@@ -387,7 +383,11 @@ async function downloadInto(cacheDir: string, settings: Settings): Promise<RawDa
   try {
     await mkdir(cacheDir, { recursive: true });
   } catch (err) {
-    throw new DataError(`cannot create the cache directory ${cacheDir} (${(err as Error).message}); pass cacheDir, or set XDG_CACHE_HOME, to a writable place.`, 'E_DOWNLOAD', { cause: err });
+    throw new DataError(
+      `cannot create the cache directory ${cacheDir} (${(err as Error).message}); pass cacheDir, or set XDG_CACHE_HOME, to a writable place.`,
+      'E_DOWNLOAD',
+      { cause: err },
+    );
   }
   const parsed = {} as Record<FashionMnistFile, Parsed>;
   for (const name of FILE_NAMES) {
@@ -511,7 +511,10 @@ async function get(url: URL, idle: IdleTimeout, timeoutMs: number): Promise<{ re
       }
       const next = URL.canParse(location, current) ? new URL(location, current) : undefined;
       if (next?.protocol !== 'http:' && next?.protocol !== 'https:') {
-        throw new DataError(`${url.href}: redirected to ${next?.href ?? location}, expected an http: or https: URL; check baseUrl.`, 'E_DOWNLOAD');
+        throw new DataError(
+          `${url.href}: redirected to ${next?.href ?? location}, expected an http: or https: URL; check baseUrl.`,
+          'E_DOWNLOAD',
+        );
       }
       current = next;
       continue;
@@ -541,7 +544,7 @@ type IdleTimeout = ReturnType<typeof idleTimeout>;
 /** fetch's own errors are generic ("fetch failed", "terminated"); the cause says what happened. */
 function describe(err: unknown): string {
   const cause = (err as { cause?: unknown }).cause;
-  return cause instanceof Error ? cause.message : (err as Error).message ?? String(err);
+  return cause instanceof Error ? cause.message : ((err as Error).message ?? String(err));
 }
 
 function split(raw: RawData, validCount: number, source: string): FashionMnist {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { DataError, gunzip, isGzip, parseIdx, parseIdxImages, parseIdxLabels } from './idx.js';
-import type { DataErrorCode } from './idx.js';
 import { fixtureLabels, fixturePixels, idxBytes } from '../testing/idx-fixtures.js';
+import type { DataErrorCode } from './idx.js';
+import { DataError, gunzip, isGzip, parseIdx, parseIdxImages, parseIdxLabels } from './idx.js';
 
 const SRC = 'fixture-images-idx3-ubyte';
 

@@ -86,12 +86,12 @@ export interface IdxLabels {
 
 const UBYTE = 0x08;
 const TYPE_NAMES: Record<number, string> = {
-  0x08: 'unsigned byte',
-  0x09: 'signed byte',
-  0x0b: 'int16',
-  0x0c: 'int32',
-  0x0d: 'float32',
-  0x0e: 'float64',
+  8: 'unsigned byte',
+  9: 'signed byte',
+  11: 'int16',
+  12: 'int32',
+  13: 'float32',
+  14: 'float64',
 };
 const FIX_HINT = 'Fetch a fresh copy of the file (or reinstall the package it came from).';
 
@@ -139,10 +139,7 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
     );
   }
   if (ndims === 0) {
-    throw new DataError(
-      `${source}: expected at least 1 dimension in the IDX header, found 0. ${FIX_HINT}`,
-      'E_IDX_DIMS',
-    );
+    throw new DataError(`${source}: expected at least 1 dimension in the IDX header, found 0. ${FIX_HINT}`, 'E_IDX_DIMS');
   }
   const headerBytes = 4 + 4 * ndims;
   if (raw.length < headerBytes) {
@@ -187,11 +184,7 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
  * @example
  * const images = parseIdxImages(bytes, 'train-images-idx3-ubyte.gz', { height: 28, width: 28 });
  */
-export function parseIdxImages(
-  bytes: Uint8Array,
-  source: string,
-  expected?: { height: number; width: number },
-): IdxImages {
+export function parseIdxImages(bytes: Uint8Array, source: string, expected?: { height: number; width: number }): IdxImages {
   const { dims, data } = parseIdx(bytes, source);
   requireRank(dims, 3, 'images', source);
   const [count, height, width] = dims as [number, number, number];

@@ -7,12 +7,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
-import { parseIdxImages } from './idx.js';
 import { AekitError } from '../core/errors.js';
+import { parseIdxImages } from './idx.js';
 
 /** Error for unreadable or unsuitable image files; `code` says which check failed. */
 export class ImageFileError extends AekitError {
-  constructor(message: string, code: 'E_IMAGE_MISSING' | 'E_IMAGE_FORMAT' | 'E_IMAGE_SIZE', options: { argument?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    code: 'E_IMAGE_MISSING' | 'E_IMAGE_FORMAT' | 'E_IMAGE_SIZE',
+    options: { argument?: string; cause?: unknown } = {},
+  ) {
     super(message, { ...options, code });
   }
 }
@@ -53,11 +57,16 @@ function sniff(bytes: Uint8Array): { format: DecodedImage['format'] } | { found:
   if (other !== null) return { found: `a ${other} image` };
   const head = ascii(0, Math.min(bytes.length, 24));
   const printable = /^[\x20-\x7e\t\r\n]*$/.test(head);
-  const start = printable ? `'${head.replace(/\s+/g, ' ').trim()}${bytes.length > 24 ? '…' : ''}'` : Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const start = printable
+    ? `'${head.replace(/\s+/g, ' ').trim()}${bytes.length > 24 ? '…' : ''}'`
+    : Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
   return { found: `${bytes.length} bytes of ${printable ? 'text' : 'other data'} starting ${start}` };
 }
 
-const firstLine = (err: unknown): string => String((err as Error).message ?? err).split('\n')[0].replace(/:\s*$/, '');
+const firstLine = (err: unknown): string =>
+  String((err as Error).message ?? err)
+    .split('\n')[0]
+    .replace(/:\s*$/, '');
 
 /**
  * Decodes a PNG, JPEG or WebP image from its file bytes (EXIF orientation applied) to grey or RGB
@@ -68,10 +77,22 @@ const firstLine = (err: unknown): string => String((err as Error).message ?? err
  * @example
  * const { data } = await decodeImage(await readFile('shoe.jpg'), 'shoe.jpg', { size: { height: 28, width: 28 }, resize: true });
  */
-export async function decodeImage(bytes: Uint8Array, source: string, options: ImageReadOptions & { dtype: 'uint8' }): Promise<DecodedImage<Uint8Array>>;
+export async function decodeImage(
+  bytes: Uint8Array,
+  source: string,
+  options: ImageReadOptions & { dtype: 'uint8' },
+): Promise<DecodedImage<Uint8Array>>;
 /** As above, as [0, 1] floats. */
-export async function decodeImage(bytes: Uint8Array, source: string, options?: ImageReadOptions & { dtype?: 'float32' }): Promise<DecodedImage<Float32Array>>;
-export async function decodeImage(bytes: Uint8Array, source: string, options: ImageReadOptions = {}): Promise<DecodedImage<Float32Array | Uint8Array>> {
+export async function decodeImage(
+  bytes: Uint8Array,
+  source: string,
+  options?: ImageReadOptions & { dtype?: 'float32' },
+): Promise<DecodedImage<Float32Array>>;
+export async function decodeImage(
+  bytes: Uint8Array,
+  source: string,
+  options: ImageReadOptions = {},
+): Promise<DecodedImage<Float32Array | Uint8Array>> {
   const { colour = 'grey', size, resize = false, dtype = 'float32' } = options;
   const kind = sniff(bytes);
   if ('found' in kind) throw new ImageFileError(`${source}: expected a PNG, JPEG or WebP image, found ${kind.found}`, 'E_IMAGE_FORMAT');
@@ -82,24 +103,41 @@ export async function decodeImage(bytes: Uint8Array, source: string, options: Im
     if (size !== undefined && resize) image.resize(size.width, size.height, { fit: 'fill' });
     decoded = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new ImageFileError(`${source}: expected a readable ${format.toUpperCase()} image, found a damaged file (${firstLine(err)})`, 'E_IMAGE_FORMAT');
+    throw new ImageFileError(
+      `${source}: expected a readable ${format.toUpperCase()} image, found a damaged file (${firstLine(err)})`,
+      'E_IMAGE_FORMAT',
+    );
   }
   const { data: raw, info } = decoded;
   if (size !== undefined && (info.height !== size.height || info.width !== size.width)) {
-    throw new ImageFileError(`${source}: expected a ${size.height}×${size.width} image (height × width), found ${info.height}×${info.width}; resize it first`, 'E_IMAGE_SIZE');
+    throw new ImageFileError(
+      `${source}: expected a ${size.height}×${size.width} image (height × width), found ${info.height}×${info.width}; resize it first`,
+      'E_IMAGE_SIZE',
+    );
   }
   const inC = info.channels;
   const outC = colour === 'grey' ? 1 : 3;
   const count = info.width * info.height;
   const out = dtype === 'uint8' ? new Uint8Array(count * outC) : new Float32Array(count * outC);
   // v is 0–255 (not yet rounded): uint8 output rounds it, float output scales it to [0, 1].
-  const put = dtype === 'uint8' ? (i: number, v: number): void => { out[i] = Math.round(v); } : (i: number, v: number): void => { out[i] = v / 255; };
+  const put =
+    dtype === 'uint8'
+      ? (i: number, v: number): void => {
+          out[i] = Math.round(v);
+        }
+      : (i: number, v: number): void => {
+          out[i] = v / 255;
+        };
   for (let p = 0; p < count; p++) {
     const o = p * inC;
     const [r, g, b] = inC <= 2 ? [raw[o], raw[o], raw[o]] : [raw[o], raw[o + 1], raw[o + 2]];
     const alpha = inC === 2 || inC === 4 ? raw[o + inC - 1] / 255 : 1;
     if (outC === 1) put(p, (0.299 * r + 0.587 * g + 0.114 * b) * alpha);
-    else { put(3 * p, r * alpha); put(3 * p + 1, g * alpha); put(3 * p + 2, b * alpha); }
+    else {
+      put(3 * p, r * alpha);
+      put(3 * p + 1, g * alpha);
+      put(3 * p + 2, b * alpha);
+    }
   }
   return { data: out, height: info.height, width: info.width, channels: outC, format };
 }
@@ -114,9 +152,14 @@ export async function readImageFile(file: string, options: ImageReadOptions & { 
 export async function readImageFile(file: string, options?: ImageReadOptions & { dtype?: 'float32' }): Promise<DecodedImage<Float32Array>>;
 export async function readImageFile(file: string, options: ImageReadOptions = {}): Promise<DecodedImage<Float32Array | Uint8Array>> {
   const bytes = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
-    throw new ImageFileError(`${file}: expected an image file, but it ${err.code === 'ENOENT' ? 'does not exist' : `cannot be read (${err.code})`}`, 'E_IMAGE_MISSING');
+    throw new ImageFileError(
+      `${file}: expected an image file, but it ${err.code === 'ENOENT' ? 'does not exist' : `cannot be read (${err.code})`}`,
+      'E_IMAGE_MISSING',
+    );
   });
-  return options.dtype === 'uint8' ? decodeImage(bytes, file, { ...options, dtype: 'uint8' }) : decodeImage(bytes, file, { ...options, dtype: 'float32' });
+  return options.dtype === 'uint8'
+    ? decodeImage(bytes, file, { ...options, dtype: 'uint8' })
+    : decodeImage(bytes, file, { ...options, dtype: 'float32' });
 }
 
 /** Images read by {@link readImages}: `count` grey images of `height × width` floats in [0, 1], one after another. */
@@ -152,11 +195,21 @@ export async function readImages(input: string, options: ReadImagesOptions = {})
   const { size = { height: 28, width: 28 }, resize = false } = options;
   const dims = `${size.height}×${size.width}`;
   const stat = await fs.stat(input).catch(() => null);
-  if (stat === null) throw new ImageFileError(`--input '${input}': expected a directory of ${dims} images (PNG, JPEG, WebP) or an IDX image file, but it does not exist`, 'E_IMAGE_MISSING');
+  if (stat === null)
+    throw new ImageFileError(
+      `--input '${input}': expected a directory of ${dims} images (PNG, JPEG, WebP) or an IDX image file, but it does not exist`,
+      'E_IMAGE_MISSING',
+    );
   const pixels = size.height * size.width;
   if (stat.isDirectory()) {
-    const names = (await fs.readdir(input)).filter((n) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase())).sort();
-    if (names.length === 0) throw new ImageFileError(`--input '${input}': expected ${dims} images (${IMAGE_EXTENSIONS.join(', ')}), found no such file in the directory`, 'E_IMAGE_MISSING');
+    const names = (await fs.readdir(input))
+      .filter((n) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase()))
+      .sort();
+    if (names.length === 0)
+      throw new ImageFileError(
+        `--input '${input}': expected ${dims} images (${IMAGE_EXTENSIONS.join(', ')}), found no such file in the directory`,
+        'E_IMAGE_MISSING',
+      );
     const images = new Float32Array(names.length * pixels);
     for (const [i, name] of names.entries()) {
       images.set((await readImageFile(path.join(input, name), { colour: 'grey', size, resize })).data, i * pixels);

@@ -2,16 +2,17 @@
  * `aekit/data`: data sets as flat samples — Fashion-MNIST (checked against pinned SHA-256s),
  * IDX files, sequence CSV files, image files, the book's generated point cloud.
  */
-export { CLASS_NAMES, loadFashionMnist } from './fashion-mnist.js';
+
 export type { DownloadProgress, FashionMnist, LoadOptions, Split } from './fashion-mnist.js';
-export { DataError, parseIdxImages, parseIdxLabels } from './idx.js';
+export { CLASS_NAMES, loadFashionMnist } from './fashion-mnist.js';
 export type { DataErrorCode, IdxImages, IdxLabels } from './idx.js';
-export { decodeImage, IMAGE_EXTENSIONS, ImageFileError, readImageFile, readImages } from './image-files.js';
+export { DataError, parseIdxImages, parseIdxLabels } from './idx.js';
 export type { DecodedImage, ImageFiles, ImageReadOptions, ReadImagesOptions } from './image-files.js';
-export { pointCloud } from './point-cloud.js';
+export { decodeImage, IMAGE_EXTENSIONS, ImageFileError, readImageFile, readImages } from './image-files.js';
 export type { PointCloud } from './point-cloud.js';
-export { firstSamples, pickSamples, sampleSize } from './samples.js';
+export { pointCloud } from './point-cloud.js';
 export type { LabelledSamples, Samples } from './samples.js';
-export { CsvError, parseSequenceCsv, readSequenceCsv } from './sequences-csv.js';
+export { firstSamples, pickSamples, sampleSize } from './samples.js';
 export type { SequenceCsvOptions, Sequences } from './sequences-csv.js';
+export { CsvError, parseSequenceCsv, readSequenceCsv } from './sequences-csv.js';
 export { excludeFromTraining, withoutClass } from './subsets.js';

@@ -26,10 +26,10 @@ export function pointCloud(count = 60, seed = 42, options: { w1?: number; w2?: n
   if (!Number.isInteger(count) || count < 2) throw new ArgumentError('count', `expected an integer ≥ 2, got ${count}`);
   const random = seededRandom(seed);
   const randn = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const angles = Float32Array.from({ length: count }, () => random() * 3 * Math.PI / 2 - 0.5);
+  const angles = Float32Array.from({ length: count }, () => (random() * 3 * Math.PI) / 2 - 0.5);
   const data = new Float64Array(count * 3);
-  for (let i = 0; i < count; i++) data[3 * i] = Math.cos(angles[i]) + Math.sin(angles[i]) / 2 + noise * randn() / 2;
-  for (let i = 0; i < count; i++) data[3 * i + 1] = Math.sin(angles[i]) * 0.7 + noise * randn() / 2;
+  for (let i = 0; i < count; i++) data[3 * i] = Math.cos(angles[i]) + Math.sin(angles[i]) / 2 + (noise * randn()) / 2;
+  for (let i = 0; i < count; i++) data[3 * i + 1] = Math.sin(angles[i]) * 0.7 + (noise * randn()) / 2;
   for (let i = 0; i < count; i++) data[3 * i + 2] = data[3 * i] * w1 + data[3 * i + 1] * w2 + noise * randn();
   for (let a = 0; a < 3; a++) {
     let m = 0;

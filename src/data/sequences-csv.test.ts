@@ -20,5 +20,8 @@ test('CSV errors name the file, the line and the column', () => {
 });
 
 test('a missing CSV file is reported by name', async () => {
-  await assert.rejects(readSequenceCsv('/nonexistent/s.csv', { steps: 1, features: 1 }), (err: Error & { code?: string }) => err.code === 'E_CSV_MISSING' && /csv '\/nonexistent\/s\.csv' does not exist/.test(err.message));
+  await assert.rejects(
+    readSequenceCsv('/nonexistent/s.csv', { steps: 1, features: 1 }),
+    (err: Error & { code?: string }) => err.code === 'E_CSV_MISSING' && /csv '\/nonexistent\/s\.csv' does not exist/.test(err.message),
+  );
 });

@@ -8,7 +8,11 @@ import type { Samples } from './samples.js';
 
 /** Error for unreadable or malformed sequence CSV files; `code` says which check failed. */
 export class CsvError extends AekitError {
-  constructor(message: string, code: 'E_CSV_MISSING' | 'E_CSV_SHAPE' | 'E_CSV_VALUE' | 'E_CSV_EMPTY', options: { argument?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    code: 'E_CSV_MISSING' | 'E_CSV_SHAPE' | 'E_CSV_VALUE' | 'E_CSV_EMPTY',
+    options: { argument?: string; cause?: unknown } = {},
+  ) {
     super(message, { ...options, code });
   }
 }
@@ -41,7 +45,10 @@ export interface Sequences extends Samples {
  */
 export function parseSequenceCsv(text: string, options: SequenceCsvOptions): Sequences {
   const { steps, features, source = 'CSV' } = options;
-  for (const [name, v] of [['steps', steps], ['features', features]] as const) {
+  for (const [name, v] of [
+    ['steps', steps],
+    ['features', features],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ArgumentError(name, `expected a positive integer, got ${v}`);
   }
   const width = steps * features;
@@ -60,19 +67,27 @@ export function parseSequenceCsv(text: string, options: SequenceCsvOptions): Seq
     }
     sawData = true;
     if (fields.length !== width) {
-      throw new CsvError(`${source}, line ${lineNo}: found ${fields.length} values, expected {steps} ${steps} × {features} ${features} = ${width} (one sequence per line, row-major)`, 'E_CSV_SHAPE');
+      throw new CsvError(
+        `${source}, line ${lineNo}: found ${fields.length} values, expected {steps} ${steps} × {features} ${features} = ${width} (one sequence per line, row-major)`,
+        'E_CSV_SHAPE',
+      );
     }
     const row = new Float32Array(width);
     fields.forEach((f, c) => {
       const v = f === '' ? NaN : Number(f);
       if (!Number.isFinite(v)) throw new CsvError(`${source}, line ${lineNo}, column ${c + 1}: '${f}' is not a number`, 'E_CSV_VALUE');
-      if (v < 0 || v > 1) throw new CsvError(`${source}, line ${lineNo}, column ${c + 1}: ${v} lies outside [0, 1]; scale the data to [0, 1] first (the decoder's output is a sigmoid)`, 'E_CSV_VALUE');
+      if (v < 0 || v > 1)
+        throw new CsvError(
+          `${source}, line ${lineNo}, column ${c + 1}: ${v} lies outside [0, 1]; scale the data to [0, 1] first (the decoder's output is a sigmoid)`,
+          'E_CSV_VALUE',
+        );
       row[c] = v;
     });
     rows.push(row);
     lines.push(lineNo);
   });
-  if (rows.length === 0) throw new CsvError(`${source}: no sequences found (expected one sequence of ${width} comma-separated numbers per line)`, 'E_CSV_EMPTY');
+  if (rows.length === 0)
+    throw new CsvError(`${source}: no sequences found (expected one sequence of ${width} comma-separated numbers per line)`, 'E_CSV_EMPTY');
   const x = new Float32Array(rows.length * width);
   rows.forEach((r, i) => x.set(r, i * width));
   return { x, shape: [steps, features], count: rows.length, lines };
@@ -85,7 +100,9 @@ export async function readSequenceCsv(file: string, options: Omit<SequenceCsvOpt
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CsvError(`{csv} '${file}' ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`, 'E_CSV_MISSING', { argument: 'csv' });
+    throw new CsvError(`{csv} '${file}' ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`, 'E_CSV_MISSING', {
+      argument: 'csv',
+    });
   }
   return parseSequenceCsv(text, { ...options, source: file });
 }

@@ -8,7 +8,10 @@ import { type LabelledSamples, pickSamples } from './samples.js';
 /** Checks that `label` is a Fashion-MNIST class index (0–9); `argument` names the option in errors. */
 export function checkClass(label: number, argument: string): number {
   if (!Number.isInteger(label) || label < 0 || label >= CLASS_NAMES.length) {
-    throw new ArgumentError(argument, `expected a class index 0–${CLASS_NAMES.length - 1} (${CLASS_NAMES.map((n, i) => `${i} ${n}`).join(', ')}), got ${label}`);
+    throw new ArgumentError(
+      argument,
+      `expected a class index 0–${CLASS_NAMES.length - 1} (${CLASS_NAMES.map((n, i) => `${i} ${n}`).join(', ')}), got ${label}`,
+    );
   }
   return label;
 }

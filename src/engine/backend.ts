@@ -5,8 +5,8 @@ import * as tf from '../core/tf.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { BackendError } from './errors.js';
-import { registerWasmKernels } from './wasm-kernels.js';
 import { registerSeluGradient } from './selu-grad.js';
+import { registerWasmKernels } from './wasm-kernels.js';
 
 export { BackendError } from './errors.js';
 export { registerWasmKernels } from './wasm-kernels.js';
@@ -75,7 +75,8 @@ async function loadTensorflow(): Promise<void> {
     require('@tensorflow/tfjs-node');
   } catch {
     throw new BackendError(
-      "backend 'tensorflow' needs @tensorflow/tfjs-node, which is not installed (npm install @tensorflow/tfjs-node, on a machine that can download its binaries)");
+      "backend 'tensorflow' needs @tensorflow/tfjs-node, which is not installed (npm install @tensorflow/tfjs-node, on a machine that can download its binaries)",
+    );
   }
 }
 

@@ -18,8 +18,9 @@
  * the active backend has them. aekit's `LSTM` layer (`layers/lstm.ts`) uses this op where it can
  * and tfjs's step-by-step path elsewhere.
  */
-import * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 
 /** Name of the forward kernel. */
 export const LSTM_KERNEL = 'AekitLstm';
@@ -35,11 +36,21 @@ export function hasFusedLstm(): boolean {
 function checkShapes(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor): void {
   const [, , features] = x.shape;
   const units = recurrentKernel.shape[0];
-  const ok = x.rank === 3 && kernel.rank === 2 && recurrentKernel.rank === 2 && bias.rank === 1 &&
-    kernel.shape[0] === features && kernel.shape[1] === 4 * units && recurrentKernel.shape[1] === 4 * units &&
-    bias.shape[0] === 4 * units && [x, kernel, recurrentKernel, bias].every((t) => t.dtype === 'float32');
+  const ok =
+    x.rank === 3 &&
+    kernel.rank === 2 &&
+    recurrentKernel.rank === 2 &&
+    bias.rank === 1 &&
+    kernel.shape[0] === features &&
+    kernel.shape[1] === 4 * units &&
+    recurrentKernel.shape[1] === 4 * units &&
+    bias.shape[0] === 4 * units &&
+    [x, kernel, recurrentKernel, bias].every((t) => t.dtype === 'float32');
   if (!ok) {
-    throw new ArgumentError('inputs', `fusedLstm: expected float32 x [batch, steps, features], kernel [features, 4·units], recurrentKernel [units, 4·units], bias [4·units]; got x [${x.shape}], kernel [${kernel.shape}], recurrentKernel [${recurrentKernel.shape}], bias [${bias.shape}]`);
+    throw new ArgumentError(
+      'inputs',
+      `fusedLstm: expected float32 x [batch, steps, features], kernel [features, 4·units], recurrentKernel [units, 4·units], bias [4·units]; got x [${x.shape}], kernel [${kernel.shape}], recurrentKernel [${recurrentKernel.shape}], bias [${bias.shape}]`,
+    );
   }
 }
 
@@ -51,12 +62,20 @@ function checkShapes(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor
  * @example
  * const y = fusedLstm(x, cell.kernel.read(), cell.recurrentKernel.read(), cell.bias.read(), true);
  */
-export function fusedLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor, returnSequences: boolean): tf.Tensor {
+export function fusedLstm(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  bias: tf.Tensor,
+  returnSequences: boolean,
+): tf.Tensor {
   checkShapes(x, kernel, recurrentKernel, bias);
   if (!hasFusedLstm()) throw new Error(`fusedLstm: backend '${tf.getBackend()}' has no ${LSTM_KERNEL} kernel (use aekit's native engine)`);
   const op = tf.customGrad((...args: unknown[]) => {
     const [xs, w, u, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, (ts: tf.Tensor[]) => void];
-    const [h, c, gates] = tf.engine().runKernel(LSTM_KERNEL, { x: xs, kernel: w, recurrentKernel: u, bias: b } as unknown as tf.NamedTensorMap, {}) as tf.Tensor[];
+    const [h, c, gates] = tf
+      .engine()
+      .runKernel(LSTM_KERNEL, { x: xs, kernel: w, recurrentKernel: u, bias: b } as unknown as tf.NamedTensorMap, {}) as tf.Tensor[];
     save([xs, w, u, h, c, gates]);
     const [batch, steps, units] = h.shape;
     const value = returnSequences ? h : tf.reshape(tf.slice(h, [0, steps - 1, 0], [batch, 1, units]), [batch, units]);
@@ -64,9 +83,13 @@ export function fusedLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.T
       value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [sx, sw, su, sh, sc, sg] = saved;
-        return tf.engine().runKernel(LSTM_GRAD_KERNEL,
-          { dy: dy as tf.Tensor, x: sx, kernel: sw, recurrentKernel: su, h: sh, c: sc, gates: sg } as unknown as tf.NamedTensorMap,
-          { sequences: returnSequences }) as tf.Tensor[];
+        return tf
+          .engine()
+          .runKernel(
+            LSTM_GRAD_KERNEL,
+            { dy: dy as tf.Tensor, x: sx, kernel: sw, recurrentKernel: su, h: sh, c: sc, gates: sg } as unknown as tf.NamedTensorMap,
+            { sequences: returnSequences },
+          ) as tf.Tensor[];
       },
     };
   });

@@ -5,10 +5,11 @@
  *
  * Reads the compiled modules next to this test (dist/engine/*.js), so it checks what runs.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,10 +47,29 @@ function findCycle(graph: Map<string, string[]>): string[] | null {
 }
 
 test('findCycle finds a two-module cycle and accepts a chain', () => {
-  assert.deepEqual(findCycle(new Map([['a', ['b']], ['b', ['a']]])), ['a', 'b', 'a']);
-  assert.equal(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', []]])), null);
-  assert.deepEqual(localImports("import { x } from './a.js';\nconst m = await import('./b.js');\nimport './c.js';\nimport y from 'tfjs';"),
-    ['a.js', 'b.js', 'c.js']);
+  assert.deepEqual(
+    findCycle(
+      new Map([
+        ['a', ['b']],
+        ['b', ['a']],
+      ]),
+    ),
+    ['a', 'b', 'a'],
+  );
+  assert.equal(
+    findCycle(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', []],
+      ]),
+    ),
+    null,
+  );
+  assert.deepEqual(
+    localImports("import { x } from './a.js';\nconst m = await import('./b.js');\nimport './c.js';\nimport y from 'tfjs';"),
+    ['a.js', 'b.js', 'c.js'],
+  );
 });
 
 test('src/engine has no import cycle (static or dynamic imports)', () => {

@@ -20,7 +20,10 @@ export function randomState(): number {
 export function randomValues(shape: number[]): { shape: number[]; values: Float32Array } {
   const n = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) { state = (state * 1103515245 + 12345) % 2147483648; values[i] = state / 1073741824 - 1; }
+  for (let i = 0; i < n; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    values[i] = state / 1073741824 - 1;
+  }
   return { shape, values };
 }
 

@@ -5,20 +5,23 @@
  * MaxPoolGrad was one); this test cannot.
  * Tolerance: |engine − cpu| ≤ 1e-4 · (1 + max |cpu|) per weight tensor.
  */
-import * as tf from '../core/tf.js';
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import * as tf from '../core/tf.js';
 import { convAutoencoder } from '../models/conv.js';
 import { type BackendName, useBackend } from './backend.js';
 
-const BATCH = Float32Array.from({ length: 6 * 784 }, (_, i) => (i % 5 === 0 ? 0 : ((Math.sin(i * 12.9898) * 43758.5453) % 1 + 1) % 1));
+const BATCH = Float32Array.from({ length: 6 * 784 }, (_, i) => (i % 5 === 0 ? 0 : (((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1) % 1));
 
 async function lossAndGrads(backend: BackendName): Promise<{ loss: number; grads: Float32Array[] }> {
   await useBackend(backend);
   const { autoencoder } = convAutoencoder({ seed: 42 });
   const x = tf.tensor(BATCH, [6, 28, 28]);
-  const { value, grads } = tf.variableGrads(() => tf.mean(tf.metrics.binaryCrossentropy(x, autoencoder.apply(x) as tf.Tensor)) as tf.Scalar,
-    autoencoder.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
+  const { value, grads } = tf.variableGrads(
+    () => tf.mean(tf.metrics.binaryCrossentropy(x, autoencoder.apply(x) as tf.Tensor)) as tf.Scalar,
+    autoencoder.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val),
+  );
   const names = autoencoder.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val.name);
   const out = { loss: (await value.data())[0], grads: await Promise.all(names.map(async (n) => (await grads[n].data()) as Float32Array)) };
   tf.dispose([x, value, ...Object.values(grads)]);
@@ -39,7 +42,10 @@ for (const engine of ['wasm', 'native'] as const) {
       assert.ok(scale > 0, `gradient ${k} is all zero`);
       let worst = 0;
       for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(got.grads[k][i] - w[i]));
-      assert.ok(worst <= 1e-4 * (1 + scale) && worst <= 0.01 * scale, `weight ${k}: max |${engine} − cpu| = ${worst}, max |cpu| = ${scale}`);
+      assert.ok(
+        worst <= 1e-4 * (1 + scale) && worst <= 0.01 * scale,
+        `weight ${k}: max |${engine} − cpu| = ${worst}, max |cpu| = ${scale}`,
+      );
     });
   });
 }

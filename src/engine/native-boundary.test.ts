@@ -8,10 +8,11 @@
  * The heap here is a plain ArrayBuffer (what the addon sees of tfjs's wasm memory).
  * Needs the addon (`npm run build:native`); AEKIT_SKIP_NATIVE=1 skips these tests visibly.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { NATIVE_BUILD_HINT, loadNativeAddon, type NativeAddon } from './native.js';
-import { NATIVE_OP_NAMES, checkOpTables } from './native-ops.js';
+import { test } from 'node:test';
+import { loadNativeAddon, NATIVE_BUILD_HINT, type NativeAddon } from './native.js';
+import { checkOpTables, NATIVE_OP_NAMES } from './native-ops.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
 
@@ -19,7 +20,9 @@ function addon(): NativeAddon {
   try {
     return loadNativeAddon();
   } catch (err) {
-    return assert.fail(`the native addon is not built: ${(err as Error).message}. ${NATIVE_BUILD_HINT}, or set AEKIT_SKIP_NATIVE=1 to skip`);
+    return assert.fail(
+      `the native addon is not built: ${(err as Error).message}. ${NATIVE_BUILD_HINT}, or set AEKIT_SKIP_NATIVE=1 to skip`,
+    );
   }
 }
 
@@ -74,7 +77,9 @@ function validCalls(a: NativeAddon, heap: ArrayBuffer): Record<string, unknown[]
 test('native boundary: every function of the addon runs with valid arguments (the baseline of the checks below)', { skip }, () => {
   const a = addon();
   const calls = validCalls(a, new ArrayBuffer(4096));
-  const names = Object.keys(a).filter((k) => typeof fn(a, k) === 'function').sort();
+  const names = Object.keys(a)
+    .filter((k) => typeof fn(a, k) === 'function')
+    .sort();
   assert.deepEqual(names, Object.keys(calls).sort(), 'the functions the addon exports');
   for (const [name, args] of Object.entries(calls)) assert.doesNotThrow(() => fn(a, name)(...args), name);
 });
@@ -99,44 +104,92 @@ test('native boundary: a buffer reaching past the end of the heap throws, naming
   // exactly at the end is fine, one element more is not
   assert.equal(a.unary(heap, a.unaryOps.relu, 0, 4096 - 16, 4), true);
   new Uint8Array(heap).fill(0xab);
-  rejects(() => a.unary(heap, a.unaryOps.relu, 0, 4096 - 12, 4),
-    [/^aekit native: unary: argument 4 \(y\): 4 elements of 4 bytes from byte offset 4084 end at byte 4100, past the end of the wasm heap \(4096 bytes\)$/]);
+  rejects(
+    () => a.unary(heap, a.unaryOps.relu, 0, 4096 - 12, 4),
+    [
+      /^aekit native: unary: argument 4 \(y\): 4 elements of 4 bytes from byte offset 4084 end at byte 4100, past the end of the wasm heap \(4096 bytes\)$/,
+    ],
+  );
   rejects(() => a.unary(heap, a.unaryOps.relu, 0, 64, 1e6), [/unary: argument 3 \(x\): 1000000 elements .* past the end/]);
-  rejects(() => a.select(heap, 4090, 0, 64, 128, 8), [/select: argument 2 \(cond\): 8 elements of 1 byte from byte offset 4090 end at byte 4098/]);
+  rejects(
+    () => a.select(heap, 4090, 0, 64, 128, 8),
+    [/select: argument 2 \(cond\): 8 elements of 1 byte from byte offset 4090 end at byte 4098/],
+  );
   rejects(() => a.binary(heap, a.binaryOps.greater, 0, 4, 64, 4, 4094, 4), [/binary: argument 7 \(y\): 4 elements of 1 byte from/]);
   rejects(() => a.binary(heap, a.binaryOps.add, 0, 4, 64, 4, 4094, 4), [/binary: argument 7 \(y\): 4 elements of 4 bytes/]);
   rejects(() => a.sumOuter(heap, 0, 64, 1000, 2), [/sumOuter: argument 2 \(x\): 2000 elements/]);
   // geometry decides the sizes: a big batch makes every buffer of a convolution too long
   const bigBatch = [1000, ...GEO.slice(1)];
-  rejects(() => a.conv2dForward(heap, 0, 64, -1, 128, ...bigBatch, a.convActivations.relu), [/conv2dForward: argument 2 \(x\): 9000 elements/]);
-  rejects(() => a.conv2dForward(heap, 0, 4092, -1, 128, ...GEO, 0), [/conv2dForward: argument 3 \(filter\): 4 elements .* end at byte 4108/]);
-  rejects(() => a.conv2dForward(heap, 0, 64, 4096, 128, ...GEO, 0), [/conv2dForward: argument 4 \(bias\): 1 element of 4 bytes from byte offset 4096 ends at byte 4100/]);
+  rejects(
+    () => a.conv2dForward(heap, 0, 64, -1, 128, ...bigBatch, a.convActivations.relu),
+    [/conv2dForward: argument 2 \(x\): 9000 elements/],
+  );
+  rejects(
+    () => a.conv2dForward(heap, 0, 4092, -1, 128, ...GEO, 0),
+    [/conv2dForward: argument 3 \(filter\): 4 elements .* end at byte 4108/],
+  );
+  rejects(
+    () => a.conv2dForward(heap, 0, 64, 4096, 128, ...GEO, 0),
+    [/conv2dForward: argument 4 \(bias\): 1 element of 4 bytes from byte offset 4096 ends at byte 4100/],
+  );
   rejects(() => a.conv2dBackwardFilter(heap, 0, 64, 4090, ...GEO), [/conv2dBackwardFilter: argument 4 \(dw\)/]);
   rejects(() => a.maxPoolGrad(heap, 0, 64, 4080, ...POOL), [/maxPoolGrad: argument 4 \(dx\): 16 elements .* end at byte 4144/]);
-  rejects(() => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, 4092, a.activations.relu, 0.2), [/matMul: argument 13 \(bias\): 2 elements/]);
+  rejects(
+    () => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, 4092, a.activations.relu, 0.2),
+    [/matMul: argument 13 \(bias\): 2 elements/],
+  );
   rejects(() => a.matMul(heap, 0, 64, 128, 1000, 1000, 1, 2, 2, 2, 0, 0, -1, 0, 0.2), [/matMul: argument 2 \(a\): 4000 elements/]);
-  rejects(() => a.lstmForward(heap, 0, 64, 128, 256, 512, 576, 4000, 1, 2, 1, 4), [/lstmForward: argument 8 \(gates\): 32 elements .* end at byte 4128/]);
-  rejects(() => a.lstmBackward(heap, 0, 64, 128, 256, 512, 576, 640, 768, 832, 896, 4090, 1, 2, 1, 1, 1), [/lstmBackward: argument 12 \(dBias\)/]);
+  rejects(
+    () => a.lstmForward(heap, 0, 64, 128, 256, 512, 576, 4000, 1, 2, 1, 4),
+    [/lstmForward: argument 8 \(gates\): 32 elements .* end at byte 4128/],
+  );
+  rejects(
+    () => a.lstmBackward(heap, 0, 64, 128, 256, 512, 576, 640, 768, 832, 896, 4090, 1, 2, 1, 1, 1),
+    [/lstmBackward: argument 12 \(dBias\)/],
+  );
   // the sizes of sums and products are not allowed to overflow: 2^31-1 squared elements
-  rejects(() => a.sumOuter(heap, 0, 64, 2147483647, 2147483647), [/sumOuter: argument 2 \(x\): \d{19} elements of 4 bytes .* past the end/]);
+  rejects(
+    () => a.sumOuter(heap, 0, 64, 2147483647, 2147483647),
+    [/sumOuter: argument 2 \(x\): \d{19} elements of 4 bytes .* past the end/],
+  );
   assert.ok(untouched(heap), 'the heap is unchanged');
 });
 
 test('native boundary: offsets must be aligned integers inside the heap, sizes integers in range', { skip }, () => {
   const a = addon();
   const heap = canaryHeap(1024);
-  for (const [off, why] of [[-4, /byte offset into the wasm heap \(an integer >= 0\), got -4$/], [2.5, /got 2.5$/], [NaN, /got nan$/i],
-    [2, /byte offset 2 is not a multiple of 4, the alignment of its elements$/], [Infinity, /got inf$/i]] as const) {
+  for (const [off, why] of [
+    [-4, /byte offset into the wasm heap \(an integer >= 0\), got -4$/],
+    [2.5, /got 2.5$/],
+    [NaN, /got nan$/i],
+    [2, /byte offset 2 is not a multiple of 4, the alignment of its elements$/],
+    [Infinity, /got inf$/i],
+  ] as const) {
     rejects(() => a.unary(heap, a.unaryOps.exp, off, 64, 4), [/^aekit native: unary: argument 3 \(x\)/, why]);
   }
-  rejects(() => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -2, 0, 0.2), [/argument 13 \(bias\) must be a byte offset .* or -1 for none\), got -2/]);
+  rejects(
+    () => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -2, 0, 0.2),
+    [/argument 13 \(bias\) must be a byte offset .* or -1 for none\), got -2/],
+  );
   rejects(() => a.unary(heap, a.unaryOps.exp, 0, 64, -1), [/unary: argument 5 \(n\) must be an integer in \[0, 2147483647\], got -1$/]);
   rejects(() => a.unary(heap, a.unaryOps.exp, 0, 64, 2 ** 31), [/argument 5 \(n\) must be an integer .* got 2147483648$/]);
   rejects(() => a.sumInner(heap, 0, 64, 1.5, 2), [/sumInner: argument 4 \(outer\) must be an integer .* got 1.5$/]);
-  rejects(() => a.binary(heap, a.binaryOps.add, 0, 0, 64, 4, 128, 4), [/binary: argument 4 \(na\) must be an integer in \[1, 2147483647\], got 0$/]);
-  rejects(() => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 2, 0, -1, 0, 0.2), [/matMul: argument 11 \(transA\) must be an integer in \[0, 1\], got 2$/]);
-  rejects(() => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -1, a.activations.leakyrelu, NaN), [/matMul: argument 15 \(alpha\) must be a finite number/]);
-  rejects(() => a.lstmBackward(heap, 0, 64, 128, 256, 512, 576, 640, 768, 832, 896, 960, 1, 2, 1, 1, 7), [/argument 17 \(sequences\) must be an integer in \[0, 1\]/]);
+  rejects(
+    () => a.binary(heap, a.binaryOps.add, 0, 0, 64, 4, 128, 4),
+    [/binary: argument 4 \(na\) must be an integer in \[1, 2147483647\], got 0$/],
+  );
+  rejects(
+    () => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 2, 0, -1, 0, 0.2),
+    [/matMul: argument 11 \(transA\) must be an integer in \[0, 1\], got 2$/],
+  );
+  rejects(
+    () => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -1, a.activations.leakyrelu, NaN),
+    [/matMul: argument 15 \(alpha\) must be a finite number/],
+  );
+  rejects(
+    () => a.lstmBackward(heap, 0, 64, 128, 256, 512, 576, 640, 768, 832, 896, 960, 1, 2, 1, 1, 7),
+    [/argument 17 \(sequences\) must be an integer in \[0, 1\]/],
+  );
   rejects(() => a.setThreads(0), [/setThreads\(n\): n must be an integer in \[1, 4096\], got 0$/]);
   assert.ok(untouched(heap), 'the heap is unchanged');
 });
@@ -144,25 +197,54 @@ test('native boundary: offsets must be aligned integers inside the heap, sizes i
 test('native boundary: arguments of the wrong JavaScript type throw a TypeError', { skip }, () => {
   const a = addon();
   const heap = new ArrayBuffer(1024);
-  rejects(() => a.unary(new Float32Array(16) as unknown as ArrayBuffer, 0, 0, 64, 4),
-    [/^aekit native: unary: argument 1 \(heap\) must be the wasm heap's ArrayBuffer, got an object$/], 'ERR_AEKIT_NATIVE_ARGUMENT', TypeError);
-  rejects(() => a.unary(1 as unknown as ArrayBuffer, 0, 0, 64, 4), [/argument 1 \(heap\) .* got a number$/], 'ERR_AEKIT_NATIVE_ARGUMENT', TypeError);
-  rejects(() => fn(a, 'unary')(heap, 0, '0', 64, 4), [/unary: argument 3 \(x\) must be a number, got a string$/], 'ERR_AEKIT_NATIVE_ARGUMENT', TypeError);
-  rejects(() => fn(a, 'maxPool')(heap, 0, 128, ...POOL.slice(0, 11), undefined), [/maxPool: argument 15 \(pl\) must be a number, got undefined$/],
-    'ERR_AEKIT_NATIVE_ARGUMENT', TypeError);
+  rejects(
+    () => a.unary(new Float32Array(16) as unknown as ArrayBuffer, 0, 0, 64, 4),
+    [/^aekit native: unary: argument 1 \(heap\) must be the wasm heap's ArrayBuffer, got an object$/],
+    'ERR_AEKIT_NATIVE_ARGUMENT',
+    TypeError,
+  );
+  rejects(
+    () => a.unary(1 as unknown as ArrayBuffer, 0, 0, 64, 4),
+    [/argument 1 \(heap\) .* got a number$/],
+    'ERR_AEKIT_NATIVE_ARGUMENT',
+    TypeError,
+  );
+  rejects(
+    () => fn(a, 'unary')(heap, 0, '0', 64, 4),
+    [/unary: argument 3 \(x\) must be a number, got a string$/],
+    'ERR_AEKIT_NATIVE_ARGUMENT',
+    TypeError,
+  );
+  rejects(
+    () => fn(a, 'maxPool')(heap, 0, 128, ...POOL.slice(0, 11), undefined),
+    [/maxPool: argument 15 \(pl\) must be a number, got undefined$/],
+    'ERR_AEKIT_NATIVE_ARGUMENT',
+    TypeError,
+  );
   rejects(() => fn(a, 'setThreads')('2'), [/setThreads\(n\): n must be a number$/], 'ERR_AEKIT_NATIVE_ARGUMENT', TypeError);
 });
 
 test('native boundary: unknown op codes throw, listing the codes of their table', { skip }, () => {
   const a = addon();
   const heap = canaryHeap(4096);
-  rejects(() => a.unary(heap, 99, 0, 64, 4), [/^aekit native: unary: argument 2 \(op\) is 99, which is not a code of addon\.unaryOps \(selu \d+, exp \d+, sigmoid \d+, relu \d+\)$/]);
+  rejects(
+    () => a.unary(heap, 99, 0, 64, 4),
+    [/^aekit native: unary: argument 2 \(op\) is 99, which is not a code of addon\.unaryOps \(selu \d+, exp \d+, sigmoid \d+, relu \d+\)$/],
+  );
   rejects(() => a.unary(heap, -1, 0, 64, 4), [/unary: argument 2 \(op\) must be an integer in \[0, 2147483647\], got -1$/]);
-  rejects(() => a.binary(heap, 99, 0, 4, 64, 4, 128, 4), [/binary: argument 2 \(op\) is 99, which is not a code of addon\.binaryOps \(add \d+, sub \d+, mul \d+, greater \d+\)$/]);
-  rejects(() => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -1, 99, 0.2), [/matMul: argument 14 \(act\) is 99, which is not a code of addon\.activations \(linear \d+, relu \d+, sigmoid/]);
+  rejects(
+    () => a.binary(heap, 99, 0, 4, 64, 4, 128, 4),
+    [/binary: argument 2 \(op\) is 99, which is not a code of addon\.binaryOps \(add \d+, sub \d+, mul \d+, greater \d+\)$/],
+  );
+  rejects(
+    () => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -1, 99, 0.2),
+    [/matMul: argument 14 \(act\) is 99, which is not a code of addon\.activations \(linear \d+, relu \d+, sigmoid/],
+  );
   // conv2dForward fuses linear and relu only: another activation's code is unknown to it
-  rejects(() => a.conv2dForward(heap, 0, 64, -1, 128, ...GEO, a.activations.sigmoid),
-    [/conv2dForward: argument 23 \(act\) is \d+, which is not a code of addon\.convActivations \(linear \d+, relu \d+\)$/]);
+  rejects(
+    () => a.conv2dForward(heap, 0, 64, -1, 128, ...GEO, a.activations.sigmoid),
+    [/conv2dForward: argument 23 \(act\) is \d+, which is not a code of addon\.convActivations \(linear \d+, relu \d+\)$/],
+  );
   assert.ok(untouched(heap), 'the heap is unchanged');
 });
 
@@ -170,12 +252,27 @@ test('native boundary: a geometry that does not add up throws, saying what it gi
   const a = addon();
   const heap = canaryHeap(4096);
   const geo = (i: number, v: number): number[] => GEO.map((g, k) => (k === i ? v : g));
-  rejects(() => a.conv2dForward(heap, 0, 64, -1, 128, ...geo(4, 3), 0), [/^aekit native: conv2dForward: ho is 3, but h 3 \+ pt 0 \+ pb 0 with kh 2, dh 1 and sh 1 give 2$/]);
-  rejects(() => a.conv2dBackwardData(heap, 0, 64, 128, ...geo(5, 1)), [/conv2dBackwardData: wo is 1, but w 3 \+ pl 0 \+ pr 0 with kw 2, dw 1 and sw 1 give 2$/]);
-  rejects(() => a.conv2dBackwardFilter(heap, 0, 64, 128, ...geo(9, 0)), [/conv2dBackwardFilter: argument 14 \(sh\) must be an integer in \[1, 2147483647\], got 0$/]);
+  rejects(
+    () => a.conv2dForward(heap, 0, 64, -1, 128, ...geo(4, 3), 0),
+    [/^aekit native: conv2dForward: ho is 3, but h 3 \+ pt 0 \+ pb 0 with kh 2, dh 1 and sh 1 give 2$/],
+  );
+  rejects(
+    () => a.conv2dBackwardData(heap, 0, 64, 128, ...geo(5, 1)),
+    [/conv2dBackwardData: wo is 1, but w 3 \+ pl 0 \+ pr 0 with kw 2, dw 1 and sw 1 give 2$/],
+  );
+  rejects(
+    () => a.conv2dBackwardFilter(heap, 0, 64, 128, ...geo(9, 0)),
+    [/conv2dBackwardFilter: argument 14 \(sh\) must be an integer in \[1, 2147483647\], got 0$/],
+  );
   rejects(() => a.conv2dForward(heap, 0, 64, -1, 128, ...geo(3, 0), 0), [/argument 9 \(ci\) must be an integer in \[1,/]);
-  rejects(() => a.maxPool(heap, 0, 128, ...POOL.map((g, k) => (k === 8 ? 0 : g))), [/maxPool: argument 12 \(sh\) must be an integer in \[1,/]);
-  rejects(() => a.matMul(heap, 0, 64, 128, 3, 2, 1, 1, 1, 1, 0, 0, -1, 0, 0.2), [/^aekit native: matMul: batchA is 2, expected 1 or batch \(3\)$/]);
+  rejects(
+    () => a.maxPool(heap, 0, 128, ...POOL.map((g, k) => (k === 8 ? 0 : g))),
+    [/maxPool: argument 12 \(sh\) must be an integer in \[1,/],
+  );
+  rejects(
+    () => a.matMul(heap, 0, 64, 128, 3, 2, 1, 1, 1, 1, 0, 0, -1, 0, 0.2),
+    [/^aekit native: matMul: batchA is 2, expected 1 or batch \(3\)$/],
+  );
   rejects(() => a.matMul(heap, 0, 64, 128, 3, 3, 2, 1, 1, 1, 0, 0, -1, 0, 0.2), [/matMul: batchB is 2, expected 1 or batch \(3\)$/]);
   assert.ok(untouched(heap), 'the heap is unchanged');
 });
@@ -195,13 +292,21 @@ test('native boundary: the op code tables are exported, frozen and complete, wit
 });
 
 test('native boundary: checkOpTables rejects an addon without tables or with a table lacking a name', () => {
-  const full = Object.fromEntries(Object.entries(NATIVE_OP_NAMES).map(([t, names]) => [t, Object.fromEntries(names.map((n, i) => [n, i]))]));
+  const full = Object.fromEntries(
+    Object.entries(NATIVE_OP_NAMES).map(([t, names]) => [t, Object.fromEntries(names.map((n, i) => [n, i]))]),
+  );
   assert.doesNotThrow(() => checkOpTables(full));
   assert.throws(() => checkOpTables({}), /the addon exports no op code table 'unaryOps' \(built from older sources\?\)/);
-  assert.throws(() => checkOpTables({ ...full, activations: { linear: 0, relu: 1 } }), /op code table 'activations' lacks sigmoid, elu, relu6, leakyrelu/);
+  assert.throws(
+    () => checkOpTables({ ...full, activations: { linear: 0, relu: 1 } }),
+    /op code table 'activations' lacks sigmoid, elu, relu6, leakyrelu/,
+  );
   assert.throws(() => checkOpTables({ ...full, binaryOps: { add: 0, sub: 1, mul: 2, greater: 'x' } }), /'binaryOps' lacks greater/);
   // a name inherited from Object.prototype is not an op
-  assert.throws(() => checkOpTables({ ...full, unaryOps: Object.create({ selu: 0, exp: 1, sigmoid: 2, relu: 3 }) }), /'unaryOps' lacks selu/);
+  assert.throws(
+    () => checkOpTables({ ...full, unaryOps: Object.create({ selu: 0, exp: 1, sigmoid: 2, relu: 3 }) }),
+    /'unaryOps' lacks selu/,
+  );
 });
 
 test('native boundary: each op code computes what its name says', { skip }, () => {
@@ -224,14 +329,28 @@ test('native boundary: each op code computes what its name says', { skip }, () =
     f.set(xs, 0);
     f.set(ys, 16);
     assert.equal(a.binary(heap, a.binaryOps[name as keyof typeof binaryRef], 0, 4, 64, 4, 128, 4), true);
-    near(f.subarray(32, 36), xs.map((v, i) => ref(v, ys[i])), `binary ${name}`);
+    near(
+      f.subarray(32, 36),
+      xs.map((v, i) => ref(v, ys[i])),
+      `binary ${name}`,
+    );
   }
   assert.equal(a.binary(heap, a.binaryOps.greater, 0, 4, 64, 4, 128, 4), true);
-  assert.deepEqual([...new Uint8Array(heap, 128, 4)], xs.map((v, i) => (v > ys[i] ? 1 : 0)), 'binary greater');
+  assert.deepEqual(
+    [...new Uint8Array(heap, 128, 4)],
+    xs.map((v, i) => (v > ys[i] ? 1 : 0)),
+    'binary greater',
+  );
   // y = act(x · 1): a 4×1 by 1×1 product, for every activation of matMul
   const elu = (v: number): number => (v > 0 ? v : Math.exp(v) - 1);
-  const actRef = { linear: (v: number) => v, relu: unaryRef.relu, sigmoid: unaryRef.sigmoid, elu, relu6: (v: number) => Math.min(Math.max(v, 0), 6),
-    leakyrelu: (v: number) => (v > 0 ? v : 0.3 * v) };
+  const actRef = {
+    linear: (v: number) => v,
+    relu: unaryRef.relu,
+    sigmoid: unaryRef.sigmoid,
+    elu,
+    relu6: (v: number) => Math.min(Math.max(v, 0), 6),
+    leakyrelu: (v: number) => (v > 0 ? v : 0.3 * v),
+  };
   for (const [name, ref] of Object.entries(actRef)) {
     f.set(xs, 0);
     f[16] = 1;

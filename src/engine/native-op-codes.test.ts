@@ -8,12 +8,13 @@
  *
  * Needs the addon (`npm run build:native`); AEKIT_SKIP_NATIVE=1 skips these tests visibly.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as tf from '../core/tf.js';
 import { assertClose, randomValues, seedRandom } from './kernel-test-helper.js';
@@ -46,7 +47,11 @@ module.exports = {
 }
 
 /** `f` of the given inputs on `backend`, as plain arrays. */
-async function on(backend: string, inputs: { shape: number[]; values: Float32Array }[], f: (...xs: tf.Tensor[]) => tf.Tensor): Promise<Float32Array> {
+async function on(
+  backend: string,
+  inputs: { shape: number[]; values: Float32Array }[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+): Promise<Float32Array> {
   await tf.setBackend(backend);
   const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
   const y = f(...xs);
@@ -55,7 +60,7 @@ async function on(backend: string, inputs: { shape: number[]; values: Float32Arr
   return v;
 }
 
-test('native.ts passes the op codes of the addon\'s tables: a renumbered addon still computes what cpu does', { skip }, async () => {
+test("native.ts passes the op codes of the addon's tables: a renumbered addon still computes what cpu does", { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'aekit-op-codes-'));
   try {
     const wrapper = join(dir, 'renumbered-addon.cjs');
@@ -70,8 +75,13 @@ test('native.ts passes the op codes of the addon\'s tables: a renumbered addon s
     await registerNativeBackend();
 
     seedRandom(11);
-    const x = randomValues([4, 6]), y = randomValues([4, 6]), w = randomValues([6, 5]), bias = randomValues([5]);
-    const img = randomValues([2, 6, 6, 3]), filter = randomValues([3, 3, 3, 4]), convBias = randomValues([4]);
+    const x = randomValues([4, 6]),
+      y = randomValues([4, 6]),
+      w = randomValues([6, 5]),
+      bias = randomValues([5]);
+    const img = randomValues([2, 6, 6, 3]),
+      filter = randomValues([3, 3, 3, 4]),
+      convBias = randomValues([4]);
     const cases: [string, { shape: number[]; values: Float32Array }[], (...t: tf.Tensor[]) => tf.Tensor][] = [
       ['selu', [x], (a) => tf.selu(a)],
       ['exp', [x], (a) => tf.exp(a)],
@@ -79,16 +89,27 @@ test('native.ts passes the op codes of the addon\'s tables: a renumbered addon s
       ['relu', [x], (a) => tf.relu(a)],
       ['add, sub, mul', [x, y], (a, b) => tf.sub(tf.mul(tf.add(a, b), a), b)],
       ['greater', [x, y], (a, b) => tf.cast(tf.greater(a, b), 'float32')],
-      ...(['linear', 'relu', 'sigmoid', 'elu', 'relu6', 'leakyrelu'] as const).map((activation) =>
-        [`fused matMul ${activation}`, [x, w, bias], (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-          tf.fused.matMul({ a, b, bias: c, activation, leakyreluAlpha: 0.3 })] as [string, typeof x[], (...t: tf.Tensor[]) => tf.Tensor]),
+      ...(['linear', 'relu', 'sigmoid', 'elu', 'relu6', 'leakyrelu'] as const).map(
+        (activation) =>
+          [
+            `fused matMul ${activation}`,
+            [x, w, bias],
+            (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.fused.matMul({ a, b, bias: c, activation, leakyreluAlpha: 0.3 }),
+          ] as [string, (typeof x)[], (...t: tf.Tensor[]) => tf.Tensor],
+      ),
       ['conv2d', [img, filter], (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')],
-      ['fused conv2d relu', [img, filter, convBias], (a, b, c) =>
-        tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 1, pad: 'same', bias: c, activation: 'relu' })],
+      [
+        'fused conv2d relu',
+        [img, filter, convBias],
+        (a, b, c) =>
+          tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 1, pad: 'same', bias: c, activation: 'relu' }),
+      ],
     ];
     for (const [what, inputs, f] of cases) assertClose(await on('native', inputs, f), await on('cpu', inputs, f), what, 1e-4);
 
-    const expected = Object.entries(NATIVE_OP_NAMES).flatMap(([table, names]) => names.map((n) => `${table}.${n}`)).sort();
+    const expected = Object.entries(NATIVE_OP_NAMES)
+      .flatMap(([table, names]) => names.map((n) => `${table}.${n}`))
+      .sort();
     assert.deepEqual([...(addon.seen as Set<string>)].sort(), expected, 'every code of every table went through the wrapper');
   } finally {
     rmSync(dir, { recursive: true, force: true });

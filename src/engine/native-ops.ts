@@ -22,10 +22,10 @@ export type OpTable<Name extends string> = Readonly<Record<Name, number>>;
  * comes from these; the numbers are written only in `native/ops.h`.
  */
 export interface NativeOpTables {
-  unaryOps: OpTable<typeof UNARY_OPS[number]>;
-  binaryOps: OpTable<typeof BINARY_OPS[number]>;
-  activations: OpTable<typeof MATMUL_ACTIVATIONS[number]>;
-  convActivations: OpTable<typeof CONV_ACTIVATIONS[number]>;
+  unaryOps: OpTable<(typeof UNARY_OPS)[number]>;
+  binaryOps: OpTable<(typeof BINARY_OPS)[number]>;
+  activations: OpTable<(typeof MATMUL_ACTIVATIONS)[number]>;
+  convActivations: OpTable<(typeof CONV_ACTIVATIONS)[number]>;
 }
 
 /** The op names native.ts needs from each table ({@link checkOpTables} holds an addon to them). */
@@ -43,7 +43,8 @@ export const NATIVE_OP_NAMES: { readonly [T in keyof NativeOpTables]: readonly (
 export function checkOpTables(mod: object): void {
   for (const [table, names] of Object.entries(NATIVE_OP_NAMES) as [keyof NativeOpTables, readonly string[]][]) {
     const codes = (mod as Record<string, unknown>)[table] as Record<string, unknown> | null | undefined;
-    if (codes === null || typeof codes !== 'object') throw new Error(`the addon exports no op code table '${table}' (built from older sources?)`);
+    if (codes === null || typeof codes !== 'object')
+      throw new Error(`the addon exports no op code table '${table}' (built from older sources?)`);
     const missing = names.filter((n) => !Object.hasOwn(codes, n) || !Number.isInteger(codes[n]));
     if (missing.length > 0) throw new Error(`the addon's op code table '${table}' lacks ${missing.join(', ')}`);
   }

@@ -6,19 +6,24 @@
  * Tolerance: |native − cpu| ≤ 1e-4 · (1 + max |cpu|), elementwise (float32 sums in a different order).
  * Needs the addon (`npm run build:native`); AEKIT_SKIP_NATIVE=1 skips these tests visibly.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import * as tf from '../core/tf.js';
-import { useBackend } from './backend.js';
-import { NATIVE_BUILD_HINT, NATIVE_KERNEL_NAMES, loadNativeAddon, registerNativeBackend } from './native.js';
 import { convAutoencoder } from '../models/conv.js';
+import { useBackend } from './backend.js';
 import { assertClose, randomState, randomValues, seedRandom } from './kernel-test-helper.js';
+import { loadNativeAddon, NATIVE_BUILD_HINT, NATIVE_KERNEL_NAMES, registerNativeBackend } from './native.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
 const RTOL = 1e-4;
 
 /** Runs `f` on `backend` with the given plain arrays as inputs, returns plain outputs. */
-async function on(backend: string, inputs: { shape: number[]; values: Float32Array }[], f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+async function on(
+  backend: string,
+  inputs: { shape: number[]; values: Float32Array }[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
   const out = f(...xs);
@@ -33,7 +38,12 @@ const rand = randomValues;
 const close = (actual: Float32Array, expected: Float32Array, what: string): void => assertClose(actual, expected, what, RTOL);
 
 /** Compares f and the gradients of sum(f · r) w.r.t. every input, native vs cpu. */
-async function compare(what: string, inputs: { shape: number[]; values: Float32Array }[], f: (...xs: tf.Tensor[]) => tf.Tensor, grads = true): Promise<void> {
+async function compare(
+  what: string,
+  inputs: { shape: number[]; values: Float32Array }[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  grads = true,
+): Promise<void> {
   const withGrads = (...xs: tf.Tensor[]): tf.Tensor[] => {
     const y = f(...xs);
     if (!grads) return [y];
@@ -61,10 +71,20 @@ test('native engine: addon is built', { skip }, async () => {
 });
 
 const convGrid: { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' }[] = [];
-for (const [h, w] of [[5, 5], [7, 9], [13, 13], [28, 28]]) {
+for (const [h, w] of [
+  [5, 5],
+  [7, 9],
+  [13, 13],
+  [28, 28],
+]) {
   for (const s of [1, 2]) {
     for (const pad of ['same', 'valid'] as const) {
-      for (const [n, ci, co] of [[1, 1, 16], [3, 16, 32], [2, 64, 1], [4, 32, 64]]) {
+      for (const [n, ci, co] of [
+        [1, 1, 16],
+        [3, 16, 32],
+        [2, 64, 1],
+        [4, 32, 64],
+      ]) {
         if (h === 28 && n * ci * co > 1024) continue; // keep the cpu reference fast
         convGrid.push({ n, h, w, ci, co, k: 3, s, pad });
       }
@@ -81,21 +101,32 @@ test('native engine: conv2d, fused conv2d (bias, relu) and conv2dTranspose match
     await compare(`conv2d ${tag}`, [x, w], (xx, ww) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, c.s, c.pad));
     const b = rand([c.co]);
     await compare(`fused conv2d relu ${tag}`, [x, w, b], (xx, ww, bb) =>
-      tf.fused.conv2d({ x: xx as tf.Tensor4D, filter: ww as tf.Tensor4D, strides: c.s, pad: c.pad, bias: bb, activation: 'relu' }));
+      tf.fused.conv2d({ x: xx as tf.Tensor4D, filter: ww as tf.Tensor4D, strides: c.s, pad: c.pad, bias: bb, activation: 'relu' }),
+    );
     // Transposed convolution from this conv's output size back to the input size (Conv2DBackpropInput forward).
     const ho = c.pad === 'same' ? Math.ceil(c.h / c.s) : Math.floor((c.h - c.k) / c.s) + 1;
     const wo = c.pad === 'same' ? Math.ceil(c.w / c.s) : Math.floor((c.w - c.k) / c.s) + 1;
     if (ho < 1 || wo < 1) continue;
     const dy = rand([c.n, ho, wo, c.co]);
     await compare(`conv2dTranspose ${tag}`, [dy, w], (yy, ww) =>
-      tf.conv2dTranspose(yy as tf.Tensor4D, ww as tf.Tensor4D, [c.n, c.h, c.w, c.ci], c.s, c.pad));
+      tf.conv2dTranspose(yy as tf.Tensor4D, ww as tf.Tensor4D, [c.n, c.h, c.w, c.ci], c.s, c.pad),
+    );
   }
 });
 
 test('native engine: maxPool matches cpu, values and gradients (ties included)', { skip }, async () => {
   await registerNativeBackend();
-  for (const [n, h, w, ch] of [[1, 5, 5, 1], [3, 7, 9, 16], [2, 13, 13, 3], [2, 28, 28, 64]]) {
-    for (const [k, s] of [[2, 2], [3, 2], [3, 1]]) {
+  for (const [n, h, w, ch] of [
+    [1, 5, 5, 1],
+    [3, 7, 9, 16],
+    [2, 13, 13, 3],
+    [2, 28, 28, 64],
+  ]) {
+    for (const [k, s] of [
+      [2, 2],
+      [3, 2],
+      [3, 1],
+    ]) {
       for (const pad of ['same', 'valid'] as const) {
         const x = rand([n, h, w, ch]);
         await compare(`maxPool n${n} ${h}x${w}x${ch} k${k} s${s} ${pad}`, [x], (xx) => tf.maxPool(xx as tf.Tensor4D, k, s, pad));
@@ -137,34 +168,42 @@ test('native engine: element-wise kernels and sums match cpu, values and gradien
   assert.ok(NATIVE_KERNEL_NAMES.includes('Conv2DBackpropFilter'));
 });
 
-test('native engine: matMul and fused matMul match cpu, values and gradients (transposes, batches, bias, activations)', { skip }, async () => {
-  await registerNativeBackend();
-  const grid: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
-    { a: [1, 1], b: [1, 1], ta: false, tb: false },
-    { a: [32, 784], b: [784, 100], ta: false, tb: false },
-    { a: [784, 32], b: [784, 100], ta: true, tb: false },
-    { a: [32, 100], b: [784, 100], ta: false, tb: true },
-    { a: [7, 5], b: [3, 7], ta: true, tb: true },
-    { a: [3, 5, 4], b: [3, 4, 6], ta: false, tb: false },
-    { a: [3, 5, 4], b: [4, 6], ta: false, tb: false },
-    { a: [5, 4], b: [2, 3, 4, 6], ta: false, tb: false },
-    { a: [2, 3, 4, 5], b: [2, 3, 6, 4], ta: true, tb: true },
-    { a: [2, 3, 5], b: [1, 5, 4], ta: false, tb: false },
-  ];
-  for (const { a, b, ta, tb } of grid) {
-    const tag = `[${a}]${ta ? 'ᵀ' : ''} · [${b}]${tb ? 'ᵀ' : ''}`;
-    // tfjs's own gradient does not reduce a broadcast operand's batch: values only for those
-    const grads = tf.util.arraysEqual(a.slice(0, -2), b.slice(0, -2));
-    await compare(`matMul ${tag}`, [rand(a), rand(b)], (x, w) => tf.matMul(x, w, ta, tb), grads);
-    const n = tb ? b[b.length - 2] : b[b.length - 1];
-    // (tfjs's wasm kernel gets transposeA with an activation wrong; native must not)
-    for (const activation of ['linear', 'relu', 'sigmoid', 'elu', 'relu6', 'leakyrelu'] as const) {
-      await compare(`fused matMul + bias, ${activation}, ${tag}`, [rand(a), rand(b), rand([n])],
-        (x, w, bias) => tf.fused.matMul({ a: x, b: w, transposeA: ta, transposeB: tb, bias, activation, leakyreluAlpha: 0.3 }), grads);
+test(
+  'native engine: matMul and fused matMul match cpu, values and gradients (transposes, batches, bias, activations)',
+  { skip },
+  async () => {
+    await registerNativeBackend();
+    const grid: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+      { a: [1, 1], b: [1, 1], ta: false, tb: false },
+      { a: [32, 784], b: [784, 100], ta: false, tb: false },
+      { a: [784, 32], b: [784, 100], ta: true, tb: false },
+      { a: [32, 100], b: [784, 100], ta: false, tb: true },
+      { a: [7, 5], b: [3, 7], ta: true, tb: true },
+      { a: [3, 5, 4], b: [3, 4, 6], ta: false, tb: false },
+      { a: [3, 5, 4], b: [4, 6], ta: false, tb: false },
+      { a: [5, 4], b: [2, 3, 4, 6], ta: false, tb: false },
+      { a: [2, 3, 4, 5], b: [2, 3, 6, 4], ta: true, tb: true },
+      { a: [2, 3, 5], b: [1, 5, 4], ta: false, tb: false },
+    ];
+    for (const { a, b, ta, tb } of grid) {
+      const tag = `[${a}]${ta ? 'ᵀ' : ''} · [${b}]${tb ? 'ᵀ' : ''}`;
+      // tfjs's own gradient does not reduce a broadcast operand's batch: values only for those
+      const grads = tf.util.arraysEqual(a.slice(0, -2), b.slice(0, -2));
+      await compare(`matMul ${tag}`, [rand(a), rand(b)], (x, w) => tf.matMul(x, w, ta, tb), grads);
+      const n = tb ? b[b.length - 2] : b[b.length - 1];
+      // (tfjs's wasm kernel gets transposeA with an activation wrong; native must not)
+      for (const activation of ['linear', 'relu', 'sigmoid', 'elu', 'relu6', 'leakyrelu'] as const) {
+        await compare(
+          `fused matMul + bias, ${activation}, ${tag}`,
+          [rand(a), rand(b), rand([n])],
+          (x, w, bias) => tf.fused.matMul({ a: x, b: w, transposeA: ta, transposeB: tb, bias, activation, leakyreluAlpha: 0.3 }),
+          grads,
+        );
+      }
     }
-  }
-  assert.ok(NATIVE_KERNEL_NAMES.includes('BatchMatMul') && NATIVE_KERNEL_NAMES.includes('_FusedMatMul'));
-});
+    assert.ok(NATIVE_KERNEL_NAMES.includes('BatchMatMul') && NATIVE_KERNEL_NAMES.includes('_FusedMatMul'));
+  },
+);
 
 /** Trains the seed model for `steps` batches on fixed data; returns the losses. */
 async function lossCurve(backend: 'native' | 'wasm', steps: number): Promise<number[]> {
@@ -172,7 +211,10 @@ async function lossCurve(backend: 'native' | 'wasm', steps: number): Promise<num
   const { autoencoder } = convAutoencoder({ seed: 7 });
   autoencoder.compile({ optimizer: tf.train.sgd(1.0), loss: 'binaryCrossentropy' });
   seedRandom(99);
-  const data = tf.tensor(rand([16, 28, 28]).values.map((v) => (v + 1) / 2), [16, 28, 28]);
+  const data = tf.tensor(
+    rand([16, 28, 28]).values.map((v) => (v + 1) / 2),
+    [16, 28, 28],
+  );
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) losses.push(Number(await autoencoder.trainOnBatch(data, data)));
   data.dispose();
@@ -184,8 +226,10 @@ test('native engine: 30 training steps of the seed model match wasm within 1e-3 
   const wasm = await lossCurve('wasm', 30);
   const native = await lossCurve('native', 30);
   for (let i = 0; i < wasm.length; i++) {
-    assert.ok(Math.abs(native[i] - wasm[i]) <= 1e-3 * Math.abs(wasm[i]),
-      `step ${i}: native loss ${native[i]} vs wasm ${wasm[i]} (curve native ${native.map((l) => l.toFixed(5)).join(' ')})`);
+    assert.ok(
+      Math.abs(native[i] - wasm[i]) <= 1e-3 * Math.abs(wasm[i]),
+      `step ${i}: native loss ${native[i]} vs wasm ${wasm[i]} (curve native ${native.map((l) => l.toFixed(5)).join(' ')})`,
+    );
   }
   assert.ok(native[native.length - 1] < native[0], 'the loss goes down');
 });
@@ -206,7 +250,12 @@ test('native engine: a training step leaks no tensors', { skip }, async () => {
 test('native engine: one-input-channel convolution gradients (aekit direct kernels) match cpu', { skip }, async () => {
   await registerNativeBackend();
   // ci = 1: the input gradient and filter gradient of a conv from 1 channel, and a transposed conv to 1 channel
-  for (const [h, w] of [[5, 5], [7, 9], [14, 14], [28, 28]]) {
+  for (const [h, w] of [
+    [5, 5],
+    [7, 9],
+    [14, 14],
+    [28, 28],
+  ]) {
     for (const co of [1, 3, 8, 16, 17, 32]) {
       for (const s of [1, 2]) {
         for (const pad of ['same', 'valid'] as const) {
@@ -219,7 +268,8 @@ test('native engine: one-input-channel convolution gradients (aekit direct kerne
           const wo = pad === 'same' ? Math.ceil(w / s) : Math.floor((w - 3) / s) + 1;
           const dy = rand([n, ho, wo, co]);
           await compare(`conv2dTranspose to 1 channel ${tag}`, [dy, f], (yy, ff) =>
-            tf.conv2dTranspose(yy as tf.Tensor4D, ff as tf.Tensor4D, [n, h, w, 1], s, pad));
+            tf.conv2dTranspose(yy as tf.Tensor4D, ff as tf.Tensor4D, [n, h, w, 1], s, pad),
+          );
         }
       }
     }
@@ -231,12 +281,17 @@ test('native engine: exp, sigmoid and selu match cpu over the whole float range 
   const v = new Float32Array(4096);
   for (let i = 0; i < v.length; i++) v[i] = -110 + (205 * i) / v.length + (i % 7) * 1e-3;
   v.set([0, -0, 1e-30, -1e-30, 88.7, 88.72, 88.73, -87.3, -87.4, -103, -104, 200, -200, Infinity, -Infinity, NaN]);
-  for (const [name, f] of [['exp', tf.exp], ['sigmoid', tf.sigmoid], ['selu', tf.selu]] as const) {
+  for (const [name, f] of [
+    ['exp', tf.exp],
+    ['sigmoid', tf.sigmoid],
+    ['selu', tf.selu],
+  ] as const) {
     const [want] = await on('cpu', [{ shape: [v.length], values: v }], (a) => f(a));
     const [got] = await on('native', [{ shape: [v.length], values: v }], (a) => f(a));
     for (let i = 0; i < v.length; i++) {
-      const ok = Number.isNaN(want[i]) ? Number.isNaN(got[i]) : got[i] === want[i] ||
-        Math.abs(got[i] - want[i]) <= 1e-6 * Math.abs(want[i]) + 1e-37;
+      const ok = Number.isNaN(want[i])
+        ? Number.isNaN(got[i])
+        : got[i] === want[i] || Math.abs(got[i] - want[i]) <= 1e-6 * Math.abs(want[i]) + 1e-37;
       assert.ok(ok, `${name}(${v[i]}) = ${got[i]}, cpu says ${want[i]}`);
     }
   }
@@ -249,7 +304,10 @@ test('native engine: convolutions give bit-identical results on every call (thre
   const dy = tf.randomUniform([16, 14, 14, 32], -1, 1, 'float32', 7);
   const runs = [];
   for (let i = 0; i < 6; i++) {
-    const outs = [tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [16, 14, 14, 16], 1, 'same')];
+    const outs = [
+      tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+      tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [16, 14, 14, 16], 1, 'same'),
+    ];
     runs.push(await Promise.all(outs.map(async (o) => Array.from(new Uint32Array(((await o.data()) as Float32Array).buffer)))));
     tf.dispose(outs);
   }

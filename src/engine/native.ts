@@ -9,17 +9,18 @@
  * does not handle (another dtype, NCHW, an unusual broadcast) runs the wasm kernel instead.
  * `backend.ts` loads this module on first use of the `native` or `auto` backend.
  */
-import * as tf from '../core/tf.js';
-import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '../core/tf.js';
-import { createRequire } from 'node:module';
+
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '../core/tf.js';
+import * as tf from '../core/tf.js';
 import { BackendError } from './errors.js';
-import { registerWasmKernels } from './wasm-kernels.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
-import { type NativeOpTables, type UNARY_OPS, type BINARY_OPS, checkOpTables, opCode } from './native-ops.js';
+import { type BINARY_OPS, checkOpTables, type NativeOpTables, opCode, type UNARY_OPS } from './native-ops.js';
+import { registerWasmKernels } from './wasm-kernels.js';
 
 /**
  * The functions of `native/build/aekit_native.node` (offsets are byte offsets into `heap`), and
@@ -41,13 +42,56 @@ export interface NativeAddon extends NativeOpTables {
   seluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, n: number): boolean;
   sumOuter(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
   sumInner(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
-  matMul(heap: ArrayBuffer, a: number, b: number, y: number, batch: number, batchA: number, batchB: number, m: number, n: number, k: number,
-    transposeA: number, transposeB: number, bias: number, activation: number, alpha: number): boolean;
-  lstmForward(heap: ArrayBuffer, x: number, kernel: number, recurrentKernel: number, bias: number, h: number, c: number, gates: number,
-    batch: number, steps: number, features: number, units: number): boolean;
-  lstmBackward(heap: ArrayBuffer, dy: number, x: number, kernel: number, recurrentKernel: number, h: number, c: number, gates: number,
-    dx: number, dKernel: number, dRecurrentKernel: number, dBias: number, batch: number, steps: number, features: number, units: number,
-    sequences: number): boolean;
+  matMul(
+    heap: ArrayBuffer,
+    a: number,
+    b: number,
+    y: number,
+    batch: number,
+    batchA: number,
+    batchB: number,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: number,
+    transposeB: number,
+    bias: number,
+    activation: number,
+    alpha: number,
+  ): boolean;
+  lstmForward(
+    heap: ArrayBuffer,
+    x: number,
+    kernel: number,
+    recurrentKernel: number,
+    bias: number,
+    h: number,
+    c: number,
+    gates: number,
+    batch: number,
+    steps: number,
+    features: number,
+    units: number,
+  ): boolean;
+  lstmBackward(
+    heap: ArrayBuffer,
+    dy: number,
+    x: number,
+    kernel: number,
+    recurrentKernel: number,
+    h: number,
+    c: number,
+    gates: number,
+    dx: number,
+    dKernel: number,
+    dRecurrentKernel: number,
+    dBias: number,
+    batch: number,
+    steps: number,
+    features: number,
+    units: number,
+    sequences: number,
+  ): boolean;
   setThreads(n: number): boolean;
   info(): string;
 }
@@ -59,8 +103,8 @@ export const NATIVE_BACKEND = 'native';
  * Where the addon is built (`npm install` runs `node native/build.mjs --optional`); the
  * environment variable AEKIT_NATIVE_ADDON points elsewhere (to compare two builds).
  */
-export const NATIVE_ADDON_PATH = process.env.AEKIT_NATIVE_ADDON ||
-  fileURLToPath(new URL('../../native/build/aekit_native.node', import.meta.url));
+export const NATIVE_ADDON_PATH =
+  process.env.AEKIT_NATIVE_ADDON || fileURLToPath(new URL('../../native/build/aekit_native.node', import.meta.url));
 
 /** How to build the addon, for error messages. */
 export const NATIVE_BUILD_HINT = 'build it with `npm run build:native` (needs g++ and `apt-get install libdnnl-dev`)';
@@ -112,10 +156,16 @@ const off = (b: Backend, t: TensorInfo): number => b.getMemoryOffset(t.dataId);
 const heap = (b: Backend): ArrayBuffer => (b.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer;
 const size = (t: TensorInfo): number => tf.util.sizeFromShape(t.shape);
 /** Writes zeros into `t` (an output whose computation has no terms) and returns it. */
-const zeros = (b: Backend, t: TensorInfo): TensorInfo => { new Float32Array(heap(b), off(b, t), size(t)).fill(0); return t; };
+const zeros = (b: Backend, t: TensorInfo): TensorInfo => {
+  new Float32Array(heap(b), off(b, t), size(t)).fill(0);
+  return t;
+};
 const f32 = (...ts: (TensorInfo | undefined)[]): boolean => ts.every((t) => t === undefined || t.dtype === 'float32');
 /** Frees an output made before finding that the wasm kernel must run; returns null for that. */
-const discard = (b: Backend, t: TensorInfo): null => { b.disposeData(t.dataId); return null; };
+const discard = (b: Backend, t: TensorInfo): null => {
+  b.disposeData(t.dataId);
+  return null;
+};
 
 /** Conv geometry in the order the addon reads it; bottom/right padding make the output size exact. */
 function geometry(c: tf.backend_util.Conv2DInfo): number[] {
@@ -124,8 +174,25 @@ function geometry(c: tf.backend_util.Conv2DInfo): number[] {
   const { top, left } = c.padInfo;
   const bottom = (c.outHeight - 1) * c.strideHeight + effH - c.inHeight - top;
   const right = (c.outWidth - 1) * c.strideWidth + effW - c.inWidth - left;
-  return [c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels, c.filterHeight,
-    c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, top, left, bottom, right];
+  return [
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outHeight,
+    c.outWidth,
+    c.outChannels,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    top,
+    left,
+    bottom,
+    right,
+  ];
 }
 
 type Shape4 = [number, number, number, number];
@@ -133,8 +200,16 @@ type Shape4 = [number, number, number, number];
 function convInfo(xShape: number[], filterShape: number[], attrs: Attrs): tf.backend_util.Conv2DInfo | null {
   if (attrs.dataFormat === 'NCHW' || xShape.length !== 4) return null;
   const dil = (attrs.dilations ?? 1) as number | [number, number];
-  return tf.backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, attrs.strides as [number, number],
-    dil, attrs.pad as 'same', attrs.dimRoundingMode as 'floor' | undefined, false, 'channelsLast');
+  return tf.backend_util.computeConv2DInfo(
+    xShape as Shape4,
+    filterShape as Shape4,
+    attrs.strides as [number, number],
+    dil,
+    attrs.pad as 'same',
+    attrs.dimRoundingMode as 'floor' | undefined,
+    false,
+    'channelsLast',
+  );
 }
 
 const conv2D: NativeKernel = ({ x, filter }, b, attrs, a) => {
@@ -190,12 +265,30 @@ const conv2DBackpropFilter: NativeKernel = ({ x, dy }, b, attrs, a) => {
 
 function poolGeometry(xShape: number[], attrs: Attrs): { geo: number[]; outShape: number[] } | null {
   if (xShape.length !== 4) return null;
-  const c = tf.backend_util.computePool2DInfo(xShape as Shape4, attrs.filterSize as [number, number],
-    attrs.strides as [number, number], 1, attrs.pad as 'same', attrs.dimRoundingMode as 'floor' | undefined);
+  const c = tf.backend_util.computePool2DInfo(
+    xShape as Shape4,
+    attrs.filterSize as [number, number],
+    attrs.strides as [number, number],
+    1,
+    attrs.pad as 'same',
+    attrs.dimRoundingMode as 'floor' | undefined,
+  );
   if (c.dilationHeight !== 1 || c.dilationWidth !== 1) return null;
   return {
-    geo: [c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.filterHeight, c.filterWidth,
-      c.strideHeight, c.strideWidth, c.padInfo.top, c.padInfo.left],
+    geo: [
+      c.batchSize,
+      c.inHeight,
+      c.inWidth,
+      c.inChannels,
+      c.outHeight,
+      c.outWidth,
+      c.filterHeight,
+      c.filterWidth,
+      c.strideHeight,
+      c.strideWidth,
+      c.padInfo.top,
+      c.padInfo.left,
+    ],
     outShape: c.outShape,
   };
 }
@@ -221,7 +314,7 @@ const maxPoolGrad: NativeKernel = ({ dy, input }, b, attrs, a) => {
   return dx;
 };
 
-function unary(op: typeof UNARY_OPS[number]): NativeKernel {
+function unary(op: (typeof UNARY_OPS)[number]): NativeKernel {
   return ({ x }, b, _attrs, a) => {
     if (!f32(x)) return null;
     const y = b.makeOutput(x.shape, 'float32');
@@ -237,12 +330,13 @@ function innerBroadcast(small: number[], full: number[]): boolean {
   return s.every((d, i) => d === full[full.length - s.length + i]);
 }
 
-function binary(op: typeof BINARY_OPS[number], outDtype: 'float32' | 'bool'): NativeKernel {
+function binary(op: (typeof BINARY_OPS)[number], outDtype: 'float32' | 'bool'): NativeKernel {
   return ({ a: x, b: y }, b, _attrs, addon) => {
     if (!f32(x, y)) return null;
     const outShape = tf.backend_util.assertAndGetBroadcastShape(x.shape, y.shape);
     const n = tf.util.sizeFromShape(outShape);
-    const nx = size(x), ny = size(y);
+    const nx = size(x),
+      ny = size(y);
     const ok = (nx === n && innerBroadcast(y.shape, outShape)) || (ny === n && innerBroadcast(x.shape, outShape));
     if (!ok) return null;
     const out = b.makeOutput(outShape, outDtype);
@@ -299,20 +393,44 @@ function matMul(fused: boolean): NativeKernel {
     const act = fused && attrs.activation != null ? opCode(addon.activations, attrs.activation as string) : addon.activations.linear;
     const alpha = Number(attrs.leakyreluAlpha ?? 0.2); // the addon takes a finite slope
     if (act === undefined || !Number.isFinite(alpha)) return null;
-    const ta = attrs.transposeA === true, tb = attrs.transposeB === true;
-    const [ra, ca] = x.shape.slice(-2), [rb, cb] = w.shape.slice(-2);
-    const m = ta ? ca : ra, k = ta ? ra : ca, n = tb ? rb : cb;
+    const ta = attrs.transposeA === true,
+      tb = attrs.transposeB === true;
+    const [ra, ca] = x.shape.slice(-2),
+      [rb, cb] = w.shape.slice(-2);
+    const m = ta ? ca : ra,
+      k = ta ? ra : ca,
+      n = tb ? rb : cb;
     if ((tb ? cb : rb) !== k) return null;
-    const outerA = x.shape.slice(0, -2), outerB = w.shape.slice(0, -2);
-    const batchA = tf.util.sizeFromShape(outerA), batchB = tf.util.sizeFromShape(outerB);
+    const outerA = x.shape.slice(0, -2),
+      outerB = w.shape.slice(0, -2);
+    const batchA = tf.util.sizeFromShape(outerA),
+      batchB = tf.util.sizeFromShape(outerB);
     const outer = tf.util.arraysEqual(outerA, outerB) || batchB === 1 ? outerA : batchA === 1 ? outerB : null;
     if (outer === null || (bias !== undefined && size(bias) !== n)) return null;
     const y = b.makeOutput([...outer, m, n], 'float32');
     const batch = tf.util.sizeFromShape(outer);
     if (size(y) === 0) return y;
     if (k === 0) return zeros(b, y);
-    if (addon.matMul(heap(b), off(b, x), off(b, w), off(b, y), batch, batchA, batchB, m, n, k, ta ? 1 : 0, tb ? 1 : 0,
-      bias === undefined ? -1 : off(b, bias), act, alpha)) return y;
+    if (
+      addon.matMul(
+        heap(b),
+        off(b, x),
+        off(b, w),
+        off(b, y),
+        batch,
+        batchA,
+        batchB,
+        m,
+        n,
+        k,
+        ta ? 1 : 0,
+        tb ? 1 : 0,
+        bias === undefined ? -1 : off(b, bias),
+        act,
+        alpha,
+      )
+    )
+      return y;
     b.disposeData(y.dataId);
     return null;
   };
@@ -365,34 +483,72 @@ function nativeFailed(name: string): never {
   throw new Error(`aekit native: ${name} failed in oneDNN's sgemm`);
 }
 
-const lstmForward = (a: NativeAddon): KernelFunc => ({ inputs, backend }) => {
-  const { x, kernel, recurrentKernel, bias } = inputs as Record<string, TensorInfo>;
-  const b = backend as Backend;
-  const [batch, steps, features, units] = lstmDims(x, recurrentKernel);
-  const h = b.makeOutput([batch, steps, units], 'float32');
-  const c = b.makeOutput([batch, steps, units], 'float32');
-  const gates = b.makeOutput([batch, steps, 4 * units], 'float32');
-  if (batch * steps === 0) return [h, c, gates];
-  if (!a.lstmForward(heap(b), off(b, x), off(b, kernel), off(b, recurrentKernel), off(b, bias), off(b, h), off(b, c), off(b, gates),
-    batch, steps, features, units)) nativeFailed(LSTM_KERNEL);
-  return [h, c, gates];
-};
+const lstmForward =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend }) => {
+    const { x, kernel, recurrentKernel, bias } = inputs as Record<string, TensorInfo>;
+    const b = backend as Backend;
+    const [batch, steps, features, units] = lstmDims(x, recurrentKernel);
+    const h = b.makeOutput([batch, steps, units], 'float32');
+    const c = b.makeOutput([batch, steps, units], 'float32');
+    const gates = b.makeOutput([batch, steps, 4 * units], 'float32');
+    if (batch * steps === 0) return [h, c, gates];
+    if (
+      !a.lstmForward(
+        heap(b),
+        off(b, x),
+        off(b, kernel),
+        off(b, recurrentKernel),
+        off(b, bias),
+        off(b, h),
+        off(b, c),
+        off(b, gates),
+        batch,
+        steps,
+        features,
+        units,
+      )
+    )
+      nativeFailed(LSTM_KERNEL);
+    return [h, c, gates];
+  };
 
-const lstmBackward = (a: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
-  const { dy, x, kernel, recurrentKernel, h, c, gates } = inputs as Record<string, TensorInfo>;
-  const b = backend as Backend;
-  const [batch, steps, features, units] = lstmDims(x, recurrentKernel);
-  const dx = b.makeOutput(x.shape, 'float32');
-  const dKernel = b.makeOutput(kernel.shape, 'float32');
-  const dRecurrent = b.makeOutput(recurrentKernel.shape, 'float32');
-  const dBias = b.makeOutput([4 * units], 'float32');
-  const outs = [dx, dKernel, dRecurrent, dBias];
-  if (batch * steps === 0) return outs.map((o) => zeros(b, o));
-  if (!a.lstmBackward(heap(b), off(b, dy), off(b, x), off(b, kernel), off(b, recurrentKernel), off(b, h), off(b, c), off(b, gates),
-    off(b, dx), off(b, dKernel), off(b, dRecurrent), off(b, dBias), batch, steps, features, units,
-    (attrs as Attrs).sequences === true ? 1 : 0)) nativeFailed(LSTM_GRAD_KERNEL);
-  return outs;
-};
+const lstmBackward =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const { dy, x, kernel, recurrentKernel, h, c, gates } = inputs as Record<string, TensorInfo>;
+    const b = backend as Backend;
+    const [batch, steps, features, units] = lstmDims(x, recurrentKernel);
+    const dx = b.makeOutput(x.shape, 'float32');
+    const dKernel = b.makeOutput(kernel.shape, 'float32');
+    const dRecurrent = b.makeOutput(recurrentKernel.shape, 'float32');
+    const dBias = b.makeOutput([4 * units], 'float32');
+    const outs = [dx, dKernel, dRecurrent, dBias];
+    if (batch * steps === 0) return outs.map((o) => zeros(b, o));
+    if (
+      !a.lstmBackward(
+        heap(b),
+        off(b, dy),
+        off(b, x),
+        off(b, kernel),
+        off(b, recurrentKernel),
+        off(b, h),
+        off(b, c),
+        off(b, gates),
+        off(b, dx),
+        off(b, dKernel),
+        off(b, dRecurrent),
+        off(b, dBias),
+        batch,
+        steps,
+        features,
+        units,
+        (attrs as Attrs).sequences === true ? 1 : 0,
+      )
+    )
+      nativeFailed(LSTM_GRAD_KERNEL);
+    return outs;
+  };
 
 let registered = false;
 
@@ -414,28 +570,44 @@ export async function registerNativeBackend(): Promise<void> {
   }
   const wasmModule = wasm.wasm;
   // AEKIT_NATIVE_DISABLE=Sum,Select leaves those kernels to wasm (to bisect or compare).
-  const disabled = new Set((process.env.AEKIT_NATIVE_DISABLE ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  const disabled = new Set(
+    (process.env.AEKIT_NATIVE_DISABLE ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   for (const k of tf.getKernelsForBackend('wasm')) {
     const wasmFunc = k.kernelFunc;
     const native = disabled.has(k.kernelName) ? undefined : NATIVE_KERNELS[k.kernelName];
-    const kernelFunc: KernelFunc = native === undefined ? wasmFunc : (args) => {
-      const out = native(args.inputs as Record<string, TensorInfo>, args.backend as Backend, (args.attrs ?? {}) as Attrs, a);
-      return out ?? wasmFunc(args);
-    };
+    const kernelFunc: KernelFunc =
+      native === undefined
+        ? wasmFunc
+        : (args) => {
+            const out = native(args.inputs as Record<string, TensorInfo>, args.backend as Backend, (args.attrs ?? {}) as Attrs, a);
+            return out ?? wasmFunc(args);
+          };
     const config: KernelConfig = { ...k, backendName: NATIVE_BACKEND, kernelFunc };
     if (tf.getKernel(k.kernelName, NATIVE_BACKEND) === undefined) tf.registerKernel(config);
   }
-  for (const [kernelName, make] of [[LSTM_KERNEL, lstmForward], [LSTM_GRAD_KERNEL, lstmBackward]] as const) {
-    if (tf.getKernel(kernelName, NATIVE_BACKEND) === undefined) tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make(a) });
+  for (const [kernelName, make] of [
+    [LSTM_KERNEL, lstmForward],
+    [LSTM_GRAD_KERNEL, lstmBackward],
+  ] as const) {
+    if (tf.getKernel(kernelName, NATIVE_BACKEND) === undefined)
+      tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make(a) });
   }
   // A second BackendWasm over the same module: same heap, same kernel bindings, its own tensors.
   // The module keeps one table of tensor ids for both, so the native backend numbers its
   // tensors from 2^30 up (the wasm backend counts from 0).
-  tf.registerBackend(NATIVE_BACKEND, () => {
-    const backend = new BackendWasm(wasmModule);
-    (backend as unknown as { dataIdNextNumber: number }).dataIdNextNumber = 2 ** 30;
-    return backend;
-  }, -1);
+  tf.registerBackend(
+    NATIVE_BACKEND,
+    () => {
+      const backend = new BackendWasm(wasmModule);
+      (backend as unknown as { dataIdNextNumber: number }).dataIdNextNumber = 2 ** 30;
+      return backend;
+    },
+    -1,
+  );
   registered = true;
 }
 

@@ -5,10 +5,11 @@
  * the composite fallback is used where the kernel is missing.
  * Tolerance: |backend − cpu composite| ≤ 1e-5 · (1 + max |cpu|) elementwise (exp differs by ulps).
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import * as tf from '../core/tf.js';
-import { useBackend, type BackendName } from './backend.js';
+import { type BackendName, useBackend } from './backend.js';
 import { SELU_GRAD_KERNEL, seluGradComposite, seluGradKernelConfigs } from './selu-grad.js';
 
 const skipNative = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1' : false;
@@ -26,7 +27,11 @@ function values(n: number): Float32Array {
   return v;
 }
 
-interface Case { shape: number[]; x: Float32Array; dy: Float32Array }
+interface Case {
+  shape: number[];
+  x: Float32Array;
+  dy: Float32Array;
+}
 const CASES: Case[] = SHAPES.map((shape) => {
   const n = shape.reduce((a, b) => a * b, 1);
   return { shape, x: values(n), dy: values(n) };
@@ -38,7 +43,10 @@ async function gradOn(backend: string, c: Case): Promise<{ dx: Float32Array; ker
   const x = tf.tensor(c.x, c.shape);
   const dy = tf.tensor(c.dy, c.shape);
   let dx: tf.Tensor | undefined;
-  const prof = await tf.profile(() => { dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.selu(xx), dy)))(x); return dx; });
+  const prof = await tf.profile(() => {
+    dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.selu(xx), dy)))(x);
+    return dx;
+  });
   const out = (await dx!.data()) as Float32Array;
   tf.dispose([x, dy, dx!]);
   return { dx: out, kernels: prof.kernels.map((k) => k.name) };
@@ -63,17 +71,24 @@ function assertClose(got: Float32Array, want: Float32Array, what: string): void 
 }
 
 for (const backend of ['cpu', 'wasm', 'native'] as const) {
-  test(`fused SELU gradient on ${backend} matches tfjs's composite formula on cpu`, { skip: backend === 'native' && skipNative }, async () => {
-    await useBackend(backend as BackendName);
-    assert.ok(tf.getKernel(SELU_GRAD_KERNEL, backend) !== undefined, `${SELU_GRAD_KERNEL} registered for ${backend}`);
-    for (const c of CASES) {
-      const want = await compositeOnCpu(c);
-      const got = await gradOn(backend, c);
-      assertClose(got.dx, want, `${backend} ${JSON.stringify(c.shape)}`);
-      assert.ok(got.kernels.includes(SELU_GRAD_KERNEL), `${backend}: kernels run were ${got.kernels.join(',')}`);
-      assert.ok(!got.kernels.includes('Select') && !got.kernels.includes('Exp'), `${backend}: composite ops ran: ${got.kernels.join(',')}`);
-    }
-  });
+  test(
+    `fused SELU gradient on ${backend} matches tfjs's composite formula on cpu`,
+    { skip: backend === 'native' && skipNative },
+    async () => {
+      await useBackend(backend as BackendName);
+      assert.ok(tf.getKernel(SELU_GRAD_KERNEL, backend) !== undefined, `${SELU_GRAD_KERNEL} registered for ${backend}`);
+      for (const c of CASES) {
+        const want = await compositeOnCpu(c);
+        const got = await gradOn(backend, c);
+        assertClose(got.dx, want, `${backend} ${JSON.stringify(c.shape)}`);
+        assert.ok(got.kernels.includes(SELU_GRAD_KERNEL), `${backend}: kernels run were ${got.kernels.join(',')}`);
+        assert.ok(
+          !got.kernels.includes('Select') && !got.kernels.includes('Exp'),
+          `${backend}: composite ops ran: ${got.kernels.join(',')}`,
+        );
+      }
+    },
+  );
 }
 
 test('fused SELU gradient falls back to the composite formula where the kernel is missing', async () => {

@@ -14,15 +14,16 @@
  * in C++ for aekit's `native` engine (see `native.ts`). Second-order gradients through it are not
  * supported (the kernel has no gradient of its own).
  */
-import * as tf from '../core/tf.js';
+
 import type { KernelConfig, KernelFunc, TensorInfo } from '../core/tf.js';
+import * as tf from '../core/tf.js';
 
 /** Name of the fused kernel: inputs `{dy, x}`, no attributes, output `dx` (float32, x's shape). */
 export const SELU_GRAD_KERNEL = 'AekitSeluGrad';
 
 /** tfjs's SELU constants (tfjs-core `selu_util`). */
-export const SELU_SCALE = 1.0507009873554804934193349852946;
-export const SELU_SCALEALPHA = 1.7580993408473768599402175208123;
+export const SELU_SCALE = 1.0507009873554805;
+export const SELU_SCALEALPHA = 1.7580993408473768;
 
 const SCALE32 = Math.fround(SELU_SCALE);
 const SCALEALPHA32 = Math.fround(SELU_SCALEALPHA);
@@ -48,8 +49,12 @@ export function seluGradComposite(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
 
 /** The gradient aekit registers for `Selu`: the fused kernel where it exists, else the composite. */
 export function seluGrad(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  if (dy.dtype === 'float32' && x.dtype === 'float32' && tf.util.arraysEqual(dy.shape, x.shape) &&
-    tf.getKernel(SELU_GRAD_KERNEL, tf.getBackend()) !== undefined) {
+  if (
+    dy.dtype === 'float32' &&
+    x.dtype === 'float32' &&
+    tf.util.arraysEqual(dy.shape, x.shape) &&
+    tf.getKernel(SELU_GRAD_KERNEL, tf.getBackend()) !== undefined
+  ) {
     return tf.engine().runKernel(SELU_GRAD_KERNEL, { dy, x } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
   }
   return seluGradComposite(dy, x);

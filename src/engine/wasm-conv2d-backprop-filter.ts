@@ -8,8 +8,9 @@
  * is cropped to the filter size and transposed to [KH, KW, Cin, Cout]. Every step runs on wasm's
  * own kernels (XNNPACK for the convolution), on the backend's own buffers: no copies to JS.
  */
-import * as tf from '../core/tf.js';
+
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '../core/tf.js';
+import * as tf from '../core/tf.js';
 
 /** Attributes tfjs passes to `Conv2DBackpropFilter` (see tfjs-core `kernel_names.ts`). */
 interface BackpropFilterAttrs {
@@ -35,20 +36,48 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend: anyBackend, attrs }
     throw new Error("aekit: Conv2DBackpropFilter on 'wasm' supports dataFormat 'NHWC' only");
   }
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const [kh, kw, cin, cout] = filterShape;
   const { top, bottom, left, right } = info.padInfo;
   const temps: TensorInfo[] = [];
-  const keep = (t: TensorInfo): TensorInfo => { temps.push(t); return t; };
+  const keep = (t: TensorInfo): TensorInfo => {
+    temps.push(t);
+    return t;
+  };
   try {
-    const padded = top || bottom || left || right
-      ? keep(run('PadV2', backend, { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap))
-      : x;
+    const padded =
+      top || bottom || left || right
+        ? keep(
+            run('PadV2', backend, { x }, {
+              paddings: [
+                [0, 0],
+                [top, bottom],
+                [left, right],
+                [0, 0],
+              ],
+              constantValue: 0,
+            } as unknown as NamedAttrMap),
+          )
+        : x;
     const xt = keep(run('Transpose', backend, { x: padded }, { perm: [3, 1, 2, 0] }));
     const dyt = keep(run('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] }));
-    let grad = keep(run('Conv2D', backend, { x: xt, filter: dyt }, {
-      strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth], dimRoundingMode,
-    } as unknown as NamedAttrMap));
+    let grad = keep(
+      run('Conv2D', backend, { x: xt, filter: dyt }, {
+        strides: [1, 1],
+        pad: 'valid',
+        dataFormat: 'NHWC',
+        dilations: [info.strideHeight, info.strideWidth],
+        dimRoundingMode,
+      } as unknown as NamedAttrMap),
+    );
     if (grad.shape[1] !== kh || grad.shape[2] !== kw) {
       grad = keep(run('Slice', backend, { x: grad }, { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] }));
     }

@@ -4,9 +4,9 @@
  */
 import * as tf from '../core/tf.js';
 import '@tensorflow/tfjs-backend-wasm';
+import { registerSeluGradient } from './selu-grad.js';
 import { wasmConv2DBackpropFilterConfig } from './wasm-conv2d-backprop-filter.js';
 import { wasmMaxPoolGradConfig } from './wasm-max-pool-grad.js';
-import { registerSeluGradient } from './selu-grad.js';
 
 let wasmKernelsRegistered = false;
 

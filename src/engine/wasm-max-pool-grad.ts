@@ -7,8 +7,9 @@
  * Each window's gradient goes to its first maximum in row-major order, as in TensorFlow and tfjs's
  * `cpu` backend; overlapping windows add up. Reads and writes the wasm heap in place (no copies).
  */
-import * as tf from '../core/tf.js';
+
 import type { KernelConfig, KernelFunc, TensorInfo } from '../core/tf.js';
+import * as tf from '../core/tf.js';
 
 /** The part of tfjs's wasm backend this kernel uses (public methods of `BackendWasm`). */
 interface WasmHeapBackend {
@@ -24,10 +25,20 @@ interface MaxPoolGradAttrs {
 }
 
 /** Max-pool gradient on flat NHWC arrays; exported for tests. */
-export function maxPoolGradInto(
-  dx: Float32Array, dy: Float32Array, x: Float32Array, info: tf.backend_util.Conv2DInfo): void {
-  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth,
-    filterHeight, filterWidth, padInfo } = info;
+export function maxPoolGradInto(dx: Float32Array, dy: Float32Array, x: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: c,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+    padInfo,
+  } = info;
   dx.fill(0);
   for (let b = 0; b < batchSize; b++) {
     const xBase = b * inHeight * inWidth * c;
@@ -46,7 +57,10 @@ export function maxPoolGradInto(
               const xx = x0 + fx;
               if (xx < 0 || xx >= inWidth) continue;
               const i = xBase + (yy * inWidth + xx) * c + ch;
-              if (x[i] > best || at < 0) { best = x[i]; at = i; }
+              if (x[i] > best || at < 0) {
+                best = x[i];
+                at = i;
+              }
             }
           }
           if (at >= 0) dx[at] += dy[dyBase + ch];
@@ -61,7 +75,13 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
   const wasm = backend as unknown as WasmHeapBackend;
   const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const out = wasm.makeOutput(input.shape, 'float32');
   maxPoolGradInto(wasm.typedArrayFromHeap(out), wasm.typedArrayFromHeap(dy), wasm.typedArrayFromHeap(input), info);
   return out;

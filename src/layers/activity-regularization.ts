@@ -2,9 +2,15 @@
  * An identity layer that marks where an activity penalty applies and carries the penalty's
  * settings through save → load (the Keras `ActivityRegularization` layer's role).
  */
-import * as tf from '../core/tf.js';
-import { type ActivityRegularizer, deserializeRegularizer, type SerializedRegularizer, serializeRegularizer } from './sparsity-regularizers.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
+import {
+  type ActivityRegularizer,
+  deserializeRegularizer,
+  type SerializedRegularizer,
+  serializeRegularizer,
+} from './sparsity-regularizers.js';
 
 /** Arguments of {@link ActivityRegularization}. */
 export interface ActivityRegularizationArgs {
@@ -32,7 +38,8 @@ export class ActivityRegularization extends tf.layers.Layer {
 
   constructor(args: ActivityRegularizationArgs) {
     super({ name: args.name });
-    if (args.regularizer === undefined || args.regularizer === null) throw new ArgumentError('regularizer', 'ActivityRegularization: a regularizer is required');
+    if (args.regularizer === undefined || args.regularizer === null)
+      throw new ArgumentError('regularizer', 'ActivityRegularization: a regularizer is required');
     this.regularizer = 'apply' in args.regularizer ? args.regularizer : deserializeRegularizer(args.regularizer);
   }
 

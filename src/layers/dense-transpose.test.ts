@@ -1,19 +1,26 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
+import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
+import { checkModel } from '../testing/check-model.js';
 import { loadModel, saveModel } from '../training/io.js';
 import { DenseTranspose, linkTiedLayers } from './dense-transpose.js';
-import { checkModel } from '../testing/check-model.js';
 
-before(async () => { await useBackend('cpu'); });
+before(async () => {
+  await useBackend('cpu');
+});
 
 /** input [6] → Dense(3, named with underscores) → DenseTranspose → [6]. */
 function tiedPair(): { model: tf.LayersModel; dense: tf.layers.Layer; tied: DenseTranspose } {
-  const dense = tf.layers.dense({ units: 3, activation: 'selu', name: 'encoder_dense_1', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) });
+  const dense = tf.layers.dense({
+    units: 3,
+    activation: 'selu',
+    name: 'encoder_dense_1',
+    kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+  });
   const input = tf.input({ shape: [6] });
   const h = dense.apply(input) as tf.SymbolicTensor;
   const tied = new DenseTranspose({ partner: dense, activation: 'sigmoid', name: 'decoder_output' });
@@ -24,7 +31,10 @@ function tiedPair(): { model: tf.LayersModel; dense: tf.layers.Layer; tied: Dens
 test('DenseTranspose computes activation(x · Wᵀ + b) with the partner kernel and owns only its bias', () => {
   const { dense, tied } = tiedPair();
   assert.equal(tied.units, 6);
-  assert.deepEqual(tied.trainableWeights.map((w) => w.shape), [[6]]);
+  assert.deepEqual(
+    tied.trainableWeights.map((w) => w.shape),
+    [[6]],
+  );
   const bias = tf.tensor1d([0.1, -0.2, 0.3, 0, 0.5, -1]);
   tied.setWeights([bias]);
   const x = tf.randomUniform([4, 3], -1, 1, 'float32', 9);
@@ -61,13 +71,18 @@ test('training a tied model updates the shared kernel and the bias', async () =>
 });
 
 test('a tied layer loaded without its partner says what to load instead', async () => {
-  const decoder = tf.sequential({ layers: [new DenseTranspose({ partnerName: 'encoder_dense_1', units: 6, inputShape: [3], name: 'decoder_output' })] });
+  const decoder = tf.sequential({
+    layers: [new DenseTranspose({ partnerName: 'encoder_dense_1', units: 6, inputShape: [3], name: 'decoder_output' })],
+  });
   const dir = await mkdtemp(path.join(tmpdir(), 'aekit-dt-'));
   try {
     await saveModel(decoder, path.join(dir, 'd'));
     const loaded = await loadModel(path.join(dir, 'd'));
     assert.equal(linkTiedLayers(loaded), 0);
-    assert.throws(() => loaded.predict(tf.zeros([1, 3])), /tied to layer 'encoder_dense_1', which is not linked: load the whole autoencoder/);
+    assert.throws(
+      () => loaded.predict(tf.zeros([1, 3])),
+      /tied to layer 'encoder_dense_1', which is not linked: load the whole autoencoder/,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

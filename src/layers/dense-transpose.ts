@@ -6,9 +6,10 @@
  * JSON, so the partner is stored by name and re-linked after loading by {@link linkTiedLayers}
  * (which `loadModel` runs on every model it returns).
  */
+
+import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
 import { registerAfterLoad } from './after-load.js';
-import { ArgumentError } from '../core/errors.js';
 
 /** Activations a {@link DenseTranspose} layer can apply. */
 export type DenseTransposeActivation = 'linear' | 'sigmoid' | 'selu' | 'relu' | 'elu' | 'tanh';
@@ -85,7 +86,10 @@ export class DenseTranspose extends tf.layers.Layer {
       throw new ArgumentError('partner', 'DenseTranspose: give `partner` (a Dense layer) or `partnerName`, got neither');
     }
     if (!(activation in ACTIVATIONS)) {
-      throw new ArgumentError('activation', `DenseTranspose: {activation} must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${String(activation)}'`);
+      throw new ArgumentError(
+        'activation',
+        `DenseTranspose: {activation} must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${String(activation)}'`,
+      );
     }
     if (units !== undefined && units !== null && !(Number.isInteger(units) && units > 0)) {
       throw new ArgumentError('units', `DenseTranspose: {units} must be a positive integer, got ${units}`);
@@ -113,12 +117,17 @@ export class DenseTranspose extends tf.layers.Layer {
   /** The partner's kernel variable `[in, out]`. */
   partnerKernel(): LayerVariable {
     if (this.partner === null) {
-      throw new Error(`DenseTranspose '${this.name}' is tied to layer '${this.partnerName}', which is not linked: `
-        + 'load the whole autoencoder (its model/ directory) with aekit\'s loadModel, or call linkTiedLayers(model)');
+      throw new Error(
+        `DenseTranspose '${this.name}' is tied to layer '${this.partnerName}', which is not linked: ` +
+          "load the whole autoencoder (its model/ directory) with aekit's loadModel, or call linkTiedLayers(model)",
+      );
     }
     const kernel = this.partner.weights.find((w) => /(^|\/)kernel(_\d+)?$/.test(w.originalName));
     if (kernel === undefined || kernel.shape.length !== 2) {
-      throw new ArgumentError('partner', `DenseTranspose '${this.name}': partner '${this.partnerName}' has no 2-D kernel (is it a built Dense layer?)`);
+      throw new ArgumentError(
+        'partner',
+        `DenseTranspose '${this.name}': partner '${this.partnerName}' has no 2-D kernel (is it a built Dense layer?)`,
+      );
     }
     return kernel;
   }
@@ -126,23 +135,32 @@ export class DenseTranspose extends tf.layers.Layer {
   private checkKernel(kernel: LayerVariable): void {
     const inDim = kernel.shape[0] as number;
     if (this.units !== null && this.units !== inDim) {
-      throw new ArgumentError('units', `DenseTranspose '${this.name}': units ${this.units} differ from partner '${this.partnerName}' input size ${inDim}`);
+      throw new ArgumentError(
+        'units',
+        `DenseTranspose '${this.name}': units ${this.units} differ from partner '${this.partnerName}' input size ${inDim}`,
+      );
     }
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const inputDim = shape[shape.length - 1];
-    if (this.partner !== null && this.partner.built) {
+    if (this.partner?.built) {
       const kernel = this.partnerKernel();
       this.checkKernel(kernel);
       this.units = kernel.shape[0] as number;
       if (inputDim !== kernel.shape[1]) {
-        throw new ArgumentError('inputs', `DenseTranspose '${this.name}': input size ${inputDim} differs from partner '${this.partnerName}' output size ${kernel.shape[1]}`);
+        throw new ArgumentError(
+          'inputs',
+          `DenseTranspose '${this.name}': input size ${inputDim} differs from partner '${this.partnerName}' output size ${kernel.shape[1]}`,
+        );
       }
     }
     if (this.units === null) {
-      throw new ArgumentError('units', `DenseTranspose '${this.name}': units unknown — build partner '${this.partnerName}' first or pass units`);
+      throw new ArgumentError(
+        'units',
+        `DenseTranspose '${this.name}': units unknown — build partner '${this.partnerName}' first or pass units`,
+      );
     }
     if (this.bias === null) this.bias = this.addWeight('bias', [this.units], 'float32', tf.initializers.zeros(), undefined, true);
     this.built = true;
@@ -193,7 +211,10 @@ export function linkTiedLayers(model: tf.LayersModel): number {
   for (const layer of layers) {
     if (layer instanceof DenseTranspose && !layer.linked) {
       const partner = byName.get(layer.partnerName);
-      if (partner !== undefined) { layer.link(partner); linked++; }
+      if (partner !== undefined) {
+        layer.link(partner);
+        linked++;
+      }
     }
   }
   return linked;

@@ -3,15 +3,16 @@
  * every one of them with tfjs's serialization, so models that use them load with
  * `tf.loadLayersModel` (tied layers then need {@link linkTiedLayers}, or aekit's `loadModel`).
  */
-export { ActivityRegularization } from './activity-regularization.js';
+
 export type { ActivityRegularizationArgs } from './activity-regularization.js';
-export { DenseTranspose, linkTiedLayers } from './dense-transpose.js';
+export { ActivityRegularization } from './activity-regularization.js';
 export type { DenseTransposeActivation, DenseTransposeArgs } from './dense-transpose.js';
-export { LSTM, lstm } from './lstm.js';
+export { DenseTranspose, linkTiedLayers } from './dense-transpose.js';
 export type { LSTMLayerArgs } from './lstm.js';
-export { Sampling } from './sampling.js';
+export { LSTM, lstm } from './lstm.js';
 export type { SamplingArgs } from './sampling.js';
-export { ActivityRegularizer, KLDivergenceRegularizer, L1ActivityRegularizer, parseSparsity } from './sparsity-regularizers.js';
+export { Sampling } from './sampling.js';
 export type { KLDivergenceArgs, L1ActivityArgs } from './sparsity-regularizers.js';
-export { TimeDistributed, timeDistributed } from './time-distributed.js';
+export { ActivityRegularizer, KLDivergenceRegularizer, L1ActivityRegularizer, parseSparsity } from './sparsity-regularizers.js';
 export type { TimeDistributedLayerArgs } from './time-distributed.js';
+export { TimeDistributed, timeDistributed } from './time-distributed.js';

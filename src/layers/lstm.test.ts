@@ -4,24 +4,37 @@
  * grid of shapes, with and without `returnSequences` — plus Keras's defaults, save → load under
  * tfjs's class name, and the fallback to tfjs's path where the fused kernels do not apply.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import * as tf from '../core/tf.js';
-import { LSTM, lstm } from './lstm.js';
-import { checkModel } from '../testing/check-model.js';
 import { useBackend } from '../engine/backend.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from '../engine/fused-lstm.js';
 import { assertClose, randomValues, seedRandom } from '../engine/kernel-test-helper.js';
+import { checkModel } from '../testing/check-model.js';
+import { LSTM, lstm } from './lstm.js';
 
 const skipNative = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
 
-interface Case { batch: number; steps: number; features: number; units: number; sequences: boolean }
+interface Case {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+  sequences: boolean;
+}
 
 /** Output, input gradient and weight gradients of sum(lstm(x) · r) on `backend`, and the kernels that ran. */
-async function run(backend: string, c: Case, weights: Float32Array[], x: Float32Array, r: Float32Array): Promise<{ outs: Float32Array[]; kernels: string[] }> {
+async function run(
+  backend: string,
+  c: Case,
+  weights: Float32Array[],
+  x: Float32Array,
+  r: Float32Array,
+): Promise<{ outs: Float32Array[]; kernels: string[] }> {
   await tf.setBackend(backend);
   const layer = lstm({ units: c.units, returnSequences: c.sequences });
-  tf.tidy(() => layer.apply(tf.zeros([1, c.steps, c.features])) as tf.Tensor);  // builds the weights
+  tf.tidy(() => layer.apply(tf.zeros([1, c.steps, c.features])) as tf.Tensor); // builds the weights
   layer.setWeights(layer.getWeights().map((w, i) => tf.tensor(weights[i], w.shape)));
   const xs = tf.tensor(x, [c.batch, c.steps, c.features]);
   const rs = tf.tensor(r, c.sequences ? [c.batch, c.steps, c.units] : [c.batch, c.units]);
@@ -30,7 +43,10 @@ async function run(backend: string, c: Case, weights: Float32Array[], x: Float32
   const profile = await tf.profile(() => {
     const y = layer.apply(xs) as tf.Tensor;
     const dx = tf.grad(loss)(xs);
-    const { grads } = tf.variableGrads(() => loss(xs), layer.trainableWeights.map((w) => w.read() as tf.Variable));
+    const { grads } = tf.variableGrads(
+      () => loss(xs),
+      layer.trainableWeights.map((w) => w.read() as tf.Variable),
+    );
     outs = [y, dx, ...layer.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name])];
   });
   const values = await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array));
@@ -64,47 +80,59 @@ for (const c of grid) {
     const r = randomValues(c.sequences ? [c.batch, c.steps, c.units] : [c.batch, c.units]).values;
     const want = await run('cpu', c, weights, x, r);
     const got = await run('native', c, weights, x, r);
-    assert.ok(!want.kernels.includes(LSTM_KERNEL), 'cpu must run tfjs\'s own LSTM');
-    assert.ok(got.kernels.includes(LSTM_KERNEL) && got.kernels.includes(LSTM_GRAD_KERNEL), `native must run the fused kernels, ran ${[...new Set(got.kernels)].join(', ')}`);
+    assert.ok(!want.kernels.includes(LSTM_KERNEL), "cpu must run tfjs's own LSTM");
+    assert.ok(
+      got.kernels.includes(LSTM_KERNEL) && got.kernels.includes(LSTM_GRAD_KERNEL),
+      `native must run the fused kernels, ran ${[...new Set(got.kernels)].join(', ')}`,
+    );
     const names = ['output', 'd input', 'd kernel', 'd recurrent kernel', 'd bias'];
     want.outs.forEach((w, i) => assertClose(got.outs[i], w, `${tag}: ${names[i]}`));
     await tf.setBackend('cpu');
   });
 }
 
-test('LSTM with one step and returnSequences (tfjs\'s own gradient throws there) equals the last-step output', { skip: skipNative }, async () => {
-  await useBackend('native');
-  const x = tf.tensor(randomValues([3, 1, 4]).values, [3, 1, 4]);
-  const seq = lstm({ units: 2, returnSequences: true });
-  const last = lstm({ units: 2 });
-  tf.tidy(() => [seq.apply(x) as tf.Tensor, last.apply(x) as tf.Tensor]);
-  last.setWeights(seq.getWeights());
-  const both = [seq, last].map((layer) => tf.tidy(() => {
-    const f = (input: tf.Tensor): tf.Scalar => tf.sum(tf.square(layer.apply(input) as tf.Tensor));
-    return [tf.reshape(layer.apply(x) as tf.Tensor, [3, 2]), tf.grad(f)(x)];
-  }));
-  for (let i = 0; i < 2; i++) assertClose(await both[0][i].data(), await both[1][i].data(), i === 0 ? 'output' : 'd input', 1e-6);
-  tf.dispose([x, ...both.flat()]);
-  seq.dispose();
-  last.dispose();
-  await tf.setBackend('cpu');
-});
+test(
+  "LSTM with one step and returnSequences (tfjs's own gradient throws there) equals the last-step output",
+  { skip: skipNative },
+  async () => {
+    await useBackend('native');
+    const x = tf.tensor(randomValues([3, 1, 4]).values, [3, 1, 4]);
+    const seq = lstm({ units: 2, returnSequences: true });
+    const last = lstm({ units: 2 });
+    tf.tidy(() => [seq.apply(x) as tf.Tensor, last.apply(x) as tf.Tensor]);
+    last.setWeights(seq.getWeights());
+    const both = [seq, last].map((layer) =>
+      tf.tidy(() => {
+        const f = (input: tf.Tensor): tf.Scalar => tf.sum(tf.square(layer.apply(input) as tf.Tensor));
+        return [tf.reshape(layer.apply(x) as tf.Tensor, [3, 2]), tf.grad(f)(x)];
+      }),
+    );
+    for (let i = 0; i < 2; i++) assertClose(await both[0][i].data(), await both[1][i].data(), i === 0 ? 'output' : 'd input', 1e-6);
+    tf.dispose([x, ...both.flat()]);
+    seq.dispose();
+    last.dispose();
+    await tf.setBackend('cpu');
+  },
+);
 
-test('lstm() applies Keras\'s defaults: sigmoid gates, Glorot-uniform kernel, forget-gate bias 1', async () => {
+test("lstm() applies Keras's defaults: sigmoid gates, Glorot-uniform kernel, forget-gate bias 1", async () => {
   await useBackend('cpu');
   const layer = lstm({ units: 3, inputShape: [4, 2] });
   tf.tidy(() => layer.apply(tf.zeros([1, 4, 2])) as tf.Tensor);
   const config = layer.getConfig();
   assert.equal(config.recurrentActivation, 'sigmoid');
   const init = config.kernelInitializer as { className: string; config: Record<string, unknown> };
-  assert.deepEqual([init.className, init.config.mode, init.config.distribution, init.config.scale], ['VarianceScaling', 'fanAvg', 'uniform', 1]);
+  assert.deepEqual(
+    [init.className, init.config.mode, init.config.distribution, init.config.scale],
+    ['VarianceScaling', 'fanAvg', 'uniform', 1],
+  );
   assert.equal(config.unitForgetBias, true);
   const bias = Array.from(layer.getWeights()[2].dataSync());
   assert.deepEqual(bias, [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
   layer.dispose();
 });
 
-test('LSTM saves as tfjs\'s own LSTM (same config) and survives save → load', async () => {
+test("LSTM saves as tfjs's own LSTM (same config) and survives save → load", async () => {
   await useBackend('cpu');
   const args = { units: 4, returnSequences: true, inputShape: [6, 3], name: 'l1' };
   const ours = lstm(args);
@@ -121,7 +149,7 @@ test('LSTM saves as tfjs\'s own LSTM (same config) and survives save → load', 
   loaded.dispose();
 });
 
-test('LSTM runs tfjs\'s step-by-step path where the fused kernels do not apply', { skip: skipNative }, async () => {
+test("LSTM runs tfjs's step-by-step path where the fused kernels do not apply", { skip: skipNative }, async () => {
   await useBackend('native');
   const x = tf.tensor(randomValues([2, 3, 4]).values, [2, 3, 4]);
   const kernelsOf = async (layer: tf.layers.Layer): Promise<string[]> => (await tf.profile(() => layer.apply(x) as tf.Tensor)).kernelNames;

@@ -49,9 +49,22 @@ export class LSTM extends BaseLSTM {
   private fusable(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): boolean {
     const cell = this.cell as unknown as Cell;
     const x = Array.isArray(inputs) ? inputs : [inputs];
-    return x.length === 1 && x[0].rank === 3 && x[0].dtype === 'float32' && kwargs.mask == null && kwargs.initialState == null &&
-      !this.stateful && !this.goBackwards && !this.returnState && cell.useBias && !cell.dropout && !cell.recurrentDropout &&
-      cell.activation.getClassName() === 'tanh' && cell.recurrentActivation.getClassName() === 'sigmoid' && hasFusedLstm();
+    return (
+      x.length === 1 &&
+      x[0].rank === 3 &&
+      x[0].dtype === 'float32' &&
+      kwargs.mask == null &&
+      kwargs.initialState == null &&
+      !this.stateful &&
+      !this.goBackwards &&
+      !this.returnState &&
+      cell.useBias &&
+      !cell.dropout &&
+      !cell.recurrentDropout &&
+      cell.activation.getClassName() === 'tanh' &&
+      cell.recurrentActivation.getClassName() === 'sigmoid' &&
+      hasFusedLstm()
+    );
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {

@@ -1,11 +1,13 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
 import { checkModel } from '../testing/check-model.js';
 import { Sampling } from './sampling.js';
 
-before(async () => { await useBackend('wasm'); });
+before(async () => {
+  await useBackend('wasm');
+});
 
 function samplingModel(seed: number | null): tf.LayersModel {
   const mean = tf.input({ shape: [4] });
@@ -39,8 +41,8 @@ test('a seeded Sampling survives save → load with identical predictions; unsee
   assert.equal(loaded.getLayer('sampling').getClassName(), 'Sampling');
   assert.equal(loaded.getLayer('sampling').getConfig().seed, 7);
   const free = samplingModel(null);
-  const a = (free.predict(input) as tf.Tensor);
-  const b = (free.predict(input) as tf.Tensor);
+  const a = free.predict(input) as tf.Tensor;
+  const b = free.predict(input) as tf.Tensor;
   assert.notDeepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
   tf.dispose([...input, a, b]);
 });

@@ -1,8 +1,9 @@
 /**
  * The variational autoencoder's sampling layer (Géron, ch. 17): codings = mean + exp(logvar / 2) · ε.
  */
-import * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 
 /** Arguments of {@link Sampling}. */
 export interface SamplingArgs {
@@ -33,7 +34,8 @@ export class Sampling extends tf.layers.Layer {
   constructor(args: SamplingArgs = {}) {
     super({ name: args.name });
     const { seed = null } = args;
-    if (seed !== null && !Number.isInteger(seed)) throw new ArgumentError('seed', `Sampling: {seed} must be an integer or null, got ${seed}`);
+    if (seed !== null && !Number.isInteger(seed))
+      throw new ArgumentError('seed', `Sampling: {seed} must be an integer or null, got ${seed}`);
     this.seed = seed;
   }
 

@@ -1,30 +1,44 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
-import { ActivityRegularization } from './activity-regularization.js';
 import { checkModel } from '../testing/check-model.js';
-import { deserializeRegularizer, KLDivergenceRegularizer, L1ActivityRegularizer, parseSparsity, serializeRegularizer } from './sparsity-regularizers.js';
+import { ActivityRegularization } from './activity-regularization.js';
+import {
+  deserializeRegularizer,
+  KLDivergenceRegularizer,
+  L1ActivityRegularizer,
+  parseSparsity,
+  serializeRegularizer,
+} from './sparsity-regularizers.js';
 
-before(async () => { await useBackend('wasm'); });
+before(async () => {
+  await useBackend('wasm');
+});
 
 const close = (a: number, b: number, tol = 1e-5): void => assert.ok(Math.abs(a - b) <= tol, `${a} ≠ ${b}`);
 
 test('KL regularizer equals weight · Σ_units Bernoulli KL(target ‖ batch mean) / batch', () => {
-  const acts = tf.tensor2d([[0.2, 0.9], [0.4, 0.5]]); // unit means 0.3, 0.7
+  const acts = tf.tensor2d([
+    [0.2, 0.9],
+    [0.4, 0.5],
+  ]); // unit means 0.3, 0.7
   const r = new KLDivergenceRegularizer({ weight: 0.05, target: 0.1 });
   const kl = (t: number, m: number): number => t * Math.log(t / m) + (1 - t) * Math.log((1 - t) / (1 - m));
   const p = r.apply(acts);
-  close(p.dataSync()[0], 0.05 * (kl(0.1, 0.3) + kl(0.1, 0.7)) / 2);
+  close(p.dataSync()[0], (0.05 * (kl(0.1, 0.3) + kl(0.1, 0.7))) / 2);
   const atTarget = r.apply(tf.fill([4, 3], 0.1));
   close(atTarget.dataSync()[0], 0);
   tf.dispose([acts, p, atTarget]);
 });
 
 test('L1 regularizer equals l1 · Σ|a| / batch', () => {
-  const acts = tf.tensor2d([[0.5, -1], [2, 0]]);
+  const acts = tf.tensor2d([
+    [0.5, -1],
+    [2, 0],
+  ]);
   const p = new L1ActivityRegularizer({ l1: 1e-3 }).apply(acts);
-  close(p.dataSync()[0], 1e-3 * 3.5 / 2);
+  close(p.dataSync()[0], (1e-3 * 3.5) / 2);
   tf.dispose([acts, p]);
 });
 
@@ -49,7 +63,9 @@ test('sparsity parsing accepts the book forms and explains bad ones', () => {
 
 test('ActivityRegularization is the identity and survives save → load with its penalty', async () => {
   const input = tf.input({ shape: [5] });
-  const h = tf.layers.dense({ units: 3, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+  const h = tf.layers
+    .dense({ units: 3, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
+    .apply(input) as tf.SymbolicTensor;
   const reg = new ActivityRegularization({ regularizer: new KLDivergenceRegularizer({ weight: 0.5, target: 0.2 }), name: 'sparsity' });
   const model = tf.model({ inputs: input, outputs: reg.apply(h) as tf.SymbolicTensor });
   const x = tf.randomUniform([4, 5], 0, 1, 'float32', 3);

@@ -6,8 +6,9 @@
  * Porting note: tfjs 4.22 throws on a layer's `activityRegularizer` option, so aekit applies these
  * penalties in a custom training step (see `sparsityStep`), not through the layer.
  */
-import * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 
 /** A penalty computed from a batch of activations `[n, units]`. */
 export abstract class ActivityRegularizer extends tf.serialization.Serializable {
@@ -32,7 +33,8 @@ export class L1ActivityRegularizer extends ActivityRegularizer {
 
   constructor(args: L1ActivityArgs) {
     super();
-    if (!(Number.isFinite(args.l1) && args.l1 >= 0)) throw new ArgumentError('l1', `L1ActivityRegularizer: {l1} must be a number ≥ 0, got ${args.l1}`);
+    if (!(Number.isFinite(args.l1) && args.l1 >= 0))
+      throw new ArgumentError('l1', `L1ActivityRegularizer: {l1} must be a number ≥ 0, got ${args.l1}`);
     this.l1 = args.l1;
   }
 
@@ -69,8 +71,10 @@ export class KLDivergenceRegularizer extends ActivityRegularizer {
 
   constructor(args: KLDivergenceArgs) {
     super();
-    if (!(Number.isFinite(args.weight) && args.weight >= 0)) throw new ArgumentError('weight', `KLDivergenceRegularizer: {weight} must be a number ≥ 0, got ${args.weight}`);
-    if (!(args.target > 0 && args.target < 1)) throw new ArgumentError('target', `KLDivergenceRegularizer: {target} must lie in (0, 1), got ${args.target}`);
+    if (!(Number.isFinite(args.weight) && args.weight >= 0))
+      throw new ArgumentError('weight', `KLDivergenceRegularizer: {weight} must be a number ≥ 0, got ${args.weight}`);
+    if (!(args.target > 0 && args.target < 1))
+      throw new ArgumentError('target', `KLDivergenceRegularizer: {target} must lie in (0, 1), got ${args.target}`);
     this.weight = args.weight;
     this.target = args.target;
   }
@@ -80,10 +84,7 @@ export class KLDivergenceRegularizer extends ActivityRegularizer {
       const eps = 1e-7; // Keras clips probabilities the same way in kullback_leibler_divergence
       const t = this.target;
       const m = tf.clipByValue(tf.mean(activations, 0), eps, 1 - eps);
-      const kl = tf.add(
-        tf.mul(t, tf.log(tf.div(t, m))),
-        tf.mul(1 - t, tf.log(tf.div(1 - t, tf.sub(1, m)))),
-      );
+      const kl = tf.add(tf.mul(t, tf.log(tf.div(t, m))), tf.mul(1 - t, tf.log(tf.div(1 - t, tf.sub(1, m)))));
       return tf.div(tf.mul(this.weight, tf.sum(kl)), activations.shape[0] ?? 1) as tf.Scalar;
     });
   }
@@ -109,7 +110,10 @@ export function serializeRegularizer(r: ActivityRegularizer): SerializedRegulari
 export function deserializeRegularizer(s: SerializedRegularizer): ActivityRegularizer {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[s?.className];
   if (entry === undefined) {
-    throw new ArgumentError('className', `unknown activity regularizer class '${s?.className}': import the module that registers it before loading`);
+    throw new ArgumentError(
+      'className',
+      `unknown activity regularizer class '${s?.className}': import the module that registers it before loading`,
+    );
   }
   const [cls, fromConfig] = entry;
   const r = fromConfig(cls, s.config);
@@ -124,7 +128,11 @@ export function deserializeRegularizer(s: SerializedRegularizer): ActivityRegula
 export function parseSparsity(spec: string): ActivityRegularizer | null {
   const s = spec.trim();
   if (s === 'none') return null;
-  const bad = (why: string): ArgumentError => new ArgumentError('sparsity', `{sparsity} '${spec}': ${why}; expected l1:WEIGHT (e.g. l1:1e-3), kl:WEIGHT,TARGET (e.g. kl:0.05,0.1) or none`);
+  const bad = (why: string): ArgumentError =>
+    new ArgumentError(
+      'sparsity',
+      `{sparsity} '${spec}': ${why}; expected l1:WEIGHT (e.g. l1:1e-3), kl:WEIGHT,TARGET (e.g. kl:0.05,0.1) or none`,
+    );
   const [kind, rest = ''] = s.split(':', 2);
   const nums = rest.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
   if (kind === 'l1') {

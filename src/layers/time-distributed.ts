@@ -17,8 +17,9 @@ type TfjsTimeDistributed = ReturnType<typeof tf.layers.timeDistributed>;
 type Kwargs = Parameters<TfjsTimeDistributed['call']>[1];
 
 // tfjs's class, as registered for deserialization (tfjs-layers does not export the class itself).
-const [BaseTimeDistributed] = tf.serialization.SerializationMap.getMap().classNameMap.TimeDistributed as unknown as
-  [new (args: TimeDistributedLayerArgs) => TfjsTimeDistributed];
+const [BaseTimeDistributed] = tf.serialization.SerializationMap.getMap().classNameMap.TimeDistributed as unknown as [
+  new (args: TimeDistributedLayerArgs) => TfjsTimeDistributed,
+];
 
 /**
  * Applies the wrapped layer to every time step: input `[batch, steps, ...]` → output

@@ -1,21 +1,28 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
 import { checkModel } from '../testing/check-model.js';
 import { convAutoencoder } from './conv.js';
 import { formatSummary } from './summary.js';
 
-before(async () => { await useBackend('wasm'); });
+before(async () => {
+  await useBackend('wasm');
+});
 
-test('convAutoencoder has the seed page\'s shapes and parameter counts', () => {
+test("convAutoencoder has the seed page's shapes and parameter counts", () => {
   const { encoder, decoder, autoencoder } = convAutoencoder({ seed: 1 });
   assert.equal(encoder.countParams(), 23296);
   assert.equal(decoder.countParams(), 23233);
   assert.deepEqual(encoder.outputs[0].shape, [null, 3, 3, 64]);
   assert.deepEqual(autoencoder.outputs[0].shape, [null, 28, 28]);
   const shapes = decoder.layers.map((l) => (l.outputShape as number[]).slice(1));
-  assert.deepEqual(shapes, [[7, 7, 32], [14, 14, 16], [28, 28, 1], [28, 28]]);
+  assert.deepEqual(shapes, [
+    [7, 7, 32],
+    [14, 14, 16],
+    [28, 28, 1],
+    [28, 28],
+  ]);
   const kinds = encoder.layers.map((l) => l.getClassName());
   assert.deepEqual(kinds, ['Reshape', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D']);
   const conv = encoder.layers[1].getConfig();
@@ -38,7 +45,10 @@ test('conv autoencoder survives save → load with identical predictions and no 
   const { autoencoder } = convAutoencoder({ seed: 3 });
   const input = tf.randomUniform([4, 28, 28], 0, 1, 'float32', 5);
   const loaded = await checkModel(autoencoder, { input, outputShape: [4, 28, 28], trainableParams: 46529 });
-  assert.deepEqual(loaded.layers.map((l) => l.name), autoencoder.layers.map((l) => l.name));
+  assert.deepEqual(
+    loaded.layers.map((l) => l.name),
+    autoencoder.layers.map((l) => l.name),
+  );
   input.dispose();
 });
 

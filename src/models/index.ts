@@ -2,19 +2,20 @@
  * `aekit/models`: builders that return Keras-style encoder, decoder and autoencoder models — the
  * book's conv, stacked (tied), recurrent, sparse, variational, linear and denoising autoencoders.
  */
-export { compose, convAutoencoder } from './conv.js';
+
 export type { Autoencoder, ConvAutoencoderOptions } from './conv.js';
+export { compose, convAutoencoder } from './conv.js';
 export { convGreedyStages } from './conv-greedy.js';
 export { linearAutoencoder } from './linear.js';
-export { addNoise, noiseLayer, parseNoise, withInputNoise } from './noise.js';
 export type { NoiseSpec } from './noise.js';
-export { recurrentAutoencoder } from './recurrent.js';
+export { addNoise, noiseLayer, parseNoise, withInputNoise } from './noise.js';
 export type { RecurrentAutoencoderOptions } from './recurrent.js';
-export { codingPenaltyLayer, sparseAutoencoder, sparsityTraining } from './sparse.js';
+export { recurrentAutoencoder } from './recurrent.js';
 export type { SparseAutoencoderOptions } from './sparse.js';
-export { STACKED_ACTIVATIONS, stackedAutoencoder, stackedGreedyStages } from './stacked.js';
+export { codingPenaltyLayer, sparseAutoencoder, sparsityTraining } from './sparse.js';
 export type { StackedAutoencoderOptions } from './stacked.js';
+export { STACKED_ACTIVATIONS, stackedAutoencoder, stackedGreedyStages } from './stacked.js';
 export type { StageModels } from './stages.js';
 export { formatSummary } from './summary.js';
-export { variationalAutoencoder } from './vae.js';
 export type { VariationalAutoencoder, VariationalAutoencoderOptions } from './vae.js';
+export { variationalAutoencoder } from './vae.js';

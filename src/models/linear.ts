@@ -10,8 +10,15 @@ import { type Autoencoder, compose } from './conv.js';
  */
 export function linearAutoencoder(options: { seed?: number; inputs?: number; codings?: number } = {}): Autoencoder {
   const { seed, inputs = 3, codings = 2 } = options;
-  const init = (k: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
-  const encoder = tf.sequential({ name: 'linear_encoder', layers: [tf.layers.dense({ units: codings, inputShape: [inputs], kernelInitializer: init(1), name: 'encode' })] });
-  const decoder = tf.sequential({ name: 'linear_decoder', layers: [tf.layers.dense({ units: inputs, inputShape: [codings], kernelInitializer: init(2), name: 'decode' })] });
+  const init = (k: number): ReturnType<typeof tf.initializers.glorotUniform> =>
+    tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
+  const encoder = tf.sequential({
+    name: 'linear_encoder',
+    layers: [tf.layers.dense({ units: codings, inputShape: [inputs], kernelInitializer: init(1), name: 'encode' })],
+  });
+  const decoder = tf.sequential({
+    name: 'linear_decoder',
+    layers: [tf.layers.dense({ units: inputs, inputShape: [codings], kernelInitializer: init(2), name: 'decode' })],
+  });
   return { encoder, decoder, autoencoder: compose(encoder, decoder, 'linear_autoencoder') };
 }

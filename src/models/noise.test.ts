@@ -1,6 +1,6 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
 import { checkModel } from '../testing/check-model.js';
 import { denoisingGrid } from '../viz/denoising.js';
@@ -8,7 +8,9 @@ import { convAutoencoder } from './conv.js';
 import { addNoise, parseNoise, withInputNoise } from './noise.js';
 import { stackedAutoencoder } from './stacked.js';
 
-before(async () => { await useBackend('wasm'); });
+before(async () => {
+  await useBackend('wasm');
+});
 
 test('--noise parsing', () => {
   assert.deepEqual(parseNoise('gaussian:0.2'), { kind: 'gaussian', amount: 0.2 });
@@ -24,7 +26,11 @@ test('noise acts in training only, and denoising models survive save → load', 
     ['conv', withInputNoise(convAutoencoder({ seed: 1 }), 'dropout:0.5')],
   ] as const) {
     const clean = name === 'stacked' ? stackedAutoencoder({ seed: 1 }) : convAutoencoder({ seed: 1 });
-    const [a, b, t] = tf.tidy(() => [model.autoencoder.predict(x) as tf.Tensor, clean.autoencoder.predict(x) as tf.Tensor, model.autoencoder.apply(x, { training: true }) as tf.Tensor]);
+    const [a, b, t] = tf.tidy(() => [
+      model.autoencoder.predict(x) as tf.Tensor,
+      clean.autoencoder.predict(x) as tf.Tensor,
+      model.autoencoder.apply(x, { training: true }) as tf.Tensor,
+    ]);
     assert.ok(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] < 1e-6, `${name}: inference must ignore the noise`);
     assert.ok(tf.max(tf.abs(tf.sub(a, t))).dataSync()[0] > 1e-3, `${name}: training must add noise`);
     tf.dispose([a, b, t]);
@@ -38,7 +44,12 @@ test('addNoise corrupts within [0, 1]; the denoising grid has three rows', async
   const noisy = addNoise(x, { kind: 'dropout', amount: 0.5 }, 3);
   const values = Array.from(noisy.dataSync());
   assert.ok(values.every((v) => v === 0 || v === 1) && values.some((v) => v === 0) && values.some((v) => v === 1));
-  const png = await denoisingGrid(stackedAutoencoder({ seed: 1 }).autoencoder, new Float32Array(3 * 784).fill(0.3), { kind: 'gaussian', amount: 0.2 }, { count: 3 });
+  const png = await denoisingGrid(
+    stackedAutoencoder({ seed: 1 }).autoencoder,
+    new Float32Array(3 * 784).fill(0.3),
+    { kind: 'gaussian', amount: 0.2 },
+    { count: 3 },
+  );
   assert.equal(png.readUInt32BE(20), 3 * 84 + 4 * 4);
   tf.dispose([x, noisy]);
 });

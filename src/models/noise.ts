@@ -2,8 +2,9 @@
  * Denoising autoencoders (Géron, ch. 17): a noise layer right after the input, active only in
  * training (`--noise gaussian:0.2` or `--noise dropout:0.5`).
  */
-import * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 import type { Autoencoder } from './conv.js';
 import { compose } from './conv.js';
 
@@ -23,8 +24,10 @@ export function parseNoise(spec: string): NoiseSpec {
     throw new ArgumentError('noise', `{noise} '${spec}': expected gaussian:STDDEV (e.g. gaussian:0.2) or dropout:RATE (e.g. dropout:0.5)`);
   }
   const kind = m[1] as NoiseSpec['kind'];
-  if (kind === 'gaussian' && !(amount > 0)) throw new ArgumentError('noise', `{noise} '${spec}': the standard deviation must be > 0, found ${amount}`);
-  if (kind === 'dropout' && !(amount > 0 && amount < 1)) throw new ArgumentError('noise', `{noise} '${spec}': the drop rate must lie in (0, 1), found ${amount}`);
+  if (kind === 'gaussian' && !(amount > 0))
+    throw new ArgumentError('noise', `{noise} '${spec}': the standard deviation must be > 0, found ${amount}`);
+  if (kind === 'dropout' && !(amount > 0 && amount < 1))
+    throw new ArgumentError('noise', `{noise} '${spec}': the drop rate must lie in (0, 1), found ${amount}`);
   return { kind, amount };
 }
 
@@ -51,7 +54,11 @@ export function withInputNoise(model: Autoencoder, noise: NoiseSpec | string | u
   const spec = typeof noise === 'string' ? parseNoise(noise) : noise;
   const input = tf.input({ shape: model.encoder.inputs[0].shape.slice(1) as number[], name: 'noisy_input' });
   const noisy = noiseLayer(spec).apply(input) as tf.SymbolicTensor;
-  const encoder = tf.model({ inputs: input, outputs: model.encoder.apply(noisy) as tf.SymbolicTensor, name: `denoising_${model.encoder.name}` });
+  const encoder = tf.model({
+    inputs: input,
+    outputs: model.encoder.apply(noisy) as tf.SymbolicTensor,
+    name: `denoising_${model.encoder.name}`,
+  });
   return { encoder, decoder: model.decoder, autoencoder: compose(encoder, model.decoder, `denoising_${model.autoencoder.name}`) };
 }
 

@@ -1,36 +1,46 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
+import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
-import { checkModel } from '../testing/check-model.js';
-import { trainRun } from '../runs/train-run.js';
 import { recurrentData, recurrentRecipe } from '../runs/recipes/recurrent.js';
+import { trainRun } from '../runs/train-run.js';
+import { checkModel } from '../testing/check-model.js';
 import { recurrentAutoencoder } from './recurrent.js';
 
-before(async () => { await useBackend('wasm'); });
+before(async () => {
+  await useBackend('wasm');
+});
 
 const lstmParams = (units: number, inputs: number): number => 4 * (units * (inputs + units) + units);
 
-test('recurrent autoencoder has the book\'s layers and parameter counts for images', () => {
+test("recurrent autoencoder has the book's layers and parameter counts for images", () => {
   const { encoder, decoder, autoencoder } = recurrentAutoencoder({ seed: 1 });
   assert.deepEqual(encoder.outputs[0].shape, [null, 30]);
   assert.deepEqual(autoencoder.outputs[0].shape, [null, 28, 28]);
   assert.equal(encoder.countParams(), lstmParams(100, 28) + lstmParams(30, 100));
   assert.equal(decoder.countParams(), lstmParams(100, 30) + 100 * 28 + 28);
-  assert.deepEqual(decoder.layers.map((l) => l.getClassName()), ['RepeatVector', 'LSTM', 'TimeDistributed']);
+  assert.deepEqual(
+    decoder.layers.map((l) => l.getClassName()),
+    ['RepeatVector', 'LSTM', 'TimeDistributed'],
+  );
 });
 
 test('recurrent autoencoder on [n, steps, features] survives save → load', async () => {
   const model = recurrentAutoencoder({ steps: 5, features: 3, units: [8, 4], seed: 2 });
   const x = tf.randomUniform([2, 5, 3], 0, 1, 'float32', 1);
-  await checkModel(model.autoencoder, { input: x, outputShape: [2, 5, 3], trainableParams: lstmParams(8, 3) + lstmParams(4, 8) + lstmParams(8, 4) + 8 * 3 + 3, tolerance: 1e-5 });
+  await checkModel(model.autoencoder, {
+    input: x,
+    outputShape: [2, 5, 3],
+    trainableParams: lstmParams(8, 3) + lstmParams(4, 8) + lstmParams(8, 4) + 8 * 3 + 3,
+    tolerance: 1e-5,
+  });
   x.dispose();
 });
 
-test('train recurrent --csv: trains on the file\'s sequences and writes a run', async () => {
+test("train recurrent --csv: trains on the file's sequences and writes a run", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'aekit-rec-'));
   try {
     const csv = path.join(dir, 'seqs.csv');
@@ -40,7 +50,13 @@ test('train recurrent --csv: trains on the file\'s sequences and writes a run', 
     const data = await recurrentData({ csv, steps: 4, features: 2 });
     assert.equal(data?.train.count, 9);
     assert.equal(data?.valid.count, 1);
-    const result = await trainRun({ model: 'recurrent', epochs: 1, backend: 'wasm', out: path.join(dir, 'run'), modelOptions: { csv, steps: 4, features: 2 } });
+    const result = await trainRun({
+      model: 'recurrent',
+      epochs: 1,
+      backend: 'wasm',
+      out: path.join(dir, 'run'),
+      modelOptions: { csv, steps: 4, features: 2 },
+    });
     assert.equal(result.metrics.data.train, 9);
     assert.deepEqual(result.model.outputs[0].shape, [null, 4, 2]);
     await assert.rejects(recurrentData({ csv, steps: 4 }), /csv '.*seqs.csv' needs steps and features/);

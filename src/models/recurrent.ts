@@ -3,8 +3,9 @@
  * rows of 28 pixels). LSTM(100, seq) → LSTM(30) ‖ RepeatVector(steps) → LSTM(100, seq) →
  * TimeDistributed(Dense(features, sigmoid)).
  */
-import * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 import { lstm } from '../layers/lstm.js';
 import { timeDistributed } from '../layers/time-distributed.js';
 import { type Autoencoder, compose } from './conv.js';
@@ -30,17 +31,26 @@ export interface RecurrentAutoencoderOptions {
  */
 export function recurrentAutoencoder(options: RecurrentAutoencoderOptions = {}): Autoencoder {
   const { steps = 28, features = 28, units = [100, 30], seed } = options;
-  for (const [name, v] of [['steps', steps], ['features', features], ['units[0]', units[0]], ['units[1]', units[1]]] as const) {
+  for (const [name, v] of [
+    ['steps', steps],
+    ['features', features],
+    ['units[0]', units[0]],
+    ['units[1]', units[1]],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ArgumentError(name, `expected a positive integer, got ${v}`);
   }
   const [outer, coding] = units;
   const s = (k: number): { seed?: number } => (seed === undefined ? {} : { seed: seed + k });
   // aekit's LSTM: Keras's defaults (the book's), one fused kernel per sequence on the native engine
-  const layer = (units: number, returnSequences: boolean, k: number, name: string, inputShape?: number[]): tf.layers.Layer => lstm({
-    units, returnSequences, name, ...(inputShape === undefined ? {} : { inputShape }),
-    kernelInitializer: tf.initializers.glorotUniform(s(k)),
-    recurrentInitializer: tf.initializers.orthogonal(s(k + 1)),
-  });
+  const layer = (units: number, returnSequences: boolean, k: number, name: string, inputShape?: number[]): tf.layers.Layer =>
+    lstm({
+      units,
+      returnSequences,
+      name,
+      ...(inputShape === undefined ? {} : { inputShape }),
+      kernelInitializer: tf.initializers.glorotUniform(s(k)),
+      recurrentInitializer: tf.initializers.orthogonal(s(k + 1)),
+    });
   // tfjs warns "Orthogonal initializer … Slowness may result" for each 100-unit recurrent kernel
   // (it takes ~10 ms here); keep the console for messages that matter.
   return withoutOrthogonalWarning(() => {

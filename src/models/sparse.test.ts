@@ -1,16 +1,18 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { codingActivity } from '../analysis/activity.js';
+import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
-import { ActivityRegularization } from '../layers/activity-regularization.js';
-import { checkModel } from '../testing/check-model.js';
+import type { ActivityRegularization } from '../layers/activity-regularization.js';
 import { L1ActivityRegularizer } from '../layers/sparsity-regularizers.js';
+import { checkModel } from '../testing/check-model.js';
 import { lossStep } from '../training/custom-step.js';
 import { fit } from '../training/fit.js';
-import { codingActivity } from '../analysis/activity.js';
 import { sparseAutoencoder, sparsityTraining } from './sparse.js';
 
-before(async () => { await useBackend('wasm'); });
+before(async () => {
+  await useBackend('wasm');
+});
 
 test('sparse autoencoder: 300 sigmoid codings, penalty layer last, save → load keeps it', async () => {
   const model = sparseAutoencoder({ seed: 1 });
@@ -18,7 +20,11 @@ test('sparse autoencoder: 300 sigmoid codings, penalty layer last, save → load
   assert.equal(model.encoder.layers.at(-1)?.getClassName(), 'ActivityRegularization');
   const x = tf.randomUniform([2, 28, 28], 0, 1, 'float32', 1);
   // 784·100+100 + 100·300+300 ‖ 300·100+100 + 100·784+784
-  const loaded = await checkModel(model.autoencoder, { input: x, outputShape: [2, 28, 28], trainableParams: 78500 + 30300 + 30100 + 79184 });
+  const loaded = await checkModel(model.autoencoder, {
+    input: x,
+    outputShape: [2, 28, 28],
+    trainableParams: 78500 + 30300 + 30100 + 79184,
+  });
   const layer = (loaded.layers.find((l) => l.name === 'sparse_encoder') as tf.LayersModel).getLayer('sparsity') as ActivityRegularization;
   assert.deepEqual(layer.regularizer.getConfig(), { weight: 0.05, target: 0.1 });
   assert.equal(sparseAutoencoder({ sparsity: 'none' }).encoder.layers.at(-1)?.getClassName(), 'Dense');
@@ -33,7 +39,12 @@ test('the KL penalty drives the mean coding activation towards the target', asyn
   const x = new Float32Array(count * 784).map((_, i) => ((i * 7919) % 13) / 13);
   const samples = { x, shape: [28, 28], count };
   const start = (await codingActivity(model.encoder, samples, 0.1)).stats.mean_activation;
-  const step = lossStep({ model: training.model, optimizer: tf.train.sgd(1), loss: 'binaryCrossentropy', terms: [{ name: 'sparsity_penalty', term: ([c]) => training.layer.penalty(c) }] });
+  const step = lossStep({
+    model: training.model,
+    optimizer: tf.train.sgd(1),
+    loss: 'binaryCrossentropy',
+    terms: [{ name: 'sparsity_penalty', term: ([c]) => training.layer.penalty(c) }],
+  });
   const history = await fit(model.autoencoder, samples, { epochs: 5, batchSize: 32, step });
   const { stats } = await codingActivity(model.encoder, samples, 0.1);
   assert.ok(Math.abs(stats.mean_activation - 0.1) < Math.abs(start - 0.1) / 2, `mean activation ${start} → ${stats.mean_activation}`);

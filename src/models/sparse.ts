@@ -3,8 +3,9 @@
  * coding layer with an activity penalty (L1 or KL divergence towards a target activation)
  * ‖ Dense(100, selu) → Dense(784, sigmoid) → Reshape(28, 28).
  */
-import * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 import { ActivityRegularization } from '../layers/activity-regularization.js';
 import { type ActivityRegularizer, KLDivergenceRegularizer, parseSparsity } from '../layers/sparsity-regularizers.js';
 import { type Autoencoder, compose } from './conv.js';
@@ -29,10 +30,16 @@ export interface SparseAutoencoderOptions {
  */
 export function sparseAutoencoder(options: SparseAutoencoderOptions = {}): Autoencoder {
   const { codingUnits = 300, seed } = options;
-  const sparsity = options.sparsity === undefined ? new KLDivergenceRegularizer({ weight: 0.05, target: 0.1 })
-    : typeof options.sparsity === 'string' ? parseSparsity(options.sparsity) : options.sparsity;
-  if (!Number.isInteger(codingUnits) || codingUnits < 1) throw new ArgumentError('codingUnits', `expected a positive integer, got ${codingUnits}`);
-  const init = (k: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
+  const sparsity =
+    options.sparsity === undefined
+      ? new KLDivergenceRegularizer({ weight: 0.05, target: 0.1 })
+      : typeof options.sparsity === 'string'
+        ? parseSparsity(options.sparsity)
+        : options.sparsity;
+  if (!Number.isInteger(codingUnits) || codingUnits < 1)
+    throw new ArgumentError('codingUnits', `expected a positive integer, got ${codingUnits}`);
+  const init = (k: number): ReturnType<typeof tf.initializers.glorotUniform> =>
+    tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
   const encoder = tf.sequential({ name: 'sparse_encoder' });
   encoder.add(tf.layers.flatten({ inputShape: [28, 28], name: 'flatten' }));
   encoder.add(tf.layers.dense({ units: 100, activation: 'selu', kernelInitializer: init(1), name: 'hidden1' }));

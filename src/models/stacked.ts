@@ -2,11 +2,12 @@
  * The book's stacked dense autoencoder (Géron, ch. 17), with tied weights and greedy layer-wise
  * training's stage models.
  */
-import * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 import { DenseTranspose } from '../layers/dense-transpose.js';
 import { type Autoencoder, compose } from './conv.js';
-import { noiseLayer, type NoiseSpec, parseNoise } from './noise.js';
+import { type NoiseSpec, noiseLayer, parseNoise } from './noise.js';
 import type { StageModels } from './stages.js';
 
 /** Activations the stacked model's hidden layers can use. */
@@ -66,9 +67,14 @@ export function stackedAutoencoder(options: StackedAutoencoderOptions = {}): Aut
   // their layers into these lists before the models are assembled.
   const encoderLayers: tf.layers.Layer[] = [tf.layers.flatten({ inputShape, name: 'flatten' })];
   if (noise !== null) encoderLayers.push(noiseLayer(typeof noise === 'string' ? parseNoise(noise) : noise));
-  const dense: tf.layers.Layer[] = units.map((u, i) => tf.layers.dense({
-    units: u, activation, kernelInitializer: glorot(seed, i + 1), name: stackedLayerNames.encoder(i + 1),
-  }));
+  const dense: tf.layers.Layer[] = units.map((u, i) =>
+    tf.layers.dense({
+      units: u,
+      activation,
+      kernelInitializer: glorot(seed, i + 1),
+      name: stackedLayerNames.encoder(i + 1),
+    }),
+  );
   encoderLayers.push(...dense);
   const encoder = tf.sequential({ name: 'stacked_encoder', layers: encoderLayers });
   // Decoder: undo encoder layer k, k-1, …, 1; the last one outputs pixels through a sigmoid.
@@ -78,9 +84,11 @@ export function stackedAutoencoder(options: StackedAutoencoderOptions = {}): Aut
     const act = i === 1 ? 'sigmoid' : activation;
     const name = stackedLayerNames.decoder(i);
     const first = i === units.length ? { inputShape: [units[units.length - 1]] } : {};
-    decoderLayers.push(tied
-      ? new DenseTranspose({ partner: dense[i - 1], units: sizes[i - 1], activation: act, name, ...first })
-      : tf.layers.dense({ units: sizes[i - 1], activation: act, kernelInitializer: glorot(seed, 100 + i), name, ...first }));
+    decoderLayers.push(
+      tied
+        ? new DenseTranspose({ partner: dense[i - 1], units: sizes[i - 1], activation: act, name, ...first })
+        : tf.layers.dense({ units: sizes[i - 1], activation: act, kernelInitializer: glorot(seed, 100 + i), name, ...first }),
+    );
   }
   decoderLayers.push(tf.layers.reshape({ targetShape: inputShape, name: 'reshape_out' }));
   const decoder = tf.sequential({ name: 'stacked_decoder', layers: decoderLayers });

@@ -3,8 +3,9 @@
  * the codings' mean and log-variance, a {@link Sampling} layer draws codings, and the loss adds
  * the KL divergence to N(0, I) (`latentLoss` in the training layer) to the reconstruction loss.
  */
-import * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 import { Sampling } from '../layers/sampling.js';
 import type { Autoencoder } from './conv.js';
 
@@ -41,13 +42,16 @@ export interface VariationalAutoencoder extends Autoencoder {
 export function variationalAutoencoder(options: VariationalAutoencoderOptions = {}): VariationalAutoencoder {
   const { codings: d = 10, conv = false, seed } = options;
   if (!Number.isInteger(d) || d < 1) throw new ArgumentError('codings', `expected a positive integer, got ${d}`);
-  const init = (k: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
+  const init = (k: number): ReturnType<typeof tf.initializers.glorotUniform> =>
+    tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
   const input = tf.input({ shape: [28, 28], name: 'images' });
   let h: tf.SymbolicTensor;
   if (conv) {
     h = tf.layers.reshape({ targetShape: [28, 28, 1], name: 'reshape_in' }).apply(input) as tf.SymbolicTensor;
     [16, 32, 64].forEach((filters, i) => {
-      h = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'selu', kernelInitializer: init(1 + i), name: `conv${i + 1}` }).apply(h) as tf.SymbolicTensor;
+      h = tf.layers
+        .conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'selu', kernelInitializer: init(1 + i), name: `conv${i + 1}` })
+        .apply(h) as tf.SymbolicTensor;
       h = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${i + 1}` }).apply(h) as tf.SymbolicTensor;
     });
     h = tf.layers.flatten({ name: 'flatten' }).apply(h) as tf.SymbolicTensor;
@@ -63,9 +67,39 @@ export function variationalAutoencoder(options: VariationalAutoencoderOptions = 
   if (conv) {
     decoder.add(tf.layers.dense({ units: 3 * 3 * 64, activation: 'selu', inputShape: [d], kernelInitializer: init(20), name: 'dense_in' }));
     decoder.add(tf.layers.reshape({ targetShape: [3, 3, 64], name: 'reshape_codings' }));
-    decoder.add(tf.layers.conv2dTranspose({ filters: 32, kernelSize: 3, strides: 2, padding: 'valid', activation: 'selu', kernelInitializer: init(21), name: 'deconv1' }));
-    decoder.add(tf.layers.conv2dTranspose({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'selu', kernelInitializer: init(22), name: 'deconv2' }));
-    decoder.add(tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid', kernelInitializer: init(23), name: 'deconv3' }));
+    decoder.add(
+      tf.layers.conv2dTranspose({
+        filters: 32,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'valid',
+        activation: 'selu',
+        kernelInitializer: init(21),
+        name: 'deconv1',
+      }),
+    );
+    decoder.add(
+      tf.layers.conv2dTranspose({
+        filters: 16,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'selu',
+        kernelInitializer: init(22),
+        name: 'deconv2',
+      }),
+    );
+    decoder.add(
+      tf.layers.conv2dTranspose({
+        filters: 1,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'sigmoid',
+        kernelInitializer: init(23),
+        name: 'deconv3',
+      }),
+    );
   } else {
     decoder.add(tf.layers.dense({ units: 100, activation: 'selu', inputShape: [d], kernelInitializer: init(20), name: 'hidden3' }));
     decoder.add(tf.layers.dense({ units: 150, activation: 'selu', kernelInitializer: init(21), name: 'hidden4' }));

@@ -2,11 +2,12 @@
  * Test support (not public API): the checks every custom layer and every model builder must pass —
  * output shape, trainable weight count, save → load → same predictions, and no leaked tensors.
  */
-import * as tf from '../core/tf.js';
+
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import * as tf from '../core/tf.js';
 import { loadModel, saveModel } from '../training/io.js';
 
 /** What {@link checkModel} verifies. */

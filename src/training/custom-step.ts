@@ -2,10 +2,11 @@
  * Custom training steps: the reconstruction loss plus extra terms computed from other outputs of a
  * training model (activity penalties of sparse autoencoders, the KL term of variational ones).
  */
+
+import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
 import type { TrainStep } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
-import { ArgumentError } from '../core/errors.js';
 
 /** An extra loss term, computed from the training model's outputs after the first. */
 export interface LossTerm {
@@ -52,7 +53,7 @@ export function lossStep(options: LossStepOptions): TrainStep {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const parts = (x: tf.Tensor, y: tf.Tensor, training: boolean): tf.Scalar[] => {
     const out = model.apply(x, { training });
-    const outputs = Array.isArray(out) ? out as tf.Tensor[] : [out as tf.Tensor];
+    const outputs = Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
     const rec = reconstructionLoss(loss, y, outputs[0]);
     const extra = terms.map((t) => t.term(outputs.slice(1)));
     const total = extra.reduce<tf.Scalar>((a, t) => tf.add(a, t), rec);
@@ -67,11 +68,15 @@ export function lossStep(options: LossStepOptions): TrainStep {
     names: ['loss', 'rounded_accuracy', ...terms.map((t) => t.name)],
     train(x, y) {
       let kept: tf.Scalar[] = [];
-      const total = optimizer.minimize(() => {
-        const [t, ...rest] = parts(x, y, true);
-        kept = rest.map((s) => tf.keep(s));
-        return t;
-      }, true, variables) as tf.Scalar;
+      const total = optimizer.minimize(
+        () => {
+          const [t, ...rest] = parts(x, y, true);
+          kept = rest.map((s) => tf.keep(s));
+          return t;
+        },
+        true,
+        variables,
+      ) as tf.Scalar;
       return read([total, ...kept]);
     },
     evaluate(x, y) {

@@ -1,20 +1,22 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { useBackend } from '../engine/backend.js';
 import { seededRandom } from '../core/random.js';
+import * as tf from '../core/tf.js';
 import type { Samples } from '../data/samples.js';
+import { useBackend } from '../engine/backend.js';
 import { evaluate, fit } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
 
-before(async () => { await useBackend('wasm'); });
+before(async () => {
+  await useBackend('wasm');
+});
 
 function samples(count: number, seed: number): Samples {
   const random = seededRandom(seed);
   const x = new Float32Array(count * 8);
   for (let i = 0; i < count; i++) {
     const on = i % 2;
-    for (let j = 0; j < 8; j++) x[i * 8 + j] = (j < 4) === (on === 1) ? 0.9 : 0.1 * random();
+    for (let j = 0; j < 8; j++) x[i * 8 + j] = j < 4 === (on === 1) ? 0.9 : 0.1 * random();
   }
   return { x, shape: [8], count };
 }
@@ -45,7 +47,8 @@ test('fit lowers the loss, records every metric and leaks no tensors', async () 
 });
 
 test('the same seed gives the same training, another seed another one', async () => {
-  const run = async (seed: number): Promise<number> => (await fit(model(3), samples(64, 1), { epochs: 2, batchSize: 8, seed })).at(-1)!.loss;
+  const run = async (seed: number): Promise<number> =>
+    (await fit(model(3), samples(64, 1), { epochs: 2, batchSize: 8, seed })).at(-1)!.loss;
   const a = await run(5);
   assert.equal(await run(5), a);
   assert.notEqual(await run(6), a);

@@ -2,10 +2,11 @@
  * The training loop: seeded shuffling, batches cut from flat arrays (so a 55,000-image set is
  * never a single tensor), per-epoch validation, and progress.
  */
-import * as tf from '../core/tf.js';
+
 import { AekitError, ArgumentError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import { seededRandom } from '../core/random.js';
+import * as tf from '../core/tf.js';
 import { type Samples, sampleSize as size } from '../data/samples.js';
 
 /** What is recorded for each epoch. Metric names follow the compiled model (`loss`, `rounded_accuracy`, …). */
@@ -59,7 +60,9 @@ function permutation(n: number, random: () => number): Uint32Array {
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    const t = p[i]; p[i] = p[j]; p[j] = t;
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
   }
   return p;
 }
@@ -93,7 +96,12 @@ function checkSamples(samples: Samples, what: string): void {
 /**
  * Evaluates a compiled model on `samples` in batches; returns `{loss, <metric>…}` averaged over samples.
  */
-export async function evaluate(model: tf.LayersModel, samples: Samples, batchSize = 256, step?: TrainStep): Promise<Record<string, number>> {
+export async function evaluate(
+  model: tf.LayersModel,
+  samples: Samples,
+  batchSize = 256,
+  step?: TrainStep,
+): Promise<Record<string, number>> {
   checkSamples(samples, 'samples');
   const custom = step?.evaluate;
   const names = custom === undefined ? model.metricsNames : step!.names;
@@ -103,7 +111,9 @@ export async function evaluate(model: tf.LayersModel, samples: Samples, batchSiz
     const [x, y] = batchAt(samples, null, from, to);
     if (custom !== undefined) {
       try {
-        (await custom.call(step, x, y)).forEach((v, i) => { sums[i] += v * (to - from); });
+        (await custom.call(step, x, y)).forEach((v, i) => {
+          sums[i] += v * (to - from);
+        });
       } finally {
         tf.dispose([x, y]);
       }
@@ -112,7 +122,9 @@ export async function evaluate(model: tf.LayersModel, samples: Samples, batchSiz
     const out = model.evaluate(x, y, { batchSize: to - from }) as tf.Scalar | tf.Scalar[];
     const scalars = Array.isArray(out) ? out : [out];
     const values = await Promise.all(scalars.map((s) => s.data()));
-    values.forEach((v, i) => { sums[i] += v[0] * (to - from); });
+    values.forEach((v, i) => {
+      sums[i] += v[0] * (to - from);
+    });
     tf.dispose([x, y, ...scalars]);
   }
   return Object.fromEntries(names.map((n, i) => [n, sums[i] / samples.count]));
@@ -126,9 +138,20 @@ export async function evaluate(model: tf.LayersModel, samples: Samples, batchSiz
  * const history = await fit(autoencoder, { x, shape: [28, 28], count }, { epochs: 5, validation });
  */
 export async function fit(model: tf.LayersModel, train: Samples, options: FitOptions): Promise<EpochRecord[]> {
-  const { epochs, batchSize = 32, seed = 42, shuffle = true, validation, progress = silentProgress, title = '', onEpochEnd, step: customStep } = options;
+  const {
+    epochs,
+    batchSize = 32,
+    seed = 42,
+    shuffle = true,
+    validation,
+    progress = silentProgress,
+    title = '',
+    onEpochEnd,
+    step: customStep,
+  } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError('epochs', `{epochs} must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError('batchSize', `{batchSize} must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ArgumentError('batchSize', `{batchSize} must be a positive integer, got ${batchSize}`);
   checkSamples(train, 'train');
   if (validation !== undefined) checkSamples(validation, 'validation');
   if (train.count === 0) throw new ArgumentError('train', 'no training samples');
@@ -154,9 +177,14 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
           tf.dispose([x, y]);
         }
         const values = Array.isArray(out) ? out : [out];
-        values.forEach((v, i) => { sums[i] += v * (to - from); });
+        values.forEach((v, i) => {
+          sums[i] += v * (to - from);
+        });
         seen += to - from;
-        if (!Number.isFinite(values[0])) throw new AekitError(`the loss became ${values[0]} at epoch ${epoch}, batch ${step + 1}: lower the learning rate`, { code: 'E_DIVERGED' });
+        if (!Number.isFinite(values[0]))
+          throw new AekitError(`the loss became ${values[0]} at epoch ${epoch}, batch ${step + 1}: lower the learning rate`, {
+            code: 'E_DIVERGED',
+          });
         progress.update(step + 1, { loss: sums[0] / seen });
       }
     } finally {
@@ -164,7 +192,9 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
     }
     const seconds = (performance.now() - started) / 1000;
     const record: EpochRecord = { epoch, seconds, images_per_second: train.count / seconds };
-    names.forEach((n, i) => { record[n] = sums[i] / seen; });
+    names.forEach((n, i) => {
+      record[n] = sums[i] / seen;
+    });
     if (validation !== undefined) {
       const v = await evaluate(model, validation, 256, customStep);
       for (const [n, value] of Object.entries(v)) record[`val_${n}`] = value;

@@ -3,9 +3,10 @@
  * on the inputs, another on the first one's codings, and so on, each with its own loss, optimizer
  * and epochs; then the stacked model (whose layers the stages share) is fine-tuned as a whole.
  */
-import type * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
+import type * as tf from '../core/tf.js';
 import type { Samples } from '../data/samples.js';
 import type { StageModels } from '../models/stages.js';
 import { type EpochRecord, fit } from './fit.js';
@@ -60,7 +61,8 @@ export interface GreedyResult {
 /** Runs `encoder` over `samples` in batches and returns the codings as new samples. */
 export async function encodeSamples(encoder: tf.LayersModel, samples: Samples, batchSize = 256): Promise<Samples> {
   const shape = encoder.outputs[0].shape.slice(1) as number[];
-  if (shape.some((d) => d === null)) throw new ArgumentError('encoder', `'${encoder.name}' has an unknown output shape [${shape.join(', ')}]`);
+  if (shape.some((d) => d === null))
+    throw new ArgumentError('encoder', `'${encoder.name}' has an unknown output shape [${shape.join(', ')}]`);
   modelInputShape(encoder);
   const { x: data } = await predictAll(encoder, samples.x, samples.count, { batchSize });
   return { x: data, shape, count: samples.count };
@@ -80,8 +82,12 @@ function compileFor(model: tf.LayersModel, s: PhaseSettings): void {
  * const result = await trainGreedy(built.autoencoder, stackedGreedyStages(built),
  *   { loss: 'binaryCrossentropy', optimizer: 'sgd', lr: 0.1, epochs: 10 }, { train, validation });
  */
-export async function trainGreedy(stacked: tf.LayersModel, stages: GreedyStage[], fineTune: PhaseSettings | null,
-  options: GreedyOptions): Promise<GreedyResult> {
+export async function trainGreedy(
+  stacked: tf.LayersModel,
+  stages: GreedyStage[],
+  fineTune: PhaseSettings | null,
+  options: GreedyOptions,
+): Promise<GreedyResult> {
   const { batchSize = 32, seed = 42, progress = silentProgress } = options;
   if (stages.length === 0) throw new ArgumentError('stages', 'no stages given');
   const records: PhaseRecord[] = [];
@@ -90,14 +96,33 @@ export async function trainGreedy(stacked: tf.LayersModel, stages: GreedyStage[]
   for (const [k, stage] of stages.entries()) {
     const want = stage.autoencoder.inputs[0].shape.slice(1);
     if (want.join(',') !== train.shape.join(',')) {
-      throw new ArgumentError('stages', `greedy stage '${stage.name}' expects inputs [${want.join(', ')}], but stage ${k === 0 ? 'inputs are' : `${k}'s codings are`} [${train.shape.join(', ')}]`);
+      throw new ArgumentError(
+        'stages',
+        `greedy stage '${stage.name}' expects inputs [${want.join(', ')}], but stage ${k === 0 ? 'inputs are' : `${k}'s codings are`} [${train.shape.join(', ')}]`,
+      );
     }
-    const record: PhaseRecord = { name: stage.name, loss: stage.loss, optimizer: stage.optimizer, lr: stage.lr, epochs: stage.epochs, inputShape: train.shape, epochs_run: [] };
+    const record: PhaseRecord = {
+      name: stage.name,
+      loss: stage.loss,
+      optimizer: stage.optimizer,
+      lr: stage.lr,
+      epochs: stage.epochs,
+      inputShape: train.shape,
+      epochs_run: [],
+    };
     records.push(record);
     compileFor(stage.autoencoder, stage);
     await fit(stage.autoencoder, train, {
-      epochs: stage.epochs, batchSize, seed: seed + k, validation: valid, progress, title: `${stage.name} `,
-      onEpochEnd: async (r) => { record.epochs_run.push(r); await options.onStageEpoch?.(stage.name, r, records); },
+      epochs: stage.epochs,
+      batchSize,
+      seed: seed + k,
+      validation: valid,
+      progress,
+      title: `${stage.name} `,
+      onEpochEnd: async (r) => {
+        record.epochs_run.push(r);
+        await options.onStageEpoch?.(stage.name, r, records);
+      },
     });
     if (k < stages.length - 1) {
       train = await encodeSamples(stage.encoder, train);
@@ -110,8 +135,16 @@ export async function trainGreedy(stacked: tf.LayersModel, stages: GreedyStage[]
     fine = { name: 'fine_tune', ...fineTune, inputShape: options.train.shape, epochs_run: [] };
     compileFor(stacked, fineTune);
     await fit(stacked, options.train, {
-      epochs: fineTune.epochs, batchSize, seed: seed + stages.length, validation: options.validation, progress, title: 'fine-tune ',
-      onEpochEnd: async (r) => { fine!.epochs_run.push(r); await options.onFineTuneEpoch?.(r); },
+      epochs: fineTune.epochs,
+      batchSize,
+      seed: seed + stages.length,
+      validation: options.validation,
+      progress,
+      title: 'fine-tune ',
+      onEpochEnd: async (r) => {
+        fine!.epochs_run.push(r);
+        await options.onFineTuneEpoch?.(r);
+      },
     });
   }
   return { stages: records, fineTune: fine };

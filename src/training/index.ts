@@ -3,20 +3,28 @@
  * optimizers, greedy layer-wise training, batched prediction, pretraining pieces, and model I/O
  * in the tfjs Layers format.
  */
-export { binaryCrossentropy, lossStep } from './custom-step.js';
+
 export type { LossStepOptions, LossTerm } from './custom-step.js';
-export { evaluate, fit } from './fit.js';
+export { binaryCrossentropy, lossStep } from './custom-step.js';
 export type { EpochRecord, FitOptions, TrainStep } from './fit.js';
-export { encodeSamples, trainGreedy } from './greedy.js';
+export { evaluate, fit } from './fit.js';
 export type { GreedyOptions, GreedyResult, GreedyStage, PhaseRecord, PhaseSettings } from './greedy.js';
+export { encodeSamples, trainGreedy } from './greedy.js';
 export { loadModel, ModelIOError, saveModel } from './io.js';
 export { latentLoss } from './losses.js';
 export { roundedAccuracy } from './metrics.js';
 export { Nadam } from './nadam.js';
-export { makeOptimizer, OPTIMIZER_NAMES } from './optimizers.js';
 export type { LossName, OptimizerName } from './optimizers.js';
-export { predictAll, predictBatches } from './predict.js';
+export { makeOptimizer, OPTIMIZER_NAMES } from './optimizers.js';
 export type { PredictBatch, PredictOptions } from './predict.js';
-export { buildClassifier, labelledSamples, PRETRAINING_VARIANTS, pretrainedEncoder, stratifiedSample, trainClassifier } from './pretraining.js';
+export { predictAll, predictBatches } from './predict.js';
 export type { ClassifierTraining, PretrainingVariant } from './pretraining.js';
+export {
+  buildClassifier,
+  labelledSamples,
+  PRETRAINING_VARIANTS,
+  pretrainedEncoder,
+  stratifiedSample,
+  trainClassifier,
+} from './pretraining.js';
 export { KerasRMSprop } from './rmsprop.js';

@@ -1,18 +1,25 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile, truncate } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
-import { loadModel, ModelIOError, saveModel } from './io.js';
+import { loadModel, type ModelIOError, saveModel } from './io.js';
 
 let dir: string;
-before(async () => { await useBackend('cpu'); dir = await mkdtemp(path.join(tmpdir(), 'aekit-io-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  await useBackend('cpu');
+  dir = await mkdtemp(path.join(tmpdir(), 'aekit-io-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 function small(seed: number): tf.LayersModel {
-  return tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed }) })] });
+  return tf.sequential({
+    layers: [tf.layers.dense({ units: 3, inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed }) })],
+  });
 }
 
 test('saveModel writes tfjs Layers files that loadModel reads back with metadata', async () => {
@@ -33,11 +40,17 @@ test('saving over an existing model replaces it and leaves no temporary director
   await saveModel(small(2), target);
   const loaded = await loadModel(target);
   assert.deepEqual(Array.from(loaded.getWeights()[0].dataSync()), Array.from(small(2).getWeights()[0].dataSync()));
-  assert.deepEqual((await readdir(dir)).filter((n) => n.includes('tmp')), []);
+  assert.deepEqual(
+    (await readdir(dir)).filter((n) => n.includes('tmp')),
+    [],
+  );
 });
 
 test('loadModel explains a missing, a corrupt and a truncated model', async () => {
-  await assert.rejects(loadModel(path.join(dir, 'nothing')), (e: ModelIOError) => e.code === 'E_MODEL_MISSING' && /no model at/.test(e.message));
+  await assert.rejects(
+    loadModel(path.join(dir, 'nothing')),
+    (e: ModelIOError) => e.code === 'E_MODEL_MISSING' && /no model at/.test(e.message),
+  );
   const bad = path.join(dir, 'bad');
   await saveModel(small(1), bad);
   await writeFile(path.join(bad, 'model.json'), '{not json');

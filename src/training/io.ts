@@ -3,10 +3,11 @@
  * files `tf.loadLayersModel` reads in a browser. Writes are atomic: a temporary directory is
  * filled, then renamed over the target, so an interrupted save never leaves a broken model.
  */
-import * as tf from '../core/tf.js';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AekitError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 import '../layers/index.js';
 import { runAfterLoad } from '../layers/after-load.js';
 
@@ -30,23 +31,28 @@ export async function saveModel(model: tf.LayersModel, dir: string, metadata?: R
   const tmp = path.join(parent, `.${path.basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   const old = `${tmp}-old`;
   try {
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      await fs.mkdir(tmp, { recursive: true });
-      const weights = artifacts.weightData === undefined ? new Uint8Array(0)
-        : new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
-      const json = {
-        format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-        convertedBy: null,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-        ...(artifacts.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: artifacts.userDefinedMetadata }),
-      };
-      await fs.writeFile(path.join(tmp, 'model.json'), JSON.stringify(json));
-      await fs.writeFile(path.join(tmp, WEIGHTS_FILE), weights);
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    }));
-    const exists = await fs.stat(dir).then(() => true, () => false);
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        await fs.mkdir(tmp, { recursive: true });
+        const weights =
+          artifacts.weightData === undefined ? new Uint8Array(0) : new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
+        const json = {
+          format: 'layers-model',
+          generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+          convertedBy: null,
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+          ...(artifacts.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: artifacts.userDefinedMetadata }),
+        };
+        await fs.writeFile(path.join(tmp, 'model.json'), JSON.stringify(json));
+        await fs.writeFile(path.join(tmp, WEIGHTS_FILE), weights);
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+      }),
+    );
+    const exists = await fs.stat(dir).then(
+      () => true,
+      () => false,
+    );
     if (exists) await fs.rename(dir, old);
     await fs.rename(tmp, dir);
     if (exists) await fs.rm(old, { recursive: true, force: true });
@@ -65,7 +71,10 @@ export async function loadModel(dirOrJson: string): Promise<tf.LayersModel> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') {
-      throw new ModelIOError(`no model at '${jsonPath}': expected a model.json written by aekit train or tf.LayersModel.save`, 'E_MODEL_MISSING');
+      throw new ModelIOError(
+        `no model at '${jsonPath}': expected a model.json written by aekit train or tf.LayersModel.save`,
+        'E_MODEL_MISSING',
+      );
     }
     throw new ModelIOError(`'${jsonPath}' is not a readable model.json: ${e.message}`, 'E_MODEL_INVALID');
   }
@@ -88,16 +97,25 @@ export async function loadModel(dirOrJson: string): Promise<tf.LayersModel> {
   const all = Buffer.concat(buffers);
   const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
   if (all.byteLength !== expected) {
-    throw new ModelIOError(`weights of '${jsonPath}' hold ${all.byteLength} bytes, the manifest expects ${expected}: the files are truncated or do not belong together`, 'E_MODEL_INVALID');
+    throw new ModelIOError(
+      `weights of '${jsonPath}' hold ${all.byteLength} bytes, the manifest expects ${expected}: the files are truncated or do not belong together`,
+      'E_MODEL_INVALID',
+    );
   }
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: json.modelTopology, weightSpecs: specs, weightData,
-      userDefinedMetadata: (json as { userDefinedMetadata?: Record<string, unknown> }).userDefinedMetadata,
-      format: json.format, generatedBy: json.generatedBy, convertedBy: json.convertedBy ?? undefined,
-    }));
+    model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: specs,
+        weightData,
+        userDefinedMetadata: (json as { userDefinedMetadata?: Record<string, unknown> }).userDefinedMetadata,
+        format: json.format,
+        generatedBy: json.generatedBy,
+        convertedBy: json.convertedBy ?? undefined,
+      }),
+    );
   } catch (err) {
     throw new ModelIOError(`'${jsonPath}' could not be rebuilt as a model: ${(err as Error).message}`, 'E_MODEL_INVALID');
   }

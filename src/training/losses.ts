@@ -13,4 +13,3 @@ export function latentLoss(mean: tf.Tensor, logVar: tf.Tensor, scale = 784): tf.
     return tf.div(tf.mean(perSample), scale) as tf.Scalar;
   });
 }
-

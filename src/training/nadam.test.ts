@@ -1,15 +1,21 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
 import { Nadam } from './nadam.js';
 
-before(async () => { await useBackend('cpu'); });
+before(async () => {
+  await useBackend('cpu');
+});
 
 /** Keras 2's Nadam update, written out for one scalar parameter. */
 function reference(theta: number, grads: number[], lr: number): number[] {
-  const b1 = 0.9, b2 = 0.999, eps = 1e-7;
-  let m = 0, v = 0, prod = 1;
+  const b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-7;
+  let m = 0,
+    v = 0,
+    prod = 1;
   const out: number[] = [];
   grads.forEach((g, i) => {
     const t = i + 1;

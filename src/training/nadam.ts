@@ -18,7 +18,10 @@ export interface NadamArgs {
   epsilon?: number;
 }
 
-interface Slot { m: tf.Variable; v: tf.Variable }
+interface Slot {
+  m: tf.Variable;
+  v: tf.Variable;
+}
 
 /** Nadam optimizer; serializes under the class name `Nadam`. */
 export class Nadam extends tf.Optimizer {
@@ -36,7 +39,10 @@ export class Nadam extends tf.Optimizer {
     for (const [key, value] of Object.entries({ learningRate, beta1, beta2, epsilon })) {
       if (!(Number.isFinite(value) && value > 0)) throw new Error(`Nadam: '${key}' must be a positive number, got ${value}`);
     }
-    this.learningRate = learningRate; this.beta1 = beta1; this.beta2 = beta2; this.epsilon = epsilon;
+    this.learningRate = learningRate;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>): void {
@@ -71,7 +77,10 @@ export class Nadam extends tf.Optimizer {
   }
 
   override dispose(): void {
-    for (const { m, v } of this.slots.values()) { m.dispose(); v.dispose(); }
+    for (const { m, v } of this.slots.values()) {
+      m.dispose();
+      v.dispose();
+    }
     this.slots.clear();
   }
 
@@ -80,7 +89,9 @@ export class Nadam extends tf.Optimizer {
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
     return new cls(config);
   }
 }

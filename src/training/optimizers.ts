@@ -1,8 +1,9 @@
 /**
  * Optimizers by name, as the CLI and the recipes refer to them.
  */
-import * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 import { Nadam } from './nadam.js';
 import { KerasRMSprop } from './rmsprop.js';
 
@@ -22,10 +23,15 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'nadam'
 export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   if (!(Number.isFinite(lr) && lr > 0)) throw new ArgumentError('lr', `expected a positive number, got ${lr}`);
   switch (name) {
-    case 'sgd': return tf.train.sgd(lr);
-    case 'adam': return tf.train.adam(lr, 0.9, 0.999, 1e-7);
-    case 'nadam': return new Nadam({ learningRate: lr });
-    case 'rmsprop': return new KerasRMSprop({ learningRate: lr });
-    default: throw new ArgumentError('optimizer', `unknown optimizer '${String(name)}': expected one of ${OPTIMIZER_NAMES.join(', ')}`);
+    case 'sgd':
+      return tf.train.sgd(lr);
+    case 'adam':
+      return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+    case 'nadam':
+      return new Nadam({ learningRate: lr });
+    case 'rmsprop':
+      return new KerasRMSprop({ learningRate: lr });
+    default:
+      throw new ArgumentError('optimizer', `unknown optimizer '${String(name)}': expected one of ${OPTIMIZER_NAMES.join(', ')}`);
   }
 }

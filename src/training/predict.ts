@@ -2,8 +2,9 @@
  * The one batched-predict loop: runs a model over flat samples a batch at a time, so memory stays
  * flat whatever the number of samples, and hands back plain Float32Arrays.
  */
-import * as tf from '../core/tf.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 import { type Samples, sampleSize } from '../data/samples.js';
 
 /** One batch of results: samples `from … from + count − 1`, each a `dim`-float row of `data`. */
@@ -39,11 +40,17 @@ export function modelInputShape(model: tf.LayersModel): number[] {
  * @example
  * for await (const b of predictBatches(encoder, valid.x, valid.count)) console.log(b.from, b.dim);
  */
-export async function* predictBatches(model: tf.LayersModel, x: Float32Array, count: number, options: PredictOptions = {}): AsyncGenerator<PredictBatch> {
+export async function* predictBatches(
+  model: tf.LayersModel,
+  x: Float32Array,
+  count: number,
+  options: PredictOptions = {},
+): AsyncGenerator<PredictBatch> {
   const { batchSize = 256, map } = options;
   const shape = modelInputShape(model);
   const per = sampleSize(shape);
-  if (x.length < count * per) throw new ArgumentError('x', `${count} samples of ${per} floats need ${count * per} floats, found ${x.length}`);
+  if (x.length < count * per)
+    throw new ArgumentError('x', `${count} samples of ${per} floats need ${count * per} floats, found ${x.length}`);
   for (let from = 0; from < count; from += batchSize) {
     const n = Math.min(batchSize, count - from);
     const out = tf.tidy(() => {

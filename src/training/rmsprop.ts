@@ -32,7 +32,9 @@ export class KerasRMSprop extends tf.Optimizer {
     for (const [key, value] of Object.entries({ learningRate, rho, epsilon })) {
       if (!(Number.isFinite(value) && value > 0)) throw new Error(`RMSprop: '${key}' must be a positive number, got ${value}`);
     }
-    this.learningRate = learningRate; this.rho = rho; this.epsilon = epsilon;
+    this.learningRate = learningRate;
+    this.rho = rho;
+    this.epsilon = epsilon;
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>): void {
@@ -65,7 +67,9 @@ export class KerasRMSprop extends tf.Optimizer {
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
     return new cls(config);
   }
 }

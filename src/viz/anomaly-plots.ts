@@ -2,10 +2,11 @@
  * Pictures of anomaly scores as PNG: a histogram of reconstruction errors with the threshold, and
  * a grid of the worst-reconstructed images with their errors.
  */
+
+import { ArgumentError } from '../core/errors.js';
 import { type ImageShape, imageSize, MNIST_SHAPE, pixelImage } from './image-grid.js';
 import { svgToPng } from './raster.js';
 import { captionGridSvg, type HistogramGroup, type HistogramOptions, histogramSvg } from './svg-charts.js';
-import { ArgumentError } from '../core/errors.js';
 
 export type { HistogramGroup, HistogramOptions } from './svg-charts.js';
 
@@ -44,8 +45,18 @@ export interface ErrorGridOptions {
 export async function errorGridPng(items: CaptionedImage[], options: ErrorGridOptions = {}): Promise<Buffer> {
   const { perRow = 10, scale = 3, title = '', shape = MNIST_SHAPE } = options;
   items.forEach((it, k) => {
-    if (it.pixels.length !== imageSize(shape)) throw new ArgumentError('items', `error grid: image ${k} has ${it.pixels.length} values, expected ${shape.height}×${shape.width}×${shape.channels ?? 1}`);
+    if (it.pixels.length !== imageSize(shape))
+      throw new ArgumentError(
+        'items',
+        `error grid: image ${k} has ${it.pixels.length} values, expected ${shape.height}×${shape.width}×${shape.channels ?? 1}`,
+      );
   });
-  const grid = captionGridSvg(items.map((it) => it.caption), { title, perRow, slotWidth: shape.width * scale, slotHeight: shape.height * scale });
-  return svgToPng(grid, items.map((it, k) => ({ image: pixelImage(it.pixels, shape, { scale, channels: 3 }), ...grid.slots[k] })));
+  const grid = captionGridSvg(
+    items.map((it) => it.caption),
+    { title, perRow, slotWidth: shape.width * scale, slotHeight: shape.height * scale },
+  );
+  return svgToPng(
+    grid,
+    items.map((it, k) => ({ image: pixelImage(it.pixels, shape, { scale, channels: 3 }), ...grid.slots[k] })),
+  );
 }

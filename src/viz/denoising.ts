@@ -1,10 +1,11 @@
 /**
  * Denoising grids: noisy inputs, their reconstructions, and the clean originals.
  */
+
+import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
 import { addNoise, type NoiseSpec } from '../models/noise.js';
-import { imageGrid, type ImageShape, imageSize, MNIST_SHAPE } from './image-grid.js';
-import { ArgumentError } from '../core/errors.js';
+import { type ImageShape, imageGrid, imageSize, MNIST_SHAPE } from './image-grid.js';
 
 /** Options of {@link denoisingGrid}. */
 export interface DenoisingGridOptions {
@@ -25,7 +26,12 @@ export interface DenoisingGridOptions {
  * @example
  * await writeFileAtomic('reconstructions.png', await denoisingGrid(model, valid.x, { kind: 'gaussian', amount: 0.2 }));
  */
-export async function denoisingGrid(model: tf.LayersModel, images: Float32Array, noise: NoiseSpec, options: DenoisingGridOptions = {}): Promise<Buffer> {
+export async function denoisingGrid(
+  model: tf.LayersModel,
+  images: Float32Array,
+  noise: NoiseSpec,
+  options: DenoisingGridOptions = {},
+): Promise<Buffer> {
   const { count = 10, seed = 42, scale = 3, shape = MNIST_SHAPE } = options;
   const size = imageSize(shape);
   const channels = shape.channels ?? 1;

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { imageGrid, imagePng, imageShapeOf, MNIST_SHAPE, pixelImage } from './image-grid.js';
 import { decodePng } from './png-test-helper.js';
 
-const rgbAt = (png: { data: Uint8Array; width: number }, x: number, y: number): number[] => Array.from(png.data.subarray((y * png.width + x) * 3, (y * png.width + x) * 3 + 3));
+const rgbAt = (png: { data: Uint8Array; width: number }, x: number, y: number): number[] =>
+  Array.from(png.data.subarray((y * png.width + x) * 3, (y * png.width + x) * 3 + 3));
 
 test('grey grid: a grey PNG of rows × columns cells with gaps; each pixel a scale × scale block', async () => {
   const a = Float32Array.from({ length: 784 }, (_, i) => (i === 0 ? 1 : 0));
@@ -39,7 +40,12 @@ test('pixel images: inverted, framed, and a one-image PNG; image shapes read fro
   assert.deepEqual(Array.from(framed.data.subarray((1 * 6 + 1) * 3, (1 * 6 + 1) * 3 + 3)), [255, 255, 255], '0 drawn white');
   assert.deepEqual(Array.from(framed.data.subarray((1 * 6 + 3) * 3, (1 * 6 + 3) * 3 + 3)), [0, 0, 0], '1 drawn black');
   assert.throws(() => pixelImage([1, 2, 3], { height: 2, width: 2 }), /3 values, expected 2×2×1/);
-  const one = await decodePng(await imagePng(Float32Array.from({ length: 784 }, (_, i) => (i % 28) / 27), MNIST_SHAPE));
+  const one = await decodePng(
+    await imagePng(
+      Float32Array.from({ length: 784 }, (_, i) => (i % 28) / 27),
+      MNIST_SHAPE,
+    ),
+  );
   assert.deepEqual([one.width, one.height, one.fileChannels], [28, 28, 1]);
   assert.deepEqual(rgbAt(one, 27, 5), [255, 255, 255]);
   assert.deepEqual(imageShapeOf([null, 28, 28]), MNIST_SHAPE);

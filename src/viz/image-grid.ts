@@ -2,8 +2,9 @@
  * Pixel images for pictures: float images (grey or RGB, any size) turned into scaled byte buffers,
  * and grids of them as PNG files (reconstructions, generated samples, denoising rows).
  */
-import { encodePng, type RawImage } from './raster.js';
+
 import { ArgumentError } from '../core/errors.js';
+import { encodePng, type RawImage } from './raster.js';
 
 /** Shape of one image: `height × width × channels` floats in [0, 1], row-major, channels interleaved (tf's HWC). */
 export interface ImageShape {
@@ -34,7 +35,10 @@ export function imageShapeOf(inputShape: readonly (number | null)[]): Required<I
   if ((dims.length === 2 || dims.length === 3) && typeof h === 'number' && typeof w === 'number' && (c === 1 || c === 3)) {
     return { height: h, width: w, channels: c };
   }
-  throw new ArgumentError('images', `expected a model taking images [n, h, w] or [n, h, w, 1 or 3], found input shape ${JSON.stringify(inputShape)}`);
+  throw new ArgumentError(
+    'images',
+    `expected a model taking images [n, h, w] or [n, h, w, 1 or 3], found input shape ${JSON.stringify(inputShape)}`,
+  );
 }
 
 /** Options of {@link pixelImage}. */
@@ -61,8 +65,9 @@ export function pixelImage(pixels: ArrayLike<number>, shape: ImageShape, options
   const { height, width } = shape;
   const inC = shape.channels ?? 1;
   const { scale = 1, invert = false, border } = options;
-  const channels = border !== undefined ? 3 : options.channels ?? inC;
-  if (pixels.length !== imageSize(shape)) throw new ArgumentError('images', `image has ${pixels.length} values, expected ${height}×${width}×${inC}`);
+  const channels = border !== undefined ? 3 : (options.channels ?? inC);
+  if (pixels.length !== imageSize(shape))
+    throw new ArgumentError('images', `image has ${pixels.length} values, expected ${height}×${width}×${inC}`);
   if (inC === 3 && channels === 1) throw new ArgumentError('channels', 'pixel image: cannot draw an RGB image with 1 channel');
   const edge = border === undefined ? 0 : 1;
   const W = width * scale + 2 * edge;
@@ -113,15 +118,21 @@ export async function imageGrid(rows: ArrayLike<number>[][], options: ImageGridO
   const W = cols * cellW + (cols + 1) * gap;
   const H = Math.max(1, rows.length) * cellH + (Math.max(1, rows.length) + 1) * gap;
   const data = new Uint8Array(W * H * channels).fill(background);
-  rows.forEach((row, r) => row.forEach((image, c) => {
-    if (image.length !== height * width * channels) {
-      throw new ArgumentError('images', `image grid: image at row ${r}, column ${c} has ${image.length} values, expected ${height}×${width}${channels === 1 ? '' : `×${channels}`}`);
-    }
-    const cell = pixelImage(image, { height, width, channels }, { scale });
-    const x0 = gap + c * (cellW + gap);
-    const y0 = gap + r * (cellH + gap);
-    for (let y = 0; y < cellH; y++) data.set(cell.data.subarray(y * cellW * channels, (y + 1) * cellW * channels), ((y0 + y) * W + x0) * channels);
-  }));
+  rows.forEach((row, r) =>
+    row.forEach((image, c) => {
+      if (image.length !== height * width * channels) {
+        throw new ArgumentError(
+          'images',
+          `image grid: image at row ${r}, column ${c} has ${image.length} values, expected ${height}×${width}${channels === 1 ? '' : `×${channels}`}`,
+        );
+      }
+      const cell = pixelImage(image, { height, width, channels }, { scale });
+      const x0 = gap + c * (cellW + gap);
+      const y0 = gap + r * (cellH + gap);
+      for (let y = 0; y < cellH; y++)
+        data.set(cell.data.subarray(y * cellW * channels, (y + 1) * cellW * channels), ((y0 + y) * W + x0) * channels);
+    }),
+  );
   return encodePng({ data, width: W, height: H, channels });
 }
 

@@ -3,20 +3,21 @@
  * curves, maps, histograms, and the HTML report. Charts are SVG (`lineChartSvg`, …) rasterised
  * to PNG by sharp; the PNG functions are async.
  */
-export { errorGridPng, histogramPng } from './anomaly-plots.js';
+
 export type { CaptionedImage, ErrorGridOptions } from './anomaly-plots.js';
-export { histogramPanels, scatterPlot } from './basic-charts.js';
+export { errorGridPng, histogramPng } from './anomaly-plots.js';
 export type { ScatterOptions } from './basic-charts.js';
+export { histogramPanels, scatterPlot } from './basic-charts.js';
 export { denoisingGrid } from './denoising.js';
-export { imageGrid, imagePng, MNIST_SHAPE } from './image-grid.js';
 export type { ImageGridOptions, ImageShape } from './image-grid.js';
+export { imageGrid, imagePng, MNIST_SHAPE } from './image-grid.js';
 export { curvesPng, lineChartPng } from './line-chart.js';
-export { scatterMapPng, thumbnailMapPng } from './map-plot.js';
 export type { MapPlotOptions, ThumbnailMapOptions } from './map-plot.js';
-export { reconstructionGrid } from './reconstructions.js';
-export { reportHtml } from './report-html.js';
-export type { ReportContent, ReportImage } from './report-html.js';
-export { CLASS_COLOURS, histogramPanelsSvg, histogramSvg, lineChartSvg, scatterSvg } from './svg-charts.js';
-export type { HistogramGroup, HistogramOptions, HistogramPanel, LineChartOptions, Series } from './svg-charts.js';
+export { scatterMapPng, thumbnailMapPng } from './map-plot.js';
 export { svgToPng } from './raster.js';
+export { reconstructionGrid } from './reconstructions.js';
+export type { ReportContent, ReportImage } from './report-html.js';
+export { reportHtml } from './report-html.js';
+export type { HistogramGroup, HistogramOptions, HistogramPanel, LineChartOptions, Series } from './svg-charts.js';
+export { CLASS_COLOURS, histogramPanelsSvg, histogramSvg, lineChartSvg, scatterSvg } from './svg-charts.js';
 export { generateImages, interpolationGrid } from './vae-grids.js';

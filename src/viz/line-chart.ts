@@ -4,7 +4,7 @@
  */
 import type { EpochRecord } from '../training/fit.js';
 import { svgToPng } from './raster.js';
-import { CLASS_COLOURS, lineChartSvg, type LineChartOptions, type Series } from './svg-charts.js';
+import { CLASS_COLOURS, type LineChartOptions, lineChartSvg, type Series } from './svg-charts.js';
 
 export type { LineChartOptions, Series } from './svg-charts.js';
 

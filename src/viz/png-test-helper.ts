@@ -25,7 +25,12 @@ export async function decodePng(png: Uint8Array): Promise<DecodedPng> {
 }
 
 /** A rectangle of pixels: columns [x0, x1), rows [y0, y1) (bounds rounded to whole pixels). */
-export interface Region { x0: number; y0: number; x1: number; y1: number }
+export interface Region {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 /** Number of pixels in `region` (default the whole image) whose [r, g, b] passes `test`. */
 export function countPixels(img: DecodedPng, test: (r: number, g: number, b: number) => boolean, region?: Region): number {

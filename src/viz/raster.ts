@@ -3,8 +3,8 @@
  * top, e.g. thumbnails), and raw grey or RGB pixel buffers.
  */
 import sharp from 'sharp';
-import type { Chart } from './svg-charts.js';
 import { ArgumentError } from '../core/errors.js';
+import type { Chart } from './svg-charts.js';
 
 /** Pixels as bytes: `height × width × channels`, row-major, channels interleaved (grey, RGB or RGBA). */
 export interface RawImage {
@@ -27,7 +27,10 @@ function checked(image: RawImage, what: string): RawImage {
     throw new ArgumentError('image', `${what}: width and height must be positive integers, got ${width}×${height}`);
   }
   if (data.length !== width * height * channels) {
-    throw new ArgumentError('image', `${what}: ${width}×${height}×${channels} pixels need ${width * height * channels} bytes, got ${data.length}`);
+    throw new ArgumentError(
+      'image',
+      `${what}: ${width}×${height}×${channels} pixels need ${width * height * channels} bytes, got ${data.length}`,
+    );
   }
   return image;
 }
@@ -47,7 +50,12 @@ export async function svgToPng(chart: Chart | string, overlays: readonly Overlay
   const layers = overlays.map((o, i) => {
     const { image } = o;
     checked(image, `overlay ${i}`);
-    return { input: bytes(image.data), raw: { width: image.width, height: image.height, channels: image.channels }, left: Math.round(o.left), top: Math.round(o.top) };
+    return {
+      input: bytes(image.data),
+      raw: { width: image.width, height: image.height, channels: image.channels },
+      left: Math.round(o.left),
+      top: Math.round(o.top),
+    };
   });
   return sharp(Buffer.from(svg)).composite(layers).removeAlpha().png().toBuffer();
 }

@@ -1,9 +1,10 @@
 /**
  * Reconstruction grids: originals on one row, the model's reconstructions under them.
  */
-import * as tf from '../core/tf.js';
-import { imageGrid, type ImageShape, imageShapeOf, imageSize } from './image-grid.js';
+
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
+import { type ImageShape, imageGrid, imageShapeOf, imageSize } from './image-grid.js';
 
 /** Options of {@link reconstructionGrid}. */
 export interface ReconstructionGridOptions extends Partial<ImageShape> {
@@ -23,10 +24,18 @@ export interface ReconstructionGridOptions extends Partial<ImageShape> {
  * @example
  * await writeFileAtomic('reconstructions.png', await reconstructionGrid(model, valid.x));
  */
-export async function reconstructionGrid(model: tf.LayersModel, images: Float32Array, options: ReconstructionGridOptions = {}): Promise<Buffer> {
+export async function reconstructionGrid(
+  model: tf.LayersModel,
+  images: Float32Array,
+  options: ReconstructionGridOptions = {},
+): Promise<Buffer> {
   const { count = 10, perRow = 10, scale = 3 } = options;
   const fromModel = imageShapeOf(model.inputs[0].shape);
-  const shape = { height: options.height ?? fromModel.height, width: options.width ?? fromModel.width, channels: options.channels ?? fromModel.channels };
+  const shape = {
+    height: options.height ?? fromModel.height,
+    width: options.width ?? fromModel.width,
+    channels: options.channels ?? fromModel.channels,
+  };
   const pixels = imageSize(shape);
   const n = Math.min(count, Math.floor(images.length / pixels));
   if (n < 1) throw new ArgumentError('images', 'reconstruction grid: no images to draw');

@@ -42,14 +42,19 @@ export function curvesSvg(epochs: EpochRecord[], metrics: string[], title: strin
 }
 
 function table(rows: Record<string, unknown>): string {
-  const cell = (v: unknown): string => escapeHtml(v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  return `<table>${Object.entries(rows).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${cell(v)}</td></tr>`).join('')}</table>`;
+  const cell = (v: unknown): string =>
+    escapeHtml(v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return `<table>${Object.entries(rows)
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${cell(v)}</td></tr>`)
+    .join('')}</table>`;
 }
 
 /** The metric pairs to chart: `loss`/`val_loss` first, then every other training metric with its `val_` twin. */
 export function metricPairs(epochs: EpochRecord[]): string[][] {
   const names = new Set(epochs.flatMap((e) => Object.keys(e)));
-  const base = [...names].filter((n) => !n.startsWith('val_') && !['epoch', 'seconds', 'images_per_second'].includes(n) && typeof epochs[0]?.[n] === 'number');
+  const base = [...names].filter(
+    (n) => !n.startsWith('val_') && !['epoch', 'seconds', 'images_per_second'].includes(n) && typeof epochs[0]?.[n] === 'number',
+  );
   base.sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : a.localeCompare(b)));
   return base.map((n) => (names.has(`val_${n}`) ? [n, `val_${n}`] : [n]));
 }
@@ -62,11 +67,26 @@ export function metricPairs(epochs: EpochRecord[]): string[][] {
  */
 export function reportHtml(content: ReportContent): string {
   const { title, facts, options, epochs, images, summary, notes = [] } = content;
-  const charts = epochs.length === 0 ? '<p>No epoch finished yet.</p>' : metricPairs(epochs).map((pair) => curvesSvg(epochs, pair, pair.join(' / '))).join('\n');
-  const figures = images.map((im) => `<figure><figcaption>${escapeHtml(im.title)}</figcaption>`
-    + `<img alt="${escapeHtml(im.title)}" src="data:image/png;base64,${Buffer.from(im.png).toString('base64')}">`
-    + `${im.caption ? `<p class="caption">${escapeHtml(im.caption)}</p>` : ''}</figure>`).join('\n');
-  const epochRows = epochs.map((e) => `<tr>${['epoch', ...metricPairs(epochs).flat(), 'seconds'].map((k) => `<td>${typeof e[k] === 'number' ? (k === 'epoch' ? e[k] : e[k].toFixed(4)) : '–'}</td>`).join('')}</tr>`).join('');
+  const charts =
+    epochs.length === 0
+      ? '<p>No epoch finished yet.</p>'
+      : metricPairs(epochs)
+          .map((pair) => curvesSvg(epochs, pair, pair.join(' / ')))
+          .join('\n');
+  const figures = images
+    .map(
+      (im) =>
+        `<figure><figcaption>${escapeHtml(im.title)}</figcaption>` +
+        `<img alt="${escapeHtml(im.title)}" src="data:image/png;base64,${Buffer.from(im.png).toString('base64')}">` +
+        `${im.caption ? `<p class="caption">${escapeHtml(im.caption)}</p>` : ''}</figure>`,
+    )
+    .join('\n');
+  const epochRows = epochs
+    .map(
+      (e) =>
+        `<tr>${['epoch', ...metricPairs(epochs).flat(), 'seconds'].map((k) => `<td>${typeof e[k] === 'number' ? (k === 'epoch' ? e[k] : e[k].toFixed(4)) : '–'}</td>`).join('')}</tr>`,
+    )
+    .join('');
   const epochHead = ['epoch', ...metricPairs(epochs).flat(), 'seconds'].map((k) => `<th>${escapeHtml(k)}</th>`).join('');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>

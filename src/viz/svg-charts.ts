@@ -25,7 +25,16 @@ export interface Chart {
 
 /** Colours of the ten classes (matplotlib's `tab10`), by label; also the series colours. */
 export const CLASS_COLOURS: readonly string[] = [
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
 ];
 
 const FONT = 12;
@@ -73,22 +82,38 @@ function label(x: number, y: number, content: string, attrs = ''): string {
 
 /** Wraps chart elements in an SVG document with a white background and an optional bold title. */
 function svgDocument(width: number, height: number, title: string, body: string[]): Chart {
-  const head = `<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" `
-    + `font-family="DejaVu Sans, Arial, Helvetica, sans-serif" font-size="${FONT}"><rect width="${width}" height="${height}" fill="#fff"/>`;
+  const head =
+    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `font-family="DejaVu Sans, Arial, Helvetica, sans-serif" font-size="${FONT}"><rect width="${width}" height="${height}" fill="#fff"/>`;
   const t = title ? label(width / 2, 22, title, `text-anchor="middle" font-size="${TITLE_FONT}" font-weight="bold"`) : '';
   return { svg: `${head}${t}${body.join('')}</svg>`, width, height };
 }
 
 /** The plot area of a chart, in pixels. */
-interface Box { left: number; top: number; width: number; height: number }
+interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
 
 /** A linear map from data values [lo, hi] to pixels [from, to]. */
-interface Scale { lo: number; hi: number; from: number; to: number }
+interface Scale {
+  lo: number;
+  hi: number;
+  from: number;
+  to: number;
+}
 
 const at = (s: Scale, v: number): number => s.from + ((v - s.lo) / (s.hi - s.lo)) * (s.to - s.from);
 
 /** What a plot area needs around it: room for the title, tick labels and axis labels. */
-interface MarginSpec { title?: string; xLabel?: string; yLabel?: string; yTicks: number[] }
+interface MarginSpec {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  yTicks: number[];
+}
 
 /** Margins left of, above and below a plot area. */
 function margins(o: MarginSpec): { left: number; top: number; bottom: number } {
@@ -111,37 +136,55 @@ function axes(box: Box, x: Scale, y: Scale, o: { xTicks: number[]; yTicks: numbe
   const bottom = box.top + box.height;
   for (const t of o.yTicks) {
     const yy = at(y, t);
-    out.push(`<line x1="${px(box.left)}" x2="${px(box.left + box.width)}" y1="${px(yy)}" y2="${px(yy)}" stroke="${GRID}"/>`,
-      label(box.left - 6, yy + MIDDLE, tickLabel(t), 'text-anchor="end"'));
+    out.push(
+      `<line x1="${px(box.left)}" x2="${px(box.left + box.width)}" y1="${px(yy)}" y2="${px(yy)}" stroke="${GRID}"/>`,
+      label(box.left - 6, yy + MIDDLE, tickLabel(t), 'text-anchor="end"'),
+    );
   }
   for (const t of o.xTicks) {
     const xx = at(x, t);
-    out.push(`<line x1="${px(xx)}" x2="${px(xx)}" y1="${px(bottom)}" y2="${px(bottom + 4)}" stroke="#000"/>`,
-      label(xx, bottom + 17, tickLabel(t), 'text-anchor="middle"'));
+    out.push(
+      `<line x1="${px(xx)}" x2="${px(xx)}" y1="${px(bottom)}" y2="${px(bottom + 4)}" stroke="#000"/>`,
+      label(xx, bottom + 17, tickLabel(t), 'text-anchor="middle"'),
+    );
   }
   out.push(`<rect x="${px(box.left)}" y="${px(box.top)}" width="${px(box.width)}" height="${px(box.height)}" fill="none" stroke="#000"/>`);
   if (o.xLabel) out.push(label(box.left + box.width / 2, bottom + 37, o.xLabel, 'text-anchor="middle"'));
   if (o.yLabel) {
-    out.push(`<text transform="translate(${px(16)},${px(box.top + box.height / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`);
+    out.push(
+      `<text transform="translate(${px(16)},${px(box.top + box.height / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`,
+    );
   }
   return out;
 }
 
 /** One legend entry: a line sample (optionally dashed), a dot or a box, and its name. */
-interface LegendItem { name: string; colour: string; mark: 'line' | 'dot' | 'box'; dashed?: boolean; faded?: boolean }
+interface LegendItem {
+  name: string;
+  colour: string;
+  mark: 'line' | 'dot' | 'box';
+  dashed?: boolean;
+  faded?: boolean;
+}
 
 /** Width in pixels of a legend of `items`. */
 const legendWidth = (items: LegendItem[]): number => 36 + Math.max(0, ...items.map((i) => textWidth(i.name)));
 
 /** A legend with its top-left corner at (x, y) on a white box, one entry per 18 px. */
 function legend(items: LegendItem[], x: number, y: number, boxed = true): string[] {
-  const out = boxed && items.length
-    ? [`<rect x="${px(x)}" y="${px(y)}" width="${legendWidth(items)}" height="${items.length * 18 + 6}" fill="#fff" fill-opacity="0.9" stroke="#ccc"/>`] : [];
+  const out =
+    boxed && items.length
+      ? [
+          `<rect x="${px(x)}" y="${px(y)}" width="${legendWidth(items)}" height="${items.length * 18 + 6}" fill="#fff" fill-opacity="0.9" stroke="#ccc"/>`,
+        ]
+      : [];
   items.forEach((it, i) => {
     const cy = y + 12 + i * 18;
     const opacity = it.faded ? ' opacity="0.3"' : '';
     if (it.mark === 'line') {
-      out.push(`<line x1="${px(x + 6)}" x2="${px(x + 26)}" y1="${px(cy)}" y2="${px(cy)}" stroke="${it.colour}" stroke-width="2"${it.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+      out.push(
+        `<line x1="${px(x + 6)}" x2="${px(x + 26)}" y1="${px(cy)}" y2="${px(cy)}" stroke="${it.colour}" stroke-width="2"${it.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+      );
     } else if (it.mark === 'dot') {
       out.push(`<circle cx="${px(x + 16)}" cy="${px(cy)}" r="5" fill="${it.colour}"${opacity}/>`);
     } else {
@@ -185,15 +228,27 @@ export interface LineChartOptions {
 export function lineChartSvg(series: Series[], options: LineChartOptions = {}): Chart {
   const { title = '', xLabel = '', yLabel = '', width = 640, height = 400 } = options;
   const points = series.map((s) => s.x.map((x, k) => [x, s.y[k]] as const));
-  const xs = points.flat().map(([x]) => x).filter(Number.isFinite);
-  const ys = points.flat().filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)).map(([, y]) => y);
+  const xs = points
+    .flat()
+    .map(([x]) => x)
+    .filter(Number.isFinite);
+  const ys = points
+    .flat()
+    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
+    .map(([, y]) => y);
   let [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
-  if (x1 === x0) { x0 -= 0.5; x1 += 0.5; }
+  if (x1 === x0) {
+    x0 -= 0.5;
+    x1 += 0.5;
+  }
   let [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
   const pad = (y1 - y0) * 0.08 || Math.abs(y0) * 0.05 || 0.5;
-  y0 -= pad; y1 += pad;
+  y0 -= pad;
+  y1 += pad;
   const integral = xs.length > 0 && xs.every(Number.isInteger);
-  const xTicks = integral ? niceTicks(x0, x1, Math.min(8, Math.max(1, Math.round(x1 - x0)))).filter(Number.isInteger) : niceTicks(x0, x1, 6);
+  const xTicks = integral
+    ? niceTicks(x0, x1, Math.min(8, Math.max(1, Math.round(x1 - x0)))).filter(Number.isInteger)
+    : niceTicks(x0, x1, 6);
   const yTicks = niceTicks(y0, y1, 5);
   const box = plotBox(width, height, { title, xLabel, yLabel, yTicks });
   const sx = { lo: x0, hi: x1, from: box.left, to: box.left + box.width };
@@ -206,16 +261,22 @@ export function lineChartSvg(series: Series[], options: LineChartOptions = {}): 
     const name = escapeXml(s.name);
     let run: string[] = [];
     const flush = (): void => {
-      if (run.length) body.push(`<polyline class="series" data-metric="${name}" fill="none" stroke="${colour}" stroke-width="2"${dash} points="${run.join(' ')}"/>`);
+      if (run.length)
+        body.push(
+          `<polyline class="series" data-metric="${name}" fill="none" stroke="${colour}" stroke-width="2"${dash} points="${run.join(' ')}"/>`,
+        );
       run = [];
     };
     for (const [x, y] of points[i]) {
-      if (Number.isFinite(x) && Number.isFinite(y)) run.push(`${px(at(sx, x))},${px(at(sy, y))}`); else flush();
+      if (Number.isFinite(x) && Number.isFinite(y)) run.push(`${px(at(sx, x))},${px(at(sy, y))}`);
+      else flush();
     }
     flush();
     for (const [x, y] of points[i]) {
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      body.push(`<circle cx="${px(at(sx, x))}" cy="${px(at(sy, y))}" r="3" fill="${colour}"><title>${name} ${escapeXml(xLabel || 'x')} ${x}: ${Number(y.toPrecision(5))}</title></circle>`);
+      body.push(
+        `<circle cx="${px(at(sx, x))}" cy="${px(at(sy, y))}" r="3" fill="${colour}"><title>${name} ${escapeXml(xLabel || 'x')} ${x}: ${Number(y.toPrecision(5))}</title></circle>`,
+      );
     }
     items.push({ name: s.name, colour, mark: 'line', dashed: s.dashed });
   });
@@ -244,7 +305,13 @@ function binCounts(groups: ArrayLike<number>[], lo: number, hi: number, bins: nu
 }
 
 /** Stacked bars of `counts` (one array per group, in `colours`) over the x scale, a red marker line, and the y grid. */
-function bars(box: Box, x: Scale, counts: Float64Array[], colours: string[], marker?: { at: number; label: string }): { body: string[]; y: Scale; yTicks: number[] } {
+function bars(
+  box: Box,
+  x: Scale,
+  counts: Float64Array[],
+  colours: string[],
+  marker?: { at: number; label: string },
+): { body: string[]; y: Scale; yTicks: number[] } {
   const bins = counts[0]?.length ?? 0;
   const totals = Array.from({ length: bins }, (_, b) => counts.reduce((s, c) => s + c[b], 0));
   const top = Math.max(1, ...totals);
@@ -256,16 +323,21 @@ function bars(box: Box, x: Scale, counts: Float64Array[], colours: string[], mar
     let base = 0;
     counts.forEach((c, g) => {
       if (c[b] === 0) return;
-      const y0 = at(y, base); const y1 = at(y, base + c[b]);
-      body.push(`<rect class="bar" x="${px(box.left + b * w + 0.5)}" y="${px(y1)}" width="${px(Math.max(1, w - 1))}" height="${px(y0 - y1)}" fill="${colours[g]}"/>`);
+      const y0 = at(y, base);
+      const y1 = at(y, base + c[b]);
+      body.push(
+        `<rect class="bar" x="${px(box.left + b * w + 0.5)}" y="${px(y1)}" width="${px(Math.max(1, w - 1))}" height="${px(y0 - y1)}" fill="${colours[g]}"/>`,
+      );
       base += c[b];
     });
   }
   if (marker !== undefined && marker.at >= x.lo && marker.at <= x.hi) {
     const mx = at(x, marker.at);
     const right = mx + 4 + textWidth(marker.label) < box.left + box.width;
-    body.push(`<line class="marker" x1="${px(mx)}" x2="${px(mx)}" y1="${px(box.top)}" y2="${px(box.top + box.height)}" stroke="${RED}" stroke-width="2"/>`,
-      label(right ? mx + 4 : mx - 4, box.top + 14, marker.label, `fill="${RED}"${right ? '' : ' text-anchor="end"'}`));
+    body.push(
+      `<line class="marker" x1="${px(mx)}" x2="${px(mx)}" y1="${px(box.top)}" y2="${px(box.top + box.height)}" stroke="${RED}" stroke-width="2"/>`,
+      label(right ? mx + 4 : mx - 4, box.top + 14, marker.label, `fill="${RED}"${right ? '' : ' text-anchor="end"'}`),
+    );
   }
   return { body, y, yTicks };
 }
@@ -291,11 +363,18 @@ export interface HistogramOptions {
 /** The x range of a histogram: the given one, else min(0, smallest) to the largest value or `also`. */
 function histogramRange(values: ArrayLike<number>[], range: [number, number] | undefined, also?: number): [number, number] {
   if (range !== undefined) {
-    if (!(range[1] > range[0])) throw new ArgumentError('values', `histogram: range must be [lo, hi] with lo < hi, got [${range.join(', ')}]`);
+    if (!(range[1] > range[0]))
+      throw new ArgumentError('values', `histogram: range must be [lo, hi] with lo < hi, got [${range.join(', ')}]`);
     return range;
   }
-  let lo = 0; let hi = also ?? -Infinity;
-  for (const vs of values) for (let i = 0; i < vs.length; i++) if (Number.isFinite(vs[i])) { lo = Math.min(lo, vs[i]); hi = Math.max(hi, vs[i]); }
+  let lo = 0;
+  let hi = also ?? -Infinity;
+  for (const vs of values)
+    for (let i = 0; i < vs.length; i++)
+      if (Number.isFinite(vs[i])) {
+        lo = Math.min(lo, vs[i]);
+        hi = Math.max(hi, vs[i]);
+      }
   return [lo, hi > lo ? hi : lo + 1];
 }
 
@@ -309,8 +388,17 @@ function histogramRange(values: ArrayLike<number>[], range: [number, number] | u
 export function histogramSvg(groups: HistogramGroup[], options: HistogramOptions = {}): Chart {
   const { title = '', xLabel = '', yLabel = 'count', threshold, bins = 60, width = 720, height = 360 } = options;
   if (groups.length === 0) throw new ArgumentError('values', 'histogram: no groups of values');
-  const [lo, hi] = histogramRange(groups.map((g) => g.values), options.range, threshold);
-  const counts = binCounts(groups.map((g) => g.values), lo, hi, bins);
+  const [lo, hi] = histogramRange(
+    groups.map((g) => g.values),
+    options.range,
+    threshold,
+  );
+  const counts = binCounts(
+    groups.map((g) => g.values),
+    lo,
+    hi,
+    bins,
+  );
   const colours = groups.map((g, i) => g.colour ?? CLASS_COLOURS[i % CLASS_COLOURS.length]);
   const maxCount = Math.max(1, ...Array.from({ length: bins }, (_, b) => counts.reduce((s, c) => s + c[b], 0)));
   const box = plotBox(width, height, { title, xLabel, yLabel, yTicks: niceTicks(0, maxCount, 4) });
@@ -368,7 +456,11 @@ export function histogramPanelsSvg(panels: HistogramPanel[], options: HistogramP
     const counts = binCounts([panel.values], lo, hi, bins);
     const headroom = panel.title ? 22 : 10;
     const outer = headroom + panelHeight + 24 + (panel.xLabel ? 20 : 0);
-    const box = { ...plotBox(width, outer, { yLabel: 'count', xLabel: panel.xLabel, yTicks: niceTicks(0, Math.max(1, ...counts[0]), 4) }), top: y + headroom, height: panelHeight };
+    const box = {
+      ...plotBox(width, outer, { yLabel: 'count', xLabel: panel.xLabel, yTicks: niceTicks(0, Math.max(1, ...counts[0]), 4) }),
+      top: y + headroom,
+      height: panelHeight,
+    };
     const x: Scale = { lo, hi, from: box.left, to: box.left + box.width };
     const marker = panel.marker === undefined ? undefined : { at: panel.marker, label: panel.markerLabel ?? tickLabel(panel.marker) };
     const drawn = bars(box, x, counts, [CLASS_COLOURS[0]], marker);
@@ -419,8 +511,15 @@ function ramp(s: number): string {
 
 /** [lo, hi] of `count` values of `xy` at offset `axis` (stride 2), widened when empty or flat. */
 function extent(xy: ArrayLike<number>, count: number, axis: number): [number, number] {
-  let lo = Infinity; let hi = -Infinity;
-  for (let i = 0; i < count; i++) { const v = xy[2 * i + axis]; if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const v = xy[2 * i + axis];
+    if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
   if (!(hi >= lo)) return [-1, 1];
   return hi > lo ? [lo, hi] : [lo - 1, hi + 1];
 }
@@ -433,22 +532,42 @@ function extent(xy: ArrayLike<number>, count: number, axis: number): [number, nu
  * const chart = scatterSvg(xy, 500, { labels, classNames: CLASS_NAMES, title: 't-SNE' });
  */
 export function scatterSvg(xy: ArrayLike<number>, count: number, options: ScatterOptions = {}): ScatterChart {
-  const { title = '', xLabel = '', yLabel = '', plotSize = 400, labels, classNames, shade, equalAxes = false, originLines = false, radius = 2.5, opacity = 0.8, padding = 8 } = options;
+  const {
+    title = '',
+    xLabel = '',
+    yLabel = '',
+    plotSize = 400,
+    labels,
+    classNames,
+    shade,
+    equalAxes = false,
+    originLines = false,
+    radius = 2.5,
+    opacity = 0.8,
+    padding = 8,
+  } = options;
   if (xy.length < count * 2) throw new ArgumentError('values', `scatter plot: ${count} points need ${count * 2} values, got ${xy.length}`);
-  let ex = extent(xy, count, 0); let ey = extent(xy, count, 1);
+  let ex = extent(xy, count, 0);
+  let ey = extent(xy, count, 1);
   if (equalAxes) {
     const half = Math.max(ex[1] - ex[0], ey[1] - ey[0]) / 2;
     const mid = (e: [number, number]): [number, number] => [(e[0] + e[1]) / 2 - half, (e[0] + e[1]) / 2 + half];
-    ex = mid(ex); ey = mid(ey);
+    ex = mid(ex);
+    ey = mid(ey);
   }
   // Widen each range so that the outermost points sit `padding` pixels inside the frame.
   const widen = ([lo, hi]: [number, number]): [number, number] => {
     const extra = ((hi - lo) * padding) / Math.max(1, plotSize - 2 * padding);
     return [lo - extra, hi + extra];
   };
-  const [x0, x1] = widen(ex); const [y0, y1] = widen(ey);
+  const [x0, x1] = widen(ex);
+  const [y0, y1] = widen(ey);
   const yTicks = niceTicks(y0, y1, 5);
-  const items: LegendItem[] = (classNames ?? []).map((name, i) => ({ name: `${i} ${name}`, colour: CLASS_COLOURS[i % CLASS_COLOURS.length], mark: 'dot' }));
+  const items: LegendItem[] = (classNames ?? []).map((name, i) => ({
+    name: `${i} ${name}`,
+    colour: CLASS_COLOURS[i % CLASS_COLOURS.length],
+    mark: 'dot',
+  }));
   const right = 18 + (items.length ? legendWidth(items) + 12 : 0);
   const m = margins({ title, xLabel, yLabel, yTicks });
   const width = m.left + plotSize + right;
@@ -458,14 +577,18 @@ export function scatterSvg(xy: ArrayLike<number>, count: number, options: Scatte
   const y: Scale = { lo: y0, hi: y1, from: box.top + plotSize, to: box.top };
   const body = axes(box, x, y, { xTicks: niceTicks(x0, x1, 5), yTicks, xLabel, yLabel });
   if (originLines) {
-    if (x0 < 0 && x1 > 0) body.push(`<line x1="${px(at(x, 0))}" x2="${px(at(x, 0))}" y1="${px(box.top)}" y2="${px(box.top + plotSize)}" stroke="#999"/>`);
-    if (y0 < 0 && y1 > 0) body.push(`<line x1="${px(box.left)}" x2="${px(box.left + plotSize)}" y1="${px(at(y, 0))}" y2="${px(at(y, 0))}" stroke="#999"/>`);
+    if (x0 < 0 && x1 > 0)
+      body.push(`<line x1="${px(at(x, 0))}" x2="${px(at(x, 0))}" y1="${px(box.top)}" y2="${px(box.top + plotSize)}" stroke="#999"/>`);
+    if (y0 < 0 && y1 > 0)
+      body.push(`<line x1="${px(box.left)}" x2="${px(box.left + plotSize)}" y1="${px(at(y, 0))}" y2="${px(at(y, 0))}" stroke="#999"/>`);
   }
   const byColour = new Map<string, string[]>();
   for (let i = 0; i < count; i++) {
-    const cx = xy[2 * i]; const cy = xy[2 * i + 1];
+    const cx = xy[2 * i];
+    const cy = xy[2 * i + 1];
     if (!Number.isFinite(cx) || !Number.isFinite(cy)) continue;
-    const colour = labels !== undefined ? CLASS_COLOURS[labels[i] % CLASS_COLOURS.length] : shade !== undefined ? ramp(shade[i]) : CLASS_COLOURS[0];
+    const colour =
+      labels !== undefined ? CLASS_COLOURS[labels[i] % CLASS_COLOURS.length] : shade !== undefined ? ramp(shade[i]) : CLASS_COLOURS[0];
     const dots = byColour.get(colour) ?? [];
     dots.push(`<circle cx="${px(at(x, cx))}" cy="${px(at(y, cy))}" r="${radius}"/>`);
     byColour.set(colour, dots);
@@ -473,7 +596,14 @@ export function scatterSvg(xy: ArrayLike<number>, count: number, options: Scatte
   for (const [colour, dots] of byColour) body.push(`<g class="points" fill="${colour}" fill-opacity="${opacity}">${dots.join('')}</g>`);
   if (items.length) {
     const present = new Set(labels === undefined ? [] : Array.from(labels));
-    body.push(...legend(items.map((it, i) => ({ ...it, faded: !present.has(i) })), box.left + plotSize + 12, box.top, false));
+    body.push(
+      ...legend(
+        items.map((it, i) => ({ ...it, faded: !present.has(i) })),
+        box.left + plotSize + 12,
+        box.top,
+        false,
+      ),
+    );
   }
   return { ...svgDocument(width, height, title, body), place: (vx, vy) => [at(x, vx), at(y, vy)] };
 }

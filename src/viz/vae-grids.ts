@@ -2,14 +2,16 @@
  * Pictures of a variational autoencoder's coding space: decodings of random codings, and
  * decodings along straight lines between the codings of real images.
  */
+
+import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
 import { imageGrid, imageShapeOf, imageSize } from './image-grid.js';
-import { ArgumentError } from '../core/errors.js';
 
 /** Size of the codings a decoder expects. */
 function codingSize(decoder: tf.LayersModel): number {
   const shape = decoder.inputs[0].shape;
-  if (shape.length !== 2 || shape[1] === null) throw new ArgumentError('decoder', `expected a decoder taking codings [n, d], found input shape ${JSON.stringify(shape)}`);
+  if (shape.length !== 2 || shape[1] === null)
+    throw new ArgumentError('decoder', `expected a decoder taking codings [n, d], found input shape ${JSON.stringify(shape)}`);
   return shape[1];
 }
 
@@ -44,12 +46,20 @@ export function rowsOf(images: Float32Array, count: number, cols: number, size =
  * @example
  * await writeFileAtomic('lines.png', await interpolationGrid(encoder, decoder, pairs, 5, 7));
  */
-export async function interpolationGrid(encoder: tf.LayersModel, decoder: tf.LayersModel, pairs: Float32Array, rows: number, steps: number, scale = 3): Promise<Buffer> {
+export async function interpolationGrid(
+  encoder: tf.LayersModel,
+  decoder: tf.LayersModel,
+  pairs: Float32Array,
+  rows: number,
+  steps: number,
+  scale = 3,
+): Promise<Buffer> {
   if (!Number.isInteger(steps) || steps < 2) throw new ArgumentError('steps', `{steps} must be an integer ≥ 2, got ${steps}`);
   if (!Number.isInteger(rows) || rows < 1) throw new ArgumentError('rows', `{rows} must be a positive integer, got ${rows}`);
   const shape = imageShapeOf(encoder.inputs[0].shape);
   const size = imageSize(shape);
-  if (pairs.length < rows * 2 * size) throw new ArgumentError('pairs', `interpolation: ${rows} rows need ${rows * 2} images, got ${Math.floor(pairs.length / size)}`);
+  if (pairs.length < rows * 2 * size)
+    throw new ArgumentError('pairs', `interpolation: ${rows} rows need ${rows * 2} images, got ${Math.floor(pairs.length / size)}`);
   const decoded = tf.tidy(() => {
     const x = tf.tensor(pairs.slice(0, rows * 2 * size), [rows * 2, ...(encoder.inputs[0].shape.slice(1) as number[])]);
     const codings = encoder.predict(x) as tf.Tensor;
@@ -58,7 +68,10 @@ export async function interpolationGrid(encoder: tf.LayersModel, decoder: tf.Lay
     const a = tf.gather(z, tf.range(0, rows * 2, 2, 'int32'));
     const b = tf.gather(z, tf.range(1, rows * 2, 2, 'int32'));
     const t = tf.reshape(tf.linspace(0, 1, steps), [1, steps, 1]);
-    const line = tf.reshape(tf.add(tf.mul(tf.reshape(a, [rows, 1, d]), tf.sub(1, t)), tf.mul(tf.reshape(b, [rows, 1, d]), t)), [rows * steps, d]);
+    const line = tf.reshape(tf.add(tf.mul(tf.reshape(a, [rows, 1, d]), tf.sub(1, t)), tf.mul(tf.reshape(b, [rows, 1, d]), t)), [
+      rows * steps,
+      d,
+    ]);
     return (decoder.predict(tf.reshape(line, [rows * steps, ...codings.shape.slice(1)])) as tf.Tensor).dataSync() as Float32Array;
   });
   const image = (a: Float32Array, k: number): Float32Array => a.subarray(k * size, (k + 1) * size);

@@ -1,15 +1,16 @@
 /** `aekit denoise RUN_DIR --input … --out …`: cleans images with a (denoising) run's autoencoder. */
-import * as tf from '../../core/tf.js';
-import { Command } from 'commander';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { Command } from 'commander';
+import { writeFileAtomic } from '../../core/fs.js';
+import * as tf from '../../core/tf.js';
 import { encodeIdxImages, readImages } from '../../data/image-files.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { addNoise, parseNoise } from '../../models/noise.js';
-import { writeFileAtomic } from '../../core/fs.js';
 import { openRun } from '../../runs/saved-run.js';
 import { imageGrid, imagePng, MNIST_SHAPE } from '../../viz/image-grid.js';
-import { UsageError, backendOption } from '../options.js';
+import { backendOption, UsageError } from '../options.js';
 
 /** Output names for input images: each name with its extension replaced by `.png`, refused when two inputs would share one. */
 function pngNames(names: string[]): string[] {
@@ -17,7 +18,8 @@ function pngNames(names: string[]): string[] {
   return names.map((name) => {
     const out = `${path.basename(name, path.extname(name))}.png`;
     const other = seen.get(out);
-    if (other !== undefined) throw new UsageError(`--input holds both '${other}' and '${name}': both would be written as '${out}'; rename one`);
+    if (other !== undefined)
+      throw new UsageError(`--input holds both '${other}' and '${name}': both would be written as '${out}'; rename one`);
     seen.set(out, name);
     return out;
   });
@@ -28,8 +30,14 @@ export function denoiseCommand(): Command {
   return new Command('denoise')
     .description("run images through a run's autoencoder (best: one trained with --noise) and write the cleaned images")
     .argument('<run-dir>', "directory written by 'aekit train … --noise …'")
-    .requiredOption('--input <path>', 'a directory of 28×28 PNG, JPEG or WebP files (grey or colour, white-on-black like Fashion-MNIST; colour becomes grey) or an IDX image file (.gz allowed)')
-    .requiredOption('--out <path>', 'for an image directory: a directory to write grey PNGs of the same names (ending .png); for an IDX file: the IDX file to write (uncompressed)')
+    .requiredOption(
+      '--input <path>',
+      'a directory of 28×28 PNG, JPEG or WebP files (grey or colour, white-on-black like Fashion-MNIST; colour becomes grey) or an IDX image file (.gz allowed)',
+    )
+    .requiredOption(
+      '--out <path>',
+      'for an image directory: a directory to write grey PNGs of the same names (ending .png); for an IDX file: the IDX file to write (uncompressed)',
+    )
     .option('--add-noise <kind:amount>', 'corrupt the inputs first (gaussian:0.2, dropout:0.5), to try the model on clean images')
     .option('--grid <file.png>', 'also draw the first 10 inputs (top) and outputs (bottom) as a PNG')
     .addOption(backendOption())
@@ -54,7 +62,8 @@ export function denoiseCommand(): Command {
       if (files.format === 'image-dir') {
         const outNames = pngNames(files.names);
         await fs.mkdir(flags.out, { recursive: true });
-        for (const [i, name] of outNames.entries()) await writeFileAtomic(path.join(flags.out, name), await imagePng(outputs.subarray(i * 784, (i + 1) * 784), MNIST_SHAPE));
+        for (const [i, name] of outNames.entries())
+          await writeFileAtomic(path.join(flags.out, name), await imagePng(outputs.subarray(i * 784, (i + 1) * 784), MNIST_SHAPE));
       } else {
         await writeFileAtomic(flags.out, encodeIdxImages(outputs, files.count));
       }
@@ -63,6 +72,8 @@ export function denoiseCommand(): Command {
         const row = (a: Float32Array): Float32Array[] => Array.from({ length: k }, (_, i) => a.subarray(i * 784, (i + 1) * 784));
         await writeFileAtomic(flags.grid, await imageGrid([row(inputs), row(outputs)], { scale: 3 }));
       }
-      console.log(`denoised ${files.count} images from ${flags.input} into ${flags.out}${flags.grid === undefined ? '' : ` (grid: ${flags.grid})`}`);
+      console.log(
+        `denoised ${files.count} images from ${flags.input} into ${flags.out}${flags.grid === undefined ? '' : ` (grid: ${flags.grid})`}`,
+      );
     });
 }

@@ -4,7 +4,7 @@ import { encodeBatches, writeCodings } from '../../analysis/codings.js';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { openRun } from '../../runs/saved-run.js';
-import { choiceFlag, intFlag, UsageError, backendOption, dataDirOption } from '../options.js';
+import { backendOption, choiceFlag, dataDirOption, intFlag, UsageError } from '../options.js';
 
 /** Defaults of `aekit encode` (shown in `--help`). */
 export const ENCODE_DEFAULTS = { split: 'valid', batchSize: 256 } as const;
@@ -14,7 +14,9 @@ type SplitName = 'train' | 'valid' | 'test';
 /** Builds the `encode` command. */
 export function encodeCommand(): Command {
   return new Command('encode')
-    .description("write the encoder's codings of a split, one row per image with its label first: CSV, or float32 .npy (by the file's extension); computed in batches so memory stays flat")
+    .description(
+      "write the encoder's codings of a split, one row per image with its label first: CSV, or float32 .npy (by the file's extension); computed in batches so memory stays flat",
+    )
     .argument('<run-dir>', "directory written by 'aekit train'")
     .requiredOption('--out <file>', 'file to write: FILE.csv or FILE.npy')
     .option('--split <name>', 'images from: train, valid, test', choiceFlag(['train', 'valid', 'test'] as const), ENCODE_DEFAULTS.split)
@@ -22,15 +24,22 @@ export function encodeCommand(): Command {
     .option('--batch-size <n>', 'images per batch', intFlag(1), ENCODE_DEFAULTS.batchSize)
     .addOption(dataDirOption())
     .addOption(backendOption())
-    .action(async (dir: string, flags: { out: string; split: SplitName; limit?: number; batchSize: number; dataDir?: string; backend: BackendName }) => {
-      if (!/\.(csv|npy)$/i.test(flags.out)) throw new UsageError(`--out '${flags.out}': expected a file name ending in .csv or .npy`);
-      await useBackend(flags.backend);
-      const { model: encoder } = await openRun(dir, 'encoder');
-      const data = await loadFashionMnist({ dataDir: flags.dataDir });
-      const split = data[flags.split];
-      const count = Math.min(split.count, flags.limit ?? Infinity);
-      const started = performance.now();
-      const { dim } = await writeCodings(flags.out, encodeBatches(encoder, split.x, count, flags.batchSize), split.labels, count);
-      console.log(`wrote ${flags.out}: ${count} ${flags.split} codings of ${dim} floats, label first (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    });
+    .action(
+      async (
+        dir: string,
+        flags: { out: string; split: SplitName; limit?: number; batchSize: number; dataDir?: string; backend: BackendName },
+      ) => {
+        if (!/\.(csv|npy)$/i.test(flags.out)) throw new UsageError(`--out '${flags.out}': expected a file name ending in .csv or .npy`);
+        await useBackend(flags.backend);
+        const { model: encoder } = await openRun(dir, 'encoder');
+        const data = await loadFashionMnist({ dataDir: flags.dataDir });
+        const split = data[flags.split];
+        const count = Math.min(split.count, flags.limit ?? Infinity);
+        const started = performance.now();
+        const { dim } = await writeCodings(flags.out, encodeBatches(encoder, split.x, count, flags.batchSize), split.labels, count);
+        console.log(
+          `wrote ${flags.out}: ${count} ${flags.split} codings of ${dim} floats, label first (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+        );
+      },
+    );
 }

@@ -2,8 +2,8 @@
 import { Command } from 'commander';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
-import { evaluate } from '../../training/fit.js';
 import { openRun } from '../../runs/saved-run.js';
+import { evaluate } from '../../training/fit.js';
 import { backendOption, dataDirOption } from '../options.js';
 
 /** Builds the `evaluate` command. */
@@ -18,10 +18,16 @@ export function evaluateCommand(): Command {
       const run = await openRun(dir);
       const data = await loadFashionMnist({ dataDir: flags.dataDir });
       const recorded = run.metrics.epochs.at(-1);
-      for (const [name, split] of [['validation', data.valid], ['test', data.test]] as const) {
+      for (const [name, split] of [
+        ['validation', data.valid],
+        ['test', data.test],
+      ] as const) {
         const r = await evaluate(run.model, split);
-        const extra = name === 'validation' && recorded !== undefined ? ` (recorded at the end of training: ${recorded.val_loss.toFixed(4)})` : '';
-        console.log(`${name} (${split.count} images): loss ${r.loss.toFixed(4)}${extra}, rounded_accuracy ${r.rounded_accuracy.toFixed(4)}`);
+        const extra =
+          name === 'validation' && recorded !== undefined ? ` (recorded at the end of training: ${recorded.val_loss.toFixed(4)})` : '';
+        console.log(
+          `${name} (${split.count} images): loss ${r.loss.toFixed(4)}${extra}, rounded_accuracy ${r.rounded_accuracy.toFixed(4)}`,
+        );
       }
     });
 }

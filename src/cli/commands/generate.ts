@@ -1,11 +1,11 @@
 /** `aekit generate RUN_DIR --count 12 --out FILE.png`: decodes random codings of a VAE run. */
 import { Command } from 'commander';
-import { type BackendName, useBackend } from '../../engine/backend.js';
 import { writeFileAtomic } from '../../core/fs.js';
+import { type BackendName, useBackend } from '../../engine/backend.js';
 import { openRun } from '../../runs/saved-run.js';
 import { imageGrid } from '../../viz/image-grid.js';
 import { generateImages, rowsOf } from '../../viz/vae-grids.js';
-import { intFlag, backendOption } from '../options.js';
+import { backendOption, intFlag } from '../options.js';
 
 /** Builds the `generate` command. */
 export function generateCommand(): Command {

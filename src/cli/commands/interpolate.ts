@@ -1,16 +1,18 @@
 /** `aekit interpolate RUN_DIR --out FILE.png`: decodings along lines between codings of real images. */
 import { Command } from 'commander';
+import { writeFileAtomic } from '../../core/fs.js';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
-import { writeFileAtomic } from '../../core/fs.js';
 import { openRun } from '../../runs/saved-run.js';
 import { interpolationGrid } from '../../viz/vae-grids.js';
-import { intFlag, UsageError, backendOption, dataDirOption } from '../options.js';
+import { backendOption, dataDirOption, intFlag, UsageError } from '../options.js';
 
 /** Builds the `interpolate` command. */
 export function interpolateCommand(): Command {
   return new Command('interpolate')
-    .description('encode pairs of validation images, decode evenly spaced points on the straight line between their codings, and draw one row per pair (original, decodings, original)')
+    .description(
+      'encode pairs of validation images, decode evenly spaced points on the straight line between their codings, and draw one row per pair (original, decodings, original)',
+    )
     .argument('<run-dir>', "directory written by 'aekit train' (vae gives the smoothest paths)")
     .requiredOption('--out <file.png>', 'PNG file to write')
     .option('--rows <n>', 'number of image pairs (rows)', intFlag(1), 5)
@@ -18,15 +20,20 @@ export function interpolateCommand(): Command {
     .option('--from <index>', 'first validation image: pairs are images (from, from+1), (from+2, from+3), …', intFlag(0), 0)
     .addOption(dataDirOption())
     .addOption(backendOption())
-    .action(async (dir: string, flags: { out: string; rows: number; steps: number; from: number; dataDir?: string; backend: BackendName }) => {
-      await useBackend(flags.backend);
-      const { model: encoder } = await openRun(dir, 'encoder');
-      const { model: decoder } = await openRun(dir, 'decoder');
-      const data = await loadFashionMnist({ dataDir: flags.dataDir });
-      const last = flags.from + 2 * flags.rows;
-      if (last > data.valid.count) throw new UsageError(`--from ${flags.from} with --rows ${flags.rows} needs validation images up to ${last - 1}, but there are ${data.valid.count}`);
-      const pairs = data.valid.x.subarray(flags.from * 784, last * 784);
-      await writeFileAtomic(flags.out, await interpolationGrid(encoder, decoder, pairs, flags.rows, flags.steps));
-      console.log(`wrote ${flags.rows} rows × ${flags.steps} interpolated images to ${flags.out}`);
-    });
+    .action(
+      async (dir: string, flags: { out: string; rows: number; steps: number; from: number; dataDir?: string; backend: BackendName }) => {
+        await useBackend(flags.backend);
+        const { model: encoder } = await openRun(dir, 'encoder');
+        const { model: decoder } = await openRun(dir, 'decoder');
+        const data = await loadFashionMnist({ dataDir: flags.dataDir });
+        const last = flags.from + 2 * flags.rows;
+        if (last > data.valid.count)
+          throw new UsageError(
+            `--from ${flags.from} with --rows ${flags.rows} needs validation images up to ${last - 1}, but there are ${data.valid.count}`,
+          );
+        const pairs = data.valid.x.subarray(flags.from * 784, last * 784);
+        await writeFileAtomic(flags.out, await interpolationGrid(encoder, decoder, pairs, flags.rows, flags.steps));
+        console.log(`wrote ${flags.rows} rows × ${flags.steps} interpolated images to ${flags.out}`);
+      },
+    );
 }

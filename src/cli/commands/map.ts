@@ -1,16 +1,17 @@
 /** `aekit map RUN_DIR`: 2-D maps of the codings (t-SNE, UMAP, PCA) with k-NN accuracies. */
-import { Command } from 'commander';
+
 import * as path from 'node:path';
+import { Command } from 'commander';
 import { encodeAll } from '../../analysis/codings.js';
 import { knnAccuracy, nearestNeighbours } from '../../analysis/knn.js';
-import { stepProgress } from '../progress.js';
 import { REDUCE_METHODS, type ReduceMethod, reduceTo2d } from '../../analysis/reduce.js';
+import { writeFileAtomic } from '../../core/fs.js';
 import { CLASS_NAMES, loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
-import { writeFileAtomic } from '../../core/fs.js';
 import { openRun } from '../../runs/saved-run.js';
 import { scatterMapPng, thumbnailMapPng } from '../../viz/map-plot.js';
-import { choiceFlag, intFlag, positiveFlag, UsageError, backendOption, dataDirOption } from '../options.js';
+import { backendOption, choiceFlag, dataDirOption, intFlag, positiveFlag, UsageError } from '../options.js';
+import { stepProgress } from '../progress.js';
 
 /** Defaults of `aekit map` (shown in `--help`). */
 export const MAP_DEFAULTS = { method: 'tsne', count: 5000, split: 'valid', seed: 42, perplexity: 30, k: 5 } as const;
@@ -18,14 +19,25 @@ export const MAP_DEFAULTS = { method: 'tsne', count: 5000, split: 'valid', seed:
 const METHOD_TITLES: Record<ReduceMethod, string> = { tsne: 't-SNE', umap: 'UMAP', pca: 'PCA' };
 
 interface MapFlags {
-  method: ReduceMethod; count: number; split: 'valid' | 'test'; out?: string; thumbnails?: boolean; seed: number;
-  perplexity: number; iterations?: number; raw: boolean; dataDir?: string; backend: BackendName;
+  method: ReduceMethod;
+  count: number;
+  split: 'valid' | 'test';
+  out?: string;
+  thumbnails?: boolean;
+  seed: number;
+  perplexity: number;
+  iterations?: number;
+  raw: boolean;
+  dataDir?: string;
+  backend: BackendName;
 }
 
 /** Builds the `map` command. */
 export function mapCommand(): Command {
   return new Command('map')
-    .description('reduce the codings of validation images to 2-D and draw them coloured by class; writes FILE.png, FILE.csv (label,x,y), FILE.json (k-NN accuracies) and, with --thumbnails, FILE-thumbnails.png')
+    .description(
+      'reduce the codings of validation images to 2-D and draw them coloured by class; writes FILE.png, FILE.csv (label,x,y), FILE.json (k-NN accuracies) and, with --thumbnails, FILE-thumbnails.png',
+    )
     .argument('<run-dir>', "directory written by 'aekit train'")
     .option('--method <name>', `reduction: ${REDUCE_METHODS.join(', ')}`, choiceFlag(REDUCE_METHODS), MAP_DEFAULTS.method)
     .option('--count <n>', 'number of images (the first N of the split)', intFlag(20), MAP_DEFAULTS.count)
@@ -53,12 +65,18 @@ export function mapCommand(): Command {
       const codings = await encodeAll(encoder, images, count);
       console.log(`encoded ${count} ${flags.split} images: codings of ${codings.shape[0]} floats`);
       // Neighbour lists are shared by the k-NN score and the reducer (t-SNE needs 3·perplexity).
-      const need = Math.min(count - 1, Math.max(k, flags.method === 'tsne' ? Math.floor(3 * flags.perplexity) : flags.method === 'umap' ? 14 : k));
+      const need = Math.min(
+        count - 1,
+        Math.max(k, flags.method === 'tsne' ? Math.floor(3 * flags.perplexity) : flags.method === 'umap' ? 14 : k),
+      );
       const nb = nearestNeighbours(codings, need);
       const knnCodings = knnAccuracy(codings, labels, k, nb);
       const started = performance.now();
       const xy = await reduceTo2d(flags.method, codings, {
-        seed: flags.seed, perplexity: flags.perplexity, iterations: flags.iterations, neighbours: nb,
+        seed: flags.seed,
+        perplexity: flags.perplexity,
+        iterations: flags.iterations,
+        neighbours: nb,
         progress: stepProgress(`${METHOD_TITLES[flags.method]} on ${count} codings`),
       });
       const seconds = (performance.now() - started) / 1000;
@@ -69,15 +87,25 @@ export function mapCommand(): Command {
       const rows = Array.from({ length: count }, (_, i) => `${i},${labels[i]},${xy.x[2 * i]},${xy.x[2 * i + 1]}\n`);
       await writeFileAtomic(`${base}.csv`, `index,label,x,y\n${rows.join('')}`);
       const summary = {
-        method: flags.method, split: flags.split, count, codingSize: codings.shape[0], seconds, seed: flags.seed,
-        perplexity: flags.method === 'tsne' ? flags.perplexity : null, k,
+        method: flags.method,
+        split: flags.split,
+        count,
+        codingSize: codings.shape[0],
+        seconds,
+        seed: flags.seed,
+        perplexity: flags.method === 'tsne' ? flags.perplexity : null,
+        k,
         knnAccuracy: { codings: knnCodings, map: knnMap, rawPixels: knnRaw },
-        image: path.basename(out), thumbnails: flags.thumbnails ? `${path.basename(base)}-thumbnails.png` : null,
+        image: path.basename(out),
+        thumbnails: flags.thumbnails ? `${path.basename(base)}-thumbnails.png` : null,
       };
       await writeFileAtomic(`${base}.json`, `${JSON.stringify(summary, null, 2)}\n`);
-      if (flags.thumbnails) await writeFileAtomic(`${base}-thumbnails.png`, await thumbnailMapPng(xy, labels, images, { classNames: CLASS_NAMES, title }));
+      if (flags.thumbnails)
+        await writeFileAtomic(`${base}-thumbnails.png`, await thumbnailMapPng(xy, labels, images, { classNames: CLASS_NAMES, title }));
       console.log(`${METHOD_TITLES[flags.method]}: ${seconds.toFixed(1)} s for ${count} points`);
-      console.log(`${k}-NN accuracy (leave-one-out): codings ${knnCodings.toFixed(4)}, 2-D map ${knnMap.toFixed(4)}${knnRaw === null ? '' : `, raw pixels ${knnRaw.toFixed(4)}`}`);
+      console.log(
+        `${k}-NN accuracy (leave-one-out): codings ${knnCodings.toFixed(4)}, 2-D map ${knnMap.toFixed(4)}${knnRaw === null ? '' : `, raw pixels ${knnRaw.toFixed(4)}`}`,
+      );
       console.log(`wrote ${out}, ${base}.csv, ${base}.json${flags.thumbnails ? `, ${base}-thumbnails.png` : ''}`);
     });
 }

@@ -1,11 +1,11 @@
 /** `aekit reconstruct RUN_DIR --out FILE.png`: draws originals and reconstructions of a saved run. */
 import { Command } from 'commander';
+import { writeFileAtomic } from '../../core/fs.js';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
-import { writeFileAtomic } from '../../core/fs.js';
 import { openRun } from '../../runs/saved-run.js';
 import { reconstructionGrid } from '../../viz/reconstructions.js';
-import { choiceFlag, intFlag, backendOption, dataDirOption } from '../options.js';
+import { backendOption, choiceFlag, dataDirOption, intFlag } from '../options.js';
 
 /** Builds the `reconstruct` command. */
 export function reconstructCommand(): Command {

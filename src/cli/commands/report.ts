@@ -1,11 +1,12 @@
 /** `aekit report RUN_DIR`: one self-contained HTML page about a run, usable while it trains. */
-import { Command } from 'commander';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { useBackend } from '../../engine/backend.js';
+import { Command } from 'commander';
 import { writeFileAtomic } from '../../core/fs.js';
-import { loadModel } from '../../training/io.js';
+import { useBackend } from '../../engine/backend.js';
 import { readRunMetrics } from '../../runs/saved-run.js';
+import { loadModel } from '../../training/io.js';
 import { type ReportImage, reportHtml } from '../../viz/report-html.js';
 
 async function readIfExists(file: string): Promise<Buffer | null> {
@@ -15,7 +16,7 @@ async function readIfExists(file: string): Promise<Buffer | null> {
 async function modelSummary(dir: string): Promise<string | undefined> {
   const lines: string[] = [];
   for (const part of ['encoder', 'decoder']) {
-    if (await readIfExists(path.join(dir, part, 'model.json')) === null) return undefined;
+    if ((await readIfExists(path.join(dir, part, 'model.json'))) === null) return undefined;
     const model = await loadModel(path.join(dir, part));
     lines.push(`${part}:`);
     model.summary(100, [0.45, 0.8, 1], (line: string) => lines.push(line));
@@ -28,21 +29,32 @@ async function modelSummary(dir: string): Promise<string | undefined> {
 /** Builds the `report` command. */
 export function reportCommand(): Command {
   return new Command('report')
-    .description("write one self-contained HTML page about a run (options, loss and metric curves, reconstructions, 2-D maps and anomaly pictures when present, model summary); works while the run trains")
+    .description(
+      'write one self-contained HTML page about a run (options, loss and metric curves, reconstructions, 2-D maps and anomaly pictures when present, model summary); works while the run trains',
+    )
     .argument('<run-dir>', "directory written by 'aekit train'")
     .option('--out <file.html>', 'HTML file to write (default: RUN_DIR/report.html)')
     .action(async (dir: string, flags: { out?: string }) => {
       const out = flags.out ?? path.join(dir, 'report.html');
       const metrics = await readRunMetrics(dir);
       const images: ReportImage[] = [];
-      for (const [file, title] of [['curves.png', 'Training curves (curves.png)'], ['reconstructions.png', 'Validation images (top) and their reconstructions (below)']]) {
+      for (const [file, title] of [
+        ['curves.png', 'Training curves (curves.png)'],
+        ['reconstructions.png', 'Validation images (top) and their reconstructions (below)'],
+      ]) {
         const png = await readIfExists(path.join(dir, file));
         if (png !== null) images.push({ title, png });
       }
       const entries = (await fs.readdir(dir)).sort();
       for (const f of entries.filter((e) => /^map.*\.json$/.test(e))) {
         const info = JSON.parse(await fs.readFile(path.join(dir, f), 'utf8')) as {
-          method: string; count: number; split: string; seconds: number; knnAccuracy: { codings: number; map: number; rawPixels: number | null }; image: string; thumbnails: string | null;
+          method: string;
+          count: number;
+          split: string;
+          seconds: number;
+          knnAccuracy: { codings: number; map: number; rawPixels: number | null };
+          image: string;
+          thumbnails: string | null;
         };
         const png = await readIfExists(path.join(dir, info.image));
         if (png === null) continue;
@@ -54,9 +66,19 @@ export function reportCommand(): Command {
       }
       const anomalySummary = await readIfExists(path.join(dir, 'anomalies', 'summary.json'));
       if (anomalySummary !== null) {
-        const s = JSON.parse(anomalySummary.toString('utf8')) as { threshold: number; thresholdRule: string; above: number; count: number; rocAuc: number | null; holdoutClass: number | null };
+        const s = JSON.parse(anomalySummary.toString('utf8')) as {
+          threshold: number;
+          thresholdRule: string;
+          above: number;
+          count: number;
+          rocAuc: number | null;
+          holdoutClass: number | null;
+        };
         const caption = `threshold ${s.threshold.toPrecision(4)} (${s.thresholdRule}); ${s.above} of ${s.count} above${s.rocAuc === null ? '' : `; ROC AUC for class ${s.holdoutClass}: ${s.rocAuc.toFixed(4)}`}`;
-        for (const [f, t] of [['histogram.png', 'Anomaly scores: histogram'], ['worst.png', 'Anomaly scores: worst reconstructed']]) {
+        for (const [f, t] of [
+          ['histogram.png', 'Anomaly scores: histogram'],
+          ['worst.png', 'Anomaly scores: worst reconstructed'],
+        ]) {
           const png = await readIfExists(path.join(dir, 'anomalies', f));
           if (png !== null) images.push({ title: t, png, caption });
         }
@@ -65,11 +87,26 @@ export function reportCommand(): Command {
       const summary = await modelSummary(dir);
       const { options, epochs, ...rest } = metrics;
       const facts = {
-        model: rest.model, engine: rest.engine, 'parameters (encoder / decoder)': `${rest.params?.encoder} / ${rest.params?.decoder}`,
-        data: rest.data, started: rest.started, finished: rest.finished ?? 'not yet (training in progress or interrupted)',
+        model: rest.model,
+        engine: rest.engine,
+        'parameters (encoder / decoder)': `${rest.params?.encoder} / ${rest.params?.decoder}`,
+        data: rest.data,
+        started: rest.started,
+        finished: rest.finished ?? 'not yet (training in progress or interrupted)',
       };
-      const notes = metrics.finished === null ? [`Training had not finished when this report was written (${epochs.length} epochs recorded); run 'aekit report' again later.`] : [];
-      const html = reportHtml({ title: `aekit run: ${path.basename(path.resolve(dir))} (${metrics.model})`, facts, options, epochs, images, summary, notes });
+      const notes =
+        metrics.finished === null
+          ? [`Training had not finished when this report was written (${epochs.length} epochs recorded); run 'aekit report' again later.`]
+          : [];
+      const html = reportHtml({
+        title: `aekit run: ${path.basename(path.resolve(dir))} (${metrics.model})`,
+        facts,
+        options,
+        epochs,
+        images,
+        summary,
+        notes,
+      });
       await writeFileAtomic(out, html);
       console.log(`wrote ${out}: ${epochs.length} epochs, ${images.length} images${summary === undefined ? ', no saved model yet' : ''}`);
     });

@@ -8,15 +8,25 @@ import { backendOption, classFlag, dataDirOption, intFlag, modelOptionsOf, posit
 import { terminalProgress } from '../progress.js';
 
 interface TrainFlags {
-  epochs?: number; batchSize?: number; lr?: number; optimizer?: OptimizerName; seed: number;
-  limit?: number; excludeClass?: number; dataDir?: string; backend: BackendName; out?: string;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  optimizer?: OptimizerName;
+  seed: number;
+  limit?: number;
+  excludeClass?: number;
+  dataDir?: string;
+  backend: BackendName;
+  out?: string;
   [modelOption: string]: unknown;
 }
 
 const COMMON = new Set(['epochs', 'batchSize', 'lr', 'optimizer', 'seed', 'limit', 'excludeClass', 'dataDir', 'backend', 'out']);
 
 function bookDefaults(key: 'epochs' | 'batchSize' | 'lr' | 'optimizer'): string {
-  return `default: the model's book setting (${recipeNames().map((n) => `${n} ${getRecipe(n).defaults[key]}`).join(', ')})`;
+  return `default: the model's book setting (${recipeNames()
+    .map((n) => `${n} ${getRecipe(n).defaults[key]}`)
+    .join(', ')})`;
 }
 
 /** Builds the `train` command: common flags plus every model's own flags. */
@@ -30,7 +40,11 @@ export function trainCommand(): Command {
     .addOption(new Option('--optimizer <name>', `optimizer (${bookDefaults('optimizer')})`).choices(OPTIMIZER_NAMES))
     .option('--seed <n>', 'seed of the weights and the shuffling', intFlag(0), 42)
     .option('--limit <n>', 'train on the first N training images only (validation keeps 5,000)', intFlag(1))
-    .option('--exclude-class <n>', 'leave out every image of class N (0–9) from training and validation (anomaly-detection demo)', classFlag)
+    .option(
+      '--exclude-class <n>',
+      'leave out every image of class N (0–9) from training and validation (anomaly-detection demo)',
+      classFlag,
+    )
     .addOption(dataDirOption())
     .addOption(backendOption())
     .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)');
@@ -40,8 +54,20 @@ export function trainCommand(): Command {
     const modelOptions = modelOptionsOf(model, flags, COMMON);
     const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out } = flags;
     const result = await trainRun({
-      model, epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out, modelOptions,
-      progress: terminalProgress(), log: (line) => console.log(line),
+      model,
+      epochs,
+      batchSize,
+      lr,
+      optimizer,
+      seed,
+      limit,
+      excludeClass,
+      dataDir,
+      backend,
+      out,
+      modelOptions,
+      progress: terminalProgress(),
+      log: (line) => console.log(line),
     });
     const last = result.metrics.epochs.at(-1);
     if (last !== undefined) console.log(`done: val_loss ${last.val_loss.toFixed(4)}, run directory ${result.dir}`);

@@ -4,7 +4,7 @@
  * throws. Commands are declared as data below and loaded only when they run, so `aekit --help`
  * starts no engine.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { AekitError } from '../core/errors.js';
 import { flagOf } from './names.js';
 
@@ -109,6 +109,12 @@ function fail(err: unknown): never {
   process.exit(known ? EXIT.failure : EXIT.internal);
 }
 
+/** How `aekit --help` lists a command: its usage from {@link COMMANDS}, commander's own term for `help`. */
+function termOf(command: Command): string {
+  const entry = COMMANDS.find((e) => e.name === command.name());
+  return entry === undefined ? new Help().subcommandTerm(command) : `${entry.name} ${entry.usage}`;
+}
+
 /** The command the arguments ask for (`aekit help NAME` included), if it is one of {@link COMMANDS}. */
 function requested(args: string[]): CommandEntry | undefined {
   const first = args.findIndex((a) => !a.startsWith('-'));
@@ -121,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command('aekit')
     .description('aekit: build, train, inspect and reuse autoencoders (TensorFlow.js Layers API)')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ subcommandTerm: (c) => termOf(c) })
     .exitOverride();
   const wanted = requested(argv.slice(2));
   for (const entry of COMMANDS) {

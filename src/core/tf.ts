@@ -5,10 +5,12 @@
  * umbrella, which would also install the WebGL backend, the converter and tfjs-data (and their
  * dependencies) that Node never uses. The browser build maps this module to the page's global `tf`.
  *
- * In Node, tfjs-layers' bundle registers the gradients of every core op (the umbrella's job);
- * chained ops (`t.reshape(…)`) are not registered: write `tf.reshape(t, …)`.
+ * In Node, tfjs-layers' bundle registers the gradients of every core op (the umbrella's job), and
+ * `./chained-ops.ts` the tensor methods (`t.flatten()`, …) that tfjs-layers itself calls; aekit's
+ * own code writes the functional form (`tf.reshape(t, …)`).
  */
 import '@tensorflow/tfjs-backend-cpu';
+import './chained-ops.js';
 
 export * from '@tensorflow/tfjs-core';
 export * from '@tensorflow/tfjs-layers';

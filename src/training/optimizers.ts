@@ -55,14 +55,16 @@ export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
 }
 
 function learningRateOf(optimizer: tf.Optimizer): { get(): number; set(lr: number): void } {
+  // tfjs's Optimizer answers `instanceof` by duck typing (any optimizer is "an SGDOptimizer"): go by class name.
+  const name = optimizer.getClassName();
+  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
   // SGD (and momentum SGD, its subclass) keeps −lr as a scalar tensor that only setLearningRate renews.
-  if (optimizer instanceof tf.SGDOptimizer || optimizer instanceof Nadam || optimizer instanceof KerasRMSprop) {
-    const o = optimizer as unknown as { learningRate: number; setLearningRate(lr: number): void };
-    return { get: () => o.learningRate, set: (lr) => o.setLearningRate(lr) };
+  if (['SGD', 'Momentum', Nadam.className, KerasRMSprop.className].includes(name) && typeof o.setLearningRate === 'function') {
+    const set = o.setLearningRate;
+    return { get: () => o.learningRate, set: (lr) => set.call(o, lr) };
   }
   // Adam reads its (protected) learningRate field at every update.
-  if (optimizer instanceof tf.AdamOptimizer) {
-    const o = optimizer as unknown as { learningRate: number };
+  if (name === 'Adam' && typeof o.learningRate === 'number') {
     return {
       get: () => o.learningRate,
       set: (lr) => {
@@ -70,7 +72,6 @@ function learningRateOf(optimizer: tf.Optimizer): { get(): number; set(lr: numbe
       },
     };
   }
-  const name = (optimizer as { getClassName?: () => string }).getClassName?.() ?? String(optimizer);
   throw new ArgumentError(
     'optimizer',
     `cannot change the learning rate of a ${name} optimizer: expected SGD, momentum SGD, Adam, Nadam or KerasRMSprop`,

@@ -26,6 +26,21 @@ export function positiveFlag(value: string): number {
   return n;
 }
 
+/** Parses a flag value as a number strictly between 0 and 1. */
+export function fractionFlag(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n >= 1)
+    throw new InvalidArgumentError(`expected a number between 0 and 1 (exclusive), got '${value}'.`);
+  return n;
+}
+
+/** Parses a flag value as a finite number ≥ 0. */
+export function nonNegativeFlag(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number ≥ 0, got '${value}'.`);
+  return n;
+}
+
 /** Parses a flag value as one of `choices`. */
 export function choiceFlag<T extends string>(choices: readonly T[]): (value: string) => T {
   return (value) => {

@@ -83,3 +83,25 @@ export class ConflictError extends AekitError {
     this.arguments = args;
   }
 }
+
+/**
+ * Training stopped because the loss became NaN or infinite (code `E_DIVERGED`); `epoch` and
+ * `batch` (both counted from 1) say where, `weightsFromEpoch` which epoch's weights the model was
+ * left with (0: the weights training started from).
+ */
+export class DivergedError extends AekitError {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly weightsFromEpoch: number;
+
+  constructor(
+    message: string,
+    where: { epoch: number; batch: number; weightsFromEpoch: number },
+    options: Omit<AekitErrorOptions, 'code'> = {},
+  ) {
+    super(message, { ...options, code: 'E_DIVERGED' });
+    this.epoch = where.epoch;
+    this.batch = where.batch;
+    this.weightsFromEpoch = where.weightsFromEpoch;
+  }
+}

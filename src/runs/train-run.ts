@@ -13,18 +13,24 @@ import { firstSamples } from '../data/samples.js';
 import { excludeFromTraining } from '../data/subsets.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import { type EpochRecord, type FitOptions, fit } from '../training/fit.js';
+import { saveModel } from '../training/io.js';
 import { roundedAccuracy } from '../training/metrics.js';
 import { makeOptimizer, type OptimizerName } from '../training/optimizers.js';
 import { curvesPng } from '../viz/line-chart.js';
 import type { Dataset, Recipe, TrainContext, TrainingSettings } from './recipe.js';
 import { reconstructions } from './recipes/artifacts.js';
 import { getRecipe } from './recipes/index.js';
+import { checkRunCallbacks, type RunCallbackOptions, runCallbacks } from './run-callbacks.js';
 import { RunDirectory, type RunMetrics } from './run-dir.js';
 
 export type { RunMetrics };
 
-/** Options of {@link trainRun}; unset training settings take the model's book defaults. */
-export interface TrainRunOptions {
+/**
+ * Options of {@link trainRun}; unset training settings take the model's book defaults. The
+ * callback options (`earlyStopping`, `saveBest`, `lrSchedule`, …) apply to the run's `fit`
+ * (not to greedy stages); metrics.json's `callbacks` section records what they did.
+ */
+export interface TrainRunOptions extends RunCallbackOptions {
   /** Model name (`conv`, …). */
   model: string;
   epochs?: number;
@@ -73,10 +79,11 @@ export function fashionMnistDataset(data: FashionMnist, limit: number | null): D
 /** Formats one epoch's record as the line `aekit train` prints. */
 export function formatEpoch(r: EpochRecord, epochs: number, prefix = ''): string {
   const f = (k: string): string => (r[k] === undefined ? '-' : r[k].toFixed(4));
-  const metric = Object.keys(r).find((k) => !['epoch', 'seconds', 'images_per_second', 'loss'].includes(k) && !k.startsWith('val_'));
+  const metric = Object.keys(r).find((k) => !['epoch', 'seconds', 'images_per_second', 'loss', 'lr'].includes(k) && !k.startsWith('val_'));
   return (
     `${prefix}epoch ${r.epoch}/${epochs}: loss ${f('loss')}${metric === undefined ? '' : ` ${metric} ${f(metric)}`}` +
     ` val_loss ${f('val_loss')}${metric === undefined ? '' : ` val_${metric} ${f(`val_${metric}`)}`}` +
+    `${r.lr === undefined ? '' : ` lr ${r.lr.toPrecision(3)}`}` +
     ` (${r.seconds.toFixed(1)} s, ${Math.round(r.images_per_second)} samples/s)`
   );
 }
@@ -130,6 +137,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const recipe = getRecipe(options.model);
   const modelOptions = resolveModelOptions(recipe, options.modelOptions ?? {});
   const settings = resolveSettings(recipe, options);
+  checkRunCallbacks(options, settings.lr);
   const log = options.log ?? (() => {});
   const dir = options.out ?? path.join('runs', `${recipe.name}-${timestamp()}`);
   const engine = await useBackend(settings.backend as BackendName);
@@ -159,6 +167,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     epochs: [],
   });
   const plan = recipe.plan?.(settings, modelOptions) ?? `for ${settings.epochs} epochs`;
+  const metadata = { aekit: { model: recipe.name, training: settings, modelOptions } };
+  const extra = runCallbacks(options, settings.lr, (model) => saveModel(model, run.file('best'), metadata));
   log(`training ${recipe.name} on ${data.train.count} samples ${plan}; run directory ${dir}`);
   const context: TrainContext = {
     built,
@@ -178,6 +188,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         seed: settings.seed,
         validation: data.valid,
         progress: options.progress ?? silentProgress,
+        callbacks: extra.callbacks,
         onEpochEnd: async (record) => {
           log(formatEpoch(record, epochs));
           await run.addEpoch(record);
@@ -194,7 +205,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     context.compile(autoencoder);
     await fit(autoencoder, data.train, context.fitOptions());
   }
-  await run.saveModels(built, { aekit: { model: recipe.name, training: settings, modelOptions } });
+  const outcomes = extra.outcomes();
+  if (outcomes !== null) await run.record('callbacks', outcomes);
+  await run.saveModels(built, metadata);
   const pictures = await (recipe.artifacts ?? reconstructions)(context);
   await run.writeArtifact('curves.png', await curvesPng(run.metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
   await run.finish();

@@ -66,6 +66,7 @@ export function lossStep(options: LossStepOptions): TrainStep {
   };
   return {
     names: ['loss', 'rounded_accuracy', ...terms.map((t) => t.name)],
+    optimizer,
     train(x, y) {
       let kept: tf.Scalar[] = [];
       const total = optimizer.minimize(

@@ -3,22 +3,14 @@
  * never a single tensor), per-epoch validation, and progress.
  */
 
-import { AekitError, ArgumentError } from '../core/errors.js';
+import { ArgumentError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
 import { type Samples, sampleSize as size } from '../data/samples.js';
+import { type BatchLogs, type Callback, type CallbackState, type EpochRecord, TerminateOnNaN, terminateOnNaN } from './callbacks.js';
 
-/** What is recorded for each epoch. Metric names follow the compiled model (`loss`, `rounded_accuracy`, …). */
-export interface EpochRecord {
-  epoch: number;
-  /** Training metrics averaged over the epoch's batches, then validation metrics prefixed `val_`. */
-  [metric: string]: number;
-  /** Seconds of training in this epoch (validation excluded). */
-  seconds: number;
-  /** Training images over training seconds. */
-  images_per_second: number;
-}
+export type { EpochRecord };
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -36,8 +28,13 @@ export interface FitOptions {
   progress?: ProgressSink;
   /** Title of the progress bar, before "epoch i/n". */
   title?: string;
-  /** Called after every epoch with its record (e.g. to write metrics.json). */
+  /** Called after every epoch with its record, after the callbacks (e.g. to write metrics.json). */
   onEpochEnd?: (record: EpochRecord) => void | Promise<void>;
+  /**
+   * Keras-style callbacks (see `callbacks.ts`: early stopping, saving the best model, learning-rate
+   * schedules), called in this order. A {@link TerminateOnNaN} is put in front unless one is given.
+   */
+  callbacks?: Callback[];
   /** Custom gradient step (extra loss terms) used instead of `model.trainOnBatch`; see {@link TrainStep}. */
   step?: TrainStep;
 }
@@ -51,6 +48,8 @@ export interface FitOptions {
 export interface TrainStep {
   /** Names of the values returned, e.g. `['loss', 'rounded_accuracy', 'sparsity_penalty']`. */
   names: string[];
+  /** The optimizer `train` updates with, for learning-rate callbacks; default the compiled model's. */
+  optimizer?: tf.Optimizer;
   train(x: tf.Tensor, y: tf.Tensor): number[] | Promise<number[]>;
   evaluate?(x: tf.Tensor, y: tf.Tensor): number[] | Promise<number[]>;
 }
@@ -131,11 +130,13 @@ export async function evaluate(
 }
 
 /**
- * Trains a compiled model on `train` for `options.epochs` epochs; returns one record per epoch.
- * With no `y` the targets are the inputs (autoencoders).
+ * Trains a compiled model on `train` for `options.epochs` epochs (fewer when a callback stops it);
+ * returns one record per epoch run. With no `y` the targets are the inputs (autoencoders). A batch
+ * whose loss is NaN or infinite stops training with a `DivergedError` (see {@link terminateOnNaN}).
  *
  * @example
  * const history = await fit(autoencoder, { x, shape: [28, 28], count }, { epochs: 5, validation });
+ * await fit(autoencoder, train, { epochs: 50, validation, callbacks: [earlyStopping({ patience: 3, restoreBestWeights: true })] });
  */
 export async function fit(model: tf.LayersModel, train: Samples, options: FitOptions): Promise<EpochRecord[]> {
   const {
@@ -148,6 +149,7 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
     title = '',
     onEpochEnd,
     step: customStep,
+    callbacks: given = [],
   } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError('epochs', `{epochs} must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1)
@@ -155,11 +157,27 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
   checkSamples(train, 'train');
   if (validation !== undefined) checkSamples(validation, 'validation');
   if (train.count === 0) throw new ArgumentError('train', 'no training samples');
+  if (!Array.isArray(given) || given.some((c) => typeof c !== 'object' || c === null))
+    throw new ArgumentError(
+      'callbacks',
+      `expected an array of callback objects, got ${Array.isArray(given) ? '[…] with a non-object' : typeof given}`,
+    );
+  const callbacks = given.some((c) => c instanceof TerminateOnNaN) ? given : [terminateOnNaN(), ...given];
   const random = seededRandom(seed);
   const names = customStep?.names ?? model.metricsNames;
   const steps = Math.ceil(train.count / batchSize);
   const history: EpochRecord[] = [];
+  const state: CallbackState = {
+    model,
+    get optimizer() {
+      return customStep?.optimizer ?? (model.optimizer as tf.Optimizer | undefined);
+    },
+    epochs,
+    stepsPerEpoch: steps,
+  };
+  for (const c of callbacks) await c.onTrainBegin?.(state);
   for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (const c of callbacks) await c.onEpochBegin?.(epoch, state);
     const order = shuffle ? permutation(train.count, random) : null;
     const sums = new Float64Array(names.length);
     let seen = 0;
@@ -181,10 +199,11 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
           sums[i] += v * (to - from);
         });
         seen += to - from;
-        if (!Number.isFinite(values[0]))
-          throw new AekitError(`the loss became ${values[0]} at epoch ${epoch}, batch ${step + 1}: lower the learning rate`, {
-            code: 'E_DIVERGED',
-          });
+        const logs: BatchLogs = {};
+        names.forEach((n, i) => {
+          logs[n] = values[i];
+        });
+        for (const c of callbacks) await c.onBatchEnd?.(step + 1, logs, state);
         progress.update(step + 1, { loss: sums[0] / seen });
       }
     } finally {
@@ -200,7 +219,11 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
       for (const [n, value] of Object.entries(v)) record[`val_${n}`] = value;
     }
     history.push(record);
+    let stop = false;
+    for (const c of callbacks) if ((await c.onEpochEnd?.(epoch, record, state)) === true) stop = true;
     await onEpochEnd?.(record);
+    if (stop) break;
   }
+  for (const c of callbacks) await c.onTrainEnd?.(history, state);
   return history;
 }

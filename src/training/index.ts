@@ -1,9 +1,31 @@
 /**
  * `aekit/training`: the training loop (`fit`, `evaluate`), custom steps and losses, Keras-faithful
- * optimizers, greedy layer-wise training, batched prediction, pretraining pieces, and model I/O
+ * optimizers (with settable learning rates), Keras-style callbacks, greedy layer-wise training, batched prediction, pretraining pieces, and model I/O
  * in the tfjs Layers format.
  */
 
+export type {
+  BatchLogs,
+  Callback,
+  CallbackState,
+  CosineDecayOptions,
+  EarlyStoppingOptions,
+  MonitorMode,
+  ReduceLROnPlateauOptions,
+  SaveBestOptions,
+} from './callbacks.js';
+export {
+  CosineDecay,
+  cosineDecay,
+  EarlyStopping,
+  earlyStopping,
+  ReduceLROnPlateau,
+  reduceLROnPlateau,
+  SaveBest,
+  saveBest,
+  TerminateOnNaN,
+  terminateOnNaN,
+} from './callbacks.js';
 export type { LossStepOptions, LossTerm } from './custom-step.js';
 export { binaryCrossentropy, lossStep } from './custom-step.js';
 export type { EpochRecord, FitOptions, TrainStep } from './fit.js';
@@ -15,7 +37,7 @@ export { latentLoss } from './losses.js';
 export { roundedAccuracy } from './metrics.js';
 export { Nadam } from './nadam.js';
 export type { LossName, OptimizerName } from './optimizers.js';
-export { makeOptimizer, OPTIMIZER_NAMES } from './optimizers.js';
+export { getLearningRate, makeOptimizer, OPTIMIZER_NAMES, setLearningRate } from './optimizers.js';
 export type { PredictBatch, PredictOptions } from './predict.js';
 export { predictAll, predictBatches } from './predict.js';
 export type { ClassifierTraining, PretrainingVariant } from './pretraining.js';

@@ -4,6 +4,7 @@
  * Porting note: follows Keras 2's `Nadam` (tf.keras.optimizers.Nadam): the momentum schedule
  * μ_t = β1·(1 − ½·0.96^(0.004·t)) and its running product, bias-corrected second moment.
  */
+import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
 
 /** Constructor arguments of {@link Nadam}. */
@@ -26,7 +27,8 @@ interface Slot {
 /** Nadam optimizer; serializes under the class name `Nadam`. */
 export class Nadam extends tf.Optimizer {
   static className = 'Nadam';
-  readonly learningRate: number;
+  /** Step size; change it with {@link Nadam.setLearningRate}. */
+  learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -43,6 +45,13 @@ export class Nadam extends tf.Optimizer {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
+  }
+
+  /** Sets the step size used from the next update on (learning-rate schedules); a finite number ≥ 0. */
+  setLearningRate(learningRate: number): void {
+    if (!(Number.isFinite(learningRate) && learningRate >= 0))
+      throw new ArgumentError('learningRate', `Nadam: expected a finite number ≥ 0, got ${learningRate}`);
+    this.learningRate = learningRate;
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>): void {

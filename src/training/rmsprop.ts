@@ -6,6 +6,7 @@
  * the steps of every weight whose gradients are small (measured: the book's VAE ended at val
  * rounded accuracy 0.9176 with tfjs's formula, against the book's 0.9228).
  */
+import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
 
 /** Constructor arguments of {@link KerasRMSprop}. */
@@ -21,7 +22,8 @@ export interface KerasRMSpropArgs {
 /** RMSprop with Keras's update rule; serializes under the class name `KerasRMSprop`. */
 export class KerasRMSprop extends tf.Optimizer {
   static className = 'KerasRMSprop';
-  readonly learningRate: number;
+  /** Step size; change it with {@link KerasRMSprop.setLearningRate}. */
+  learningRate: number;
   readonly rho: number;
   readonly epsilon: number;
   private readonly meanSquares = new Map<string, tf.Variable>();
@@ -35,6 +37,13 @@ export class KerasRMSprop extends tf.Optimizer {
     this.learningRate = learningRate;
     this.rho = rho;
     this.epsilon = epsilon;
+  }
+
+  /** Sets the step size used from the next update on (learning-rate schedules); a finite number ≥ 0. */
+  setLearningRate(learningRate: number): void {
+    if (!(Number.isFinite(learningRate) && learningRate >= 0))
+      throw new ArgumentError('learningRate', `RMSprop: expected a finite number ≥ 0, got ${learningRate}`);
+    this.learningRate = learningRate;
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>): void {

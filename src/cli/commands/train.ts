@@ -2,9 +2,21 @@
 import { Command, Option } from 'commander';
 import type { BackendName } from '../../engine/backend.js';
 import { getRecipe, recipeNames } from '../../runs/recipes/index.js';
+import { LR_SCHEDULES, type LrScheduleName } from '../../runs/run-callbacks.js';
 import { trainRun } from '../../runs/train-run.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../training/optimizers.js';
-import { backendOption, classFlag, dataDirOption, intFlag, modelOptionsOf, positiveFlag, recipeOptions } from '../options.js';
+import {
+  backendOption,
+  choiceFlag,
+  classFlag,
+  dataDirOption,
+  fractionFlag,
+  intFlag,
+  modelOptionsOf,
+  nonNegativeFlag,
+  positiveFlag,
+  recipeOptions,
+} from '../options.js';
 import { terminalProgress } from '../progress.js';
 
 interface TrainFlags {
@@ -18,10 +30,33 @@ interface TrainFlags {
   dataDir?: string;
   backend: BackendName;
   out?: string;
+  earlyStopping?: number;
+  saveBest?: boolean;
+  lrSchedule?: LrScheduleName;
+  lrPatience?: number;
+  lrFactor?: number;
+  minLr?: number;
   [modelOption: string]: unknown;
 }
 
-const COMMON = new Set(['epochs', 'batchSize', 'lr', 'optimizer', 'seed', 'limit', 'excludeClass', 'dataDir', 'backend', 'out']);
+const COMMON = new Set([
+  'epochs',
+  'batchSize',
+  'lr',
+  'optimizer',
+  'seed',
+  'limit',
+  'excludeClass',
+  'dataDir',
+  'backend',
+  'out',
+  'earlyStopping',
+  'saveBest',
+  'lrSchedule',
+  'lrPatience',
+  'lrFactor',
+  'minLr',
+]);
 
 function bookDefaults(key: 'epochs' | 'batchSize' | 'lr' | 'optimizer'): string {
   return `default: the model's book setting (${recipeNames()
@@ -47,12 +82,28 @@ export function trainCommand(): Command {
     )
     .addOption(dataDirOption())
     .addOption(backendOption())
-    .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)');
+    .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)')
+    .option(
+      '--early-stopping <patience>',
+      'stop when val_loss has not improved for PATIENCE epochs in a row, and keep the weights of the best epoch',
+      intFlag(1),
+    )
+    .option('--save-best', 'save the model each time val_loss improves, to best/ in the run directory')
+    .addOption(
+      new Option(
+        '--lr-schedule <name>',
+        'change the learning rate per epoch: plateau (×--lr-factor after --lr-patience epochs without val_loss improvement) or cosine (cosine decay from --lr to --min-lr over the epochs)',
+      ).argParser(choiceFlag(LR_SCHEDULES)),
+    )
+    .option('--lr-patience <n>', 'plateau: epochs without improvement before the rate is lowered (default 10)', intFlag(0))
+    .option('--lr-factor <x>', 'plateau: factor in (0, 1) the rate is multiplied by (default 0.1)', fractionFlag)
+    .option('--min-lr <x>', 'lowest learning rate of the schedule (default 0)', nonNegativeFlag);
   for (const { option } of recipeOptions()) command.addOption(option);
   return command.action(async (model: string, flags: TrainFlags) => {
     getRecipe(model);
     const modelOptions = modelOptionsOf(model, flags, COMMON);
     const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out } = flags;
+    const { earlyStopping, saveBest, lrSchedule, lrPatience, lrFactor, minLr } = flags;
     const result = await trainRun({
       model,
       epochs,
@@ -66,10 +117,21 @@ export function trainCommand(): Command {
       backend,
       out,
       modelOptions,
+      earlyStopping: earlyStopping === undefined ? undefined : { patience: earlyStopping },
+      saveBest,
+      lrSchedule,
+      lrPatience,
+      lrFactor,
+      minLr,
       progress: terminalProgress(),
       log: (line) => console.log(line),
     });
     const last = result.metrics.epochs.at(-1);
+    const stopped = (
+      result.metrics.callbacks as { early_stopping?: { stopped_epoch: number | null; best_epoch: number | null } } | undefined
+    )?.early_stopping;
+    if (stopped?.stopped_epoch != null)
+      console.log(`early stopping after epoch ${stopped.stopped_epoch}: kept the weights of epoch ${stopped.best_epoch}`);
     if (last !== undefined) console.log(`done: val_loss ${last.val_loss.toFixed(4)}, run directory ${result.dir}`);
   });
 }

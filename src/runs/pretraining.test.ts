@@ -1,9 +1,9 @@
-import * as tf from '../core/tf.js';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
 import { stackedAutoencoder } from '../models/stacked.js';
 import { fakeFashionMnist } from '../testing/fake-fashion.js';
@@ -16,7 +16,9 @@ before(async () => {
   await useBackend('wasm');
   dir = await mkdtemp(path.join(tmpdir(), 'aekit-pre-'));
 });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const data = fakeFashionMnist(200, 40, 40);
 const weightsOf = (m: tf.LayersModel): number[][] => m.getWeights().map((w) => Array.from(w.dataSync()));
@@ -53,7 +55,15 @@ test('the pretrained classifier starts from a copy of the trained encoder; scrat
   assert.deepEqual(weightsOf(scratch).slice(trained.length), weightsOf(classifier).slice(trained.length));
   // The copy does not alias: training the classifier (unfrozen) leaves the autoencoder's encoder as it was.
   const train = labelledSamples(data.train.x, data.train.labels, stratifiedSample(data.train.labels, 50, 1));
-  await trainClassifier(classifier, pretrained, 'fine-tuned', train, { epochs: 2, optimizer: 'sgd', lr: 0.05, fineTuneLr: 0.05, frozenEpochs: 1, batchSize: 10, seed: 1 });
+  await trainClassifier(classifier, pretrained, 'fine-tuned', train, {
+    epochs: 2,
+    optimizer: 'sgd',
+    lr: 0.05,
+    fineTuneLr: 0.05,
+    frozenEpochs: 1,
+    batchSize: 10,
+    seed: 1,
+  });
   assert.deepEqual(weightsOf(ae.encoder), trained);
   assert.notDeepEqual(weightsOf(pretrained), trained, 'fine-tuning trains the (copied) encoder');
 });
@@ -64,16 +74,35 @@ test('the frozen variant leaves the pretrained encoder unchanged and trains the 
   const enc0 = weightsOf(encoder);
   const all0 = weightsOf(classifier);
   const train = labelledSamples(data.train.x, data.train.labels, stratifiedSample(data.train.labels, 40, 3));
-  await trainClassifier(classifier, encoder, 'frozen', train, { epochs: 2, optimizer: 'sgd', lr: 0.05, fineTuneLr: 0.01, frozenEpochs: 1, batchSize: 10, seed: 1 });
+  await trainClassifier(classifier, encoder, 'frozen', train, {
+    epochs: 2,
+    optimizer: 'sgd',
+    lr: 0.05,
+    fineTuneLr: 0.01,
+    frozenEpochs: 1,
+    batchSize: 10,
+    seed: 1,
+  });
   assert.deepEqual(weightsOf(encoder), enc0);
   assert.notDeepEqual(weightsOf(classifier).slice(enc0.length), all0.slice(enc0.length));
-  assert.throws(() => pretrainedEncoder(stackedAutoencoder({ units: [16, 4] }).encoder, encoder), /does not match the classifier's encoder/);
+  assert.throws(
+    () => pretrainedEncoder(stackedAutoencoder({ units: [16, 4] }).encoder, encoder),
+    /does not match the classifier's encoder/,
+  );
 });
 
 test('runPretraining writes pretraining.json, a table and a plot for every label count, seed and variant', async () => {
   const out = path.join(dir, 'pre');
   const report = await runPretraining({
-    encoder: 'stacked', labels: [20, 40], seeds: 2, epochs: 1, classifierEpochs: 2, lr: 0.05, out, data, backend: 'wasm',
+    encoder: 'stacked',
+    labels: [20, 40],
+    seeds: 2,
+    epochs: 1,
+    classifierEpochs: 2,
+    lr: 0.05,
+    out,
+    data,
+    backend: 'wasm',
   });
   assert.equal(report.results.length, 2 * 2 * 3);
   assert.equal(report.summary.length, 2 * 3);
@@ -86,7 +115,18 @@ test('runPretraining writes pretraining.json, a table and a plot for every label
   assert.match(table, /\| 40 \| 0\.\d{4} ± /);
   assert.ok((await stat(path.join(out, 'pretraining.png'))).size > 500);
   // Reusing the autoencoder it trained:
-  const again = await runPretraining({ from: path.join(out, 'autoencoder'), labels: [20], seeds: 1, classifierEpochs: 2, out: path.join(dir, 'again'), data, backend: 'wasm' });
+  const again = await runPretraining({
+    from: path.join(out, 'autoencoder'),
+    labels: [20],
+    seeds: 1,
+    classifierEpochs: 2,
+    out: path.join(dir, 'again'),
+    data,
+    backend: 'wasm',
+  });
   assert.equal(again.autoencoder.trainedHere, false);
-  await assert.rejects(runPretraining({ from: path.join(out, 'autoencoder'), encoder: 'conv', labels: [20], out: path.join(dir, 'x'), data }), /encoder conv does not match/);
+  await assert.rejects(
+    runPretraining({ from: path.join(out, 'autoencoder'), encoder: 'conv', labels: [20], out: path.join(dir, 'x'), data }),
+    /encoder conv does not match/,
+  );
 });

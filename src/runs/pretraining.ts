@@ -10,17 +10,24 @@
  * weights), the pretrained variants get copies of the trained encoder's weights; see
  * {@link pretrainedEncoder} and its test.
  */
-import * as tf from '../core/tf.js';
+
 import * as path from 'node:path';
 import { ArgumentError, ConflictError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
+import type * as tf from '../core/tf.js';
 import { type FashionMnist, loadFashionMnist } from '../data/fashion-mnist.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import { evaluate } from '../training/fit.js';
 import { loadModel } from '../training/io.js';
 import type { OptimizerName } from '../training/optimizers.js';
 import {
-  buildClassifier, labelledSamples, PRETRAINING_VARIANTS, type PretrainingVariant, pretrainedEncoder, stratifiedSample, trainClassifier,
+  buildClassifier,
+  labelledSamples,
+  PRETRAINING_VARIANTS,
+  type PretrainingVariant,
+  pretrainedEncoder,
+  stratifiedSample,
+  trainClassifier,
 } from '../training/pretraining.js';
 import { lineChartPng } from '../viz/line-chart.js';
 import { getRecipe } from './recipes/index.js';
@@ -140,15 +147,19 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
   const fineTuneLr = options.fineTuneLr ?? lr / 2;
   const frozenEpochs = options.frozenEpochs ?? Math.ceil(classifierEpochs / 4);
   if (!(Number.isInteger(frozenEpochs) && frozenEpochs >= 0 && frozenEpochs <= classifierEpochs)) {
-    throw new ArgumentError('frozenEpochs', `{frozenEpochs} must be an integer from 0 to {classifierEpochs} (${classifierEpochs}), got ${frozenEpochs}`);
+    throw new ArgumentError(
+      'frozenEpochs',
+      `{frozenEpochs} must be an integer from 0 to {classifierEpochs} (${classifierEpochs}), got ${frozenEpochs}`,
+    );
   }
   const log = options.log ?? (() => {});
   if (!(Number.isInteger(seeds) && seeds >= 1)) throw new ArgumentError('seeds', `expected a positive integer, got ${seeds}`);
   if (labels.length === 0) throw new ArgumentError('labels', 'give at least one label count');
-  if (!(Number.isInteger(classifierEpochs) && classifierEpochs >= 2)) throw new ArgumentError('classifierEpochs', `expected an integer ≥ 2, got ${classifierEpochs}`);
+  if (!(Number.isInteger(classifierEpochs) && classifierEpochs >= 2))
+    throw new ArgumentError('classifierEpochs', `expected an integer ≥ 2, got ${classifierEpochs}`);
   const engine = await useBackend(options.backend ?? 'auto');
   log(engine.description);
-  const data = options.data ?? await loadFashionMnist({ dataDir: options.dataDir });
+  const data = options.data ?? (await loadFashionMnist({ dataDir: options.dataDir }));
   const tooMany = labels.find((n) => n > data.train.count);
   if (tooMany !== undefined) throw new ArgumentError('labels', `{labels} ${tooMany}: only ${data.train.count} training images`);
 
@@ -163,7 +174,8 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
     if (options.encoder !== undefined && options.encoder !== model) {
       throw new ConflictError(['encoder', 'from'], `{encoder} ${options.encoder} does not match {from} ${options.from}, a '${model}' run`);
     }
-    if (model !== 'conv' && model !== 'stacked') throw new ArgumentError('from', `{from} ${options.from}: expected a conv or stacked run, found a '${model}' run`);
+    if (model !== 'conv' && model !== 'stacked')
+      throw new ArgumentError('from', `{from} ${options.from}: expected a conv or stacked run, found a '${model}' run`);
     const declared = (getRecipe(model).options ?? []).map((o) => o.key);
     modelOptions = Object.fromEntries(declared.filter((k) => k in metrics.options).map((k) => [k, metrics.options[k]]));
     trained = await loadModel(path.join(options.from, 'encoder'));
@@ -174,7 +186,15 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
     model = options.encoder ?? 'conv';
     aeDir = path.join(out, 'autoencoder');
     log(`training the ${model} autoencoder on ${options.limit ?? data.train.count} unlabelled images into ${aeDir}`);
-    const run = await trainRun({ model, epochs: options.epochs, out: aeDir, data, limit: options.limit, backend: engine.backend as BackendName, log });
+    const run = await trainRun({
+      model,
+      epochs: options.epochs,
+      out: aeDir,
+      data,
+      limit: options.limit,
+      backend: engine.backend as BackendName,
+      log,
+    });
     trained = run.encoder;
     valLoss = run.metrics.epochs.at(-1)?.val_loss ?? null;
   }
@@ -183,7 +203,18 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
   const report: PretrainingReport = {
     encoder: model,
     autoencoder: { dir: aeDir, trainedHere: options.from === undefined, val_loss: valLoss },
-    settings: { labels, seeds, classifierEpochs, optimizer, lr, fineTuneLr, frozenEpochs, batchSize, backend: engine.backend, modelOptions },
+    settings: {
+      labels,
+      seeds,
+      classifierEpochs,
+      optimizer,
+      lr,
+      fineTuneLr,
+      frozenEpochs,
+      batchSize,
+      backend: engine.backend,
+      modelOptions,
+    },
     results: [],
     summary: [],
     started: new Date().toISOString(),
@@ -197,9 +228,14 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
       const cells = report.summary.filter((s) => s.variant === variant).sort((a, b) => a.labels - b.labels);
       return { name: variant, x: cells.map((c) => c.labels), y: cells.map((c) => c.mean) };
     }).filter((s) => s.x.length > 0);
-    await writeFileAtomic(path.join(out, 'pretraining.png'), await lineChartPng(series, {
-      title: `Unsupervised pretraining, ${model} encoder`, xLabel: 'labelled training images', yLabel: 'test accuracy',
-    }));
+    await writeFileAtomic(
+      path.join(out, 'pretraining.png'),
+      await lineChartPng(series, {
+        title: `Unsupervised pretraining, ${model} encoder`,
+        xLabel: 'labelled training images',
+        yLabel: 'test accuracy',
+      }),
+    );
   };
   for (const count of labels) {
     for (let s = 0; s < seeds; s++) {
@@ -210,11 +246,26 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
         const encoder = recipe.build({ seed, ...modelOptions }).encoder;
         if (variant !== 'scratch') pretrainedEncoder(encoder, trained);
         const classifier = buildClassifier(encoder, seed);
-        await trainClassifier(classifier, encoder, variant, train, { epochs: classifierEpochs, optimizer, lr, fineTuneLr, frozenEpochs, batchSize, seed });
+        await trainClassifier(classifier, encoder, variant, train, {
+          epochs: classifierEpochs,
+          optimizer,
+          lr,
+          fineTuneLr,
+          frozenEpochs,
+          batchSize,
+          seed,
+        });
         const scores = await evaluate(classifier, test);
         const accuracy = scores[classifier.metricsNames[1]];
         classifier.dispose();
-        const result: PretrainingResult = { labels: count, seed, variant, test_accuracy: accuracy, test_loss: scores.loss, seconds: (performance.now() - started) / 1000 };
+        const result: PretrainingResult = {
+          labels: count,
+          seed,
+          variant,
+          test_accuracy: accuracy,
+          test_loss: scores.loss,
+          seconds: (performance.now() - started) / 1000,
+        };
         report.results.push(result);
         log(`labels ${count}, seed ${seed}, ${variant}: test accuracy ${accuracy.toFixed(4)} (${result.seconds.toFixed(1)} s)`);
         await write();

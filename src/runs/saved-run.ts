@@ -1,9 +1,10 @@
 /**
  * Reading a run directory written by `aekit train`: its metrics and its saved models.
  */
-import * as tf from '../core/tf.js';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type * as tf from '../core/tf.js';
 import { loadModel, ModelIOError } from '../training/io.js';
 import { roundedAccuracy } from '../training/metrics.js';
 import type { RunMetrics } from './run-dir.js';

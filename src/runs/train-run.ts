@@ -3,15 +3,16 @@
  * directory (`model/`, `encoder/`, `decoder/`, `metrics.json`, pictures). Everything a model does
  * differently comes from its recipe's hooks.
  */
-import type * as tf from '../core/tf.js';
+
 import * as path from 'node:path';
 import { ArgumentError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
+import type * as tf from '../core/tf.js';
 import { type FashionMnist, loadFashionMnist } from '../data/fashion-mnist.js';
 import { firstSamples } from '../data/samples.js';
 import { excludeFromTraining } from '../data/subsets.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
-import { type EpochRecord, fit, type FitOptions } from '../training/fit.js';
+import { type EpochRecord, type FitOptions, fit } from '../training/fit.js';
 import { roundedAccuracy } from '../training/metrics.js';
 import { makeOptimizer, type OptimizerName } from '../training/optimizers.js';
 import { curvesPng } from '../viz/line-chart.js';
@@ -73,9 +74,11 @@ export function fashionMnistDataset(data: FashionMnist, limit: number | null): D
 export function formatEpoch(r: EpochRecord, epochs: number, prefix = ''): string {
   const f = (k: string): string => (r[k] === undefined ? '-' : r[k].toFixed(4));
   const metric = Object.keys(r).find((k) => !['epoch', 'seconds', 'images_per_second', 'loss'].includes(k) && !k.startsWith('val_'));
-  return `${prefix}epoch ${r.epoch}/${epochs}: loss ${f('loss')}${metric === undefined ? '' : ` ${metric} ${f(metric)}`}`
-    + ` val_loss ${f('val_loss')}${metric === undefined ? '' : ` val_${metric} ${f(`val_${metric}`)}`}`
-    + ` (${r.seconds.toFixed(1)} s, ${Math.round(r.images_per_second)} samples/s)`;
+  return (
+    `${prefix}epoch ${r.epoch}/${epochs}: loss ${f('loss')}${metric === undefined ? '' : ` ${metric} ${f(metric)}`}` +
+    ` val_loss ${f('val_loss')}${metric === undefined ? '' : ` val_${metric} ${f(`val_${metric}`)}`}` +
+    ` (${r.seconds.toFixed(1)} s, ${Math.round(r.images_per_second)} samples/s)`
+  );
 }
 
 /** The recipe's option values: given ones checked against its declarations, defaults filled in. */
@@ -136,7 +139,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   if (own !== null) {
     data = settings.limit === null ? own : { ...own, train: { ...own.train, count: Math.min(own.train.count, settings.limit) } };
   } else {
-    data = fashionMnistDataset(excludeFromTraining(options.data ?? await loadFashionMnist({ dataDir: options.dataDir }), options.excludeClass), settings.limit);
+    data = fashionMnistDataset(
+      excludeFromTraining(options.data ?? (await loadFashionMnist({ dataDir: options.dataDir })), options.excludeClass),
+      settings.limit,
+    );
   }
   log(`data: ${data.source}`);
   const built = recipe.build({ seed: settings.seed, ...modelOptions });
@@ -155,7 +161,11 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const plan = recipe.plan?.(settings, modelOptions) ?? `for ${settings.epochs} epochs`;
   log(`training ${recipe.name} on ${data.train.count} samples ${plan}; run directory ${dir}`);
   const context: TrainContext = {
-    built, settings, modelOptions, data, log,
+    built,
+    settings,
+    modelOptions,
+    data,
+    log,
     compile(model, overrides = {}) {
       const optimizer = makeOptimizer(overrides.optimizer ?? settings.optimizer, overrides.lr ?? settings.lr);
       model.compile({ optimizer, loss: overrides.loss ?? settings.loss, metrics: [roundedAccuracy] });
@@ -188,6 +198,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const pictures = await (recipe.artifacts ?? reconstructions)(context);
   await run.writeArtifact('curves.png', await curvesPng(run.metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
   await run.finish();
-  log(`saved ${path.join(dir, 'model')} (tfjs Layers format), encoder/, decoder/, metrics.json${pictures.map((p) => `, ${p}`).join('')}, curves.png`);
+  log(
+    `saved ${path.join(dir, 'model')} (tfjs Layers format), encoder/, decoder/, metrics.json${pictures.map((p) => `, ${p}`).join('')}, curves.png`,
+  );
   return { dir, metrics: run.metrics, model: autoencoder, encoder };
 }

@@ -27,7 +27,8 @@ export function positiveIntList(key: string): (value: string) => number[] {
 /** A parser that accepts one of `choices` for option `key`. */
 export function oneOf<T extends string>(key: string, choices: readonly T[]): (value: string) => T {
   return (value) => {
-    if (!(choices as readonly string[]).includes(value)) throw new ArgumentError(key, `expected one of ${choices.join(', ')}, got '${value}'.`);
+    if (!(choices as readonly string[]).includes(value))
+      throw new ArgumentError(key, `expected one of ${choices.join(', ')}, got '${value}'.`);
     return value as T;
   };
 }

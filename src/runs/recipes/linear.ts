@@ -1,0 +1,47 @@
+/**
+ * `linear`: the book's linear autoencoder on its generated 3-D point cloud; after training, the
+ * learned plane is compared with PCA's (principal angles) and the 2-D codings are drawn.
+ */
+
+import { pcaDirections, principalAngles } from '../../analysis/subspace.js';
+import * as tf from '../../core/tf.js';
+import { pointCloud } from '../../data/point-cloud.js';
+import { linearAutoencoder } from '../../models/linear.js';
+import { scatterPlot } from '../../viz/basic-charts.js';
+import type { Recipe } from '../recipe.js';
+
+/** The `linear` recipe. */
+export const linearRecipe: Recipe = {
+  name: 'linear',
+  description: 'linear autoencoder = PCA: Dense(2) ‖ Dense(3), no activations, on a generated 3-D point cloud (60 points)',
+  defaults: { epochs: 20, batchSize: 32, optimizer: 'sgd', lr: 1.5, loss: 'meanSquaredError' },
+  build: ({ seed }) => linearAutoencoder({ seed }),
+  async loadData({ seed }) {
+    const cloud = pointCloud(60, seed);
+    const samples = { x: cloud.points, shape: [3], count: cloud.count };
+    return {
+      train: samples,
+      valid: samples,
+      source: `generated 3-D point cloud: 60 centred points (seed ${seed}); validation = the same points, as the book has no validation set`,
+      images: false,
+    };
+  },
+  async artifacts(ctx) {
+    const { built, data, settings } = ctx;
+    const { count, x } = data.train;
+    const codings = tf.tidy(() => (built.encoder.predict(tf.tensor(x, [count, 3])) as tf.Tensor).dataSync());
+    const cloud = pointCloud(60, settings.seed);
+    const shade = cloud.count === count ? Array.from(cloud.angles, (a) => (a + 0.5) / ((3 * Math.PI) / 2)) : undefined;
+    await ctx.writeArtifact('codings.png', await scatterPlot(codings, count, { shade, xLabel: 'coding 1', yLabel: 'coding 2' }));
+    const kernel = built.decoder.layers[0].getWeights()[0];
+    const rows = kernel.arraySync() as number[][]; // [2, 3]: each coding's direction in 3-D
+    const angles = principalAngles(rows, pcaDirections(x, count, 3, 2));
+    const degrees = angles.map((r) => (r * 180) / Math.PI);
+    await ctx.record('pca', { principal_angles_degrees: degrees, decoder_directions: rows });
+    ctx.log(
+      `principal angles between the learned 2-D subspace and PCA's: ${degrees.map((d) => `${d.toFixed(2)}°`).join(', ')} (0° = the same plane)`,
+    );
+    ctx.log('2-D codings drawn in codings.png (colour: position along the band, blue → red)');
+    return ['codings.png'];
+  },
+};

@@ -1,0 +1,58 @@
+/**
+ * `stacked`: the book's stacked dense autoencoder, with tied weights, denoising and greedy
+ * layer-wise training as options.
+ */
+import { STACKED_ACTIVATIONS, type StackedAutoencoderOptions, stackedAutoencoder, stackedGreedyStages } from '../../models/stacked.js';
+import type { Recipe } from '../recipe.js';
+import { denoisingReconstructions } from './artifacts.js';
+import { greedyHooks } from './greedy.js';
+import { GREEDY_OPTION, greedyEpochsOption, NOISE_OPTION } from './options.js';
+import { oneOf, positiveIntList } from './parsers.js';
+
+/** Book settings of the greedy stages: stage 1 BCE SGD(1.5), later stages MSE SGD(0.05); fine-tuning BCE SGD(0.1). */
+export const STACKED_GREEDY_DEFAULTS = {
+  first: { loss: 'binaryCrossentropy', optimizer: 'sgd', lr: 1.5, epochs: 10 },
+  later: { loss: 'meanSquaredError', optimizer: 'sgd', lr: 0.05, epochs: 10 },
+  fineTune: { loss: 'binaryCrossentropy', optimizer: 'sgd', lr: 0.1, epochs: 10 },
+} as const;
+
+/** The `stacked` recipe. */
+export const stackedRecipe: Recipe = {
+  name: 'stacked',
+  description: 'stacked dense autoencoder 784→100→30→100→784 (81,530 + 82,284 parameters; --tied: 884 in the decoder)',
+  defaults: { epochs: 20, batchSize: 32, optimizer: 'sgd', lr: 1.5, loss: 'binaryCrossentropy' },
+  options: [
+    {
+      key: 'units',
+      value: 'list',
+      description: 'units of the encoder Dense layers, coding size last (default 100,30)',
+      parse: positiveIntList('units'),
+      defaultValue: [100, 30],
+    },
+    {
+      key: 'activation',
+      value: 'name',
+      description: `hidden activation: ${STACKED_ACTIVATIONS.join(', ')} (default selu)`,
+      parse: oneOf('activation', STACKED_ACTIVATIONS),
+      defaultValue: 'selu',
+    },
+    { key: 'tied', description: 'tie decoder weights to the transposed encoder kernels (DenseTranspose)', defaultValue: false },
+    GREEDY_OPTION,
+    greedyEpochsOption('stacked: 10 per stage, then 10 of fine-tuning'),
+    NOISE_OPTION,
+  ],
+  build: ({ seed, units, activation, tied, noise }) =>
+    stackedAutoencoder({
+      seed,
+      units: units as number[] | undefined,
+      activation: activation as StackedAutoencoderOptions['activation'],
+      tied: tied === true,
+      noise: noise as string | undefined,
+    }),
+  ...greedyHooks(stackedGreedyStages, {
+    count: (modelOptions) => ((modelOptions.units as number[] | undefined) ?? [100, 30]).length,
+    stages: (k) => (k === 0 ? STACKED_GREEDY_DEFAULTS.first : STACKED_GREEDY_DEFAULTS.later),
+    fineTune: STACKED_GREEDY_DEFAULTS.fineTune,
+  }),
+  artifacts: denoisingReconstructions,
+};

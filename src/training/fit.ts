@@ -182,9 +182,13 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
         });
         seen += to - from;
         if (!Number.isFinite(values[0]))
-          throw new AekitError(`the loss became ${values[0]} at epoch ${epoch}, batch ${step + 1}: lower the learning rate`, {
-            code: 'E_DIVERGED',
-          });
+          throw new AekitError(
+            `the loss became ${values[0]} at epoch ${epoch}, batch ${step + 1}: training diverged; lower the learning rate {lr}`,
+            {
+              code: 'E_DIVERGED',
+              argument: 'lr',
+            },
+          );
         progress.update(step + 1, { loss: sums[0] / seen });
       }
     } finally {

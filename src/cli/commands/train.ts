@@ -18,10 +18,23 @@ interface TrainFlags {
   dataDir?: string;
   backend: BackendName;
   out?: string;
+  overwrite?: boolean;
   [modelOption: string]: unknown;
 }
 
-const COMMON = new Set(['epochs', 'batchSize', 'lr', 'optimizer', 'seed', 'limit', 'excludeClass', 'dataDir', 'backend', 'out']);
+const COMMON = new Set([
+  'epochs',
+  'batchSize',
+  'lr',
+  'optimizer',
+  'seed',
+  'limit',
+  'excludeClass',
+  'dataDir',
+  'backend',
+  'out',
+  'overwrite',
+]);
 
 function bookDefaults(key: 'epochs' | 'batchSize' | 'lr' | 'optimizer'): string {
   return `default: the model's book setting (${recipeNames()
@@ -47,12 +60,13 @@ export function trainCommand(): Command {
     )
     .addOption(dataDirOption())
     .addOption(backendOption())
-    .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)');
+    .option('--out <dir>', 'run directory: new or empty, else a run replaced only with --overwrite (default: runs/<model>-<timestamp>)')
+    .option('--overwrite', 'replace the run already in --out, once the new run is complete (the old one stays if training fails)');
   for (const { option } of recipeOptions()) command.addOption(option);
   return command.action(async (model: string, flags: TrainFlags) => {
     getRecipe(model);
     const modelOptions = modelOptionsOf(model, flags, COMMON);
-    const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out } = flags;
+    const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out, overwrite } = flags;
     const result = await trainRun({
       model,
       epochs,
@@ -65,6 +79,7 @@ export function trainCommand(): Command {
       dataDir,
       backend,
       out,
+      overwrite,
       modelOptions,
       progress: terminalProgress(),
       log: (line) => console.log(line),

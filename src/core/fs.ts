@@ -18,7 +18,8 @@ export async function ensureDirectory(dir: string): Promise<void> {
   let at = absolute;
   for (;;) {
     const stat = await fs.stat(at).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return null;
+      // ENOTDIR: a level above is a file; walking up finds it and names it.
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
       throw err;
     });
     if (stat !== null) {

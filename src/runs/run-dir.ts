@@ -247,12 +247,17 @@ export class RunDirectory {
    * (in the target too for a fresh run).
    */
   static async create(dir: string, metrics: RunMetrics, options: { overwrite?: boolean } = {}): Promise<RunDirectory> {
+    await checkRunTarget(dir, options); // nothing is written for a refused target
+    const parent = path.dirname(path.resolve(dir));
+    try {
+      await ensureDirectory(parent);
+      await cleanStaleStaging(parent); // may bring back a run whose replacement was killed mid-publication
+    } catch (err) {
+      throw writeFailure(dir, parent, err);
+    }
     const target = await checkRunTarget(dir, options);
     const run = new RunDirectory(dir, target, metrics);
-    const parent = path.dirname(target.absolute);
     await run.guard(parent, async () => {
-      await ensureDirectory(parent);
-      await cleanStaleStaging(parent);
       await fs.rm(run.staging, { recursive: true, force: true });
       await fs.mkdir(run.staging);
     });

@@ -277,6 +277,16 @@ test('a full disk: one line naming the path and --out, the old run intact, no st
     assert.deepEqual(await hashTree(run), before);
     assert.deepEqual(await leftovers(mnt), []);
     assert.ok((await stat(path.join(run, 'model', 'weights.bin'))).size > 0);
+    // Completely full: a new run cannot write its first metrics.json and leaves nothing behind.
+    const left = (await import('node:fs')).statfsSync(mnt);
+    await writeFile(path.join(mnt, 'filler2'), Buffer.alloc(left.bavail * left.bsize)).catch(() => {});
+    const fresh = path.join(mnt, 'new');
+    assert.match(
+      oneLine(await aekit(['train', 'linear', '--out', fresh])),
+      /^aekit: --out '.*small\/new': cannot write '.*': no space left on the device \(ENOSPC\)/,
+    );
+    assert.ok(!existsSync(fresh), `${fresh} was left behind`);
+    assert.deepEqual(await leftovers(mnt), []);
   } finally {
     spawnSync('umount', [mnt]);
   }

@@ -261,14 +261,30 @@ export class RunDirectory {
       await fs.rm(run.staging, { recursive: true, force: true });
       await fs.mkdir(run.staging);
     });
-    if (target.mode === 'fresh') {
-      await run.guard(target.absolute, async () => {
-        await fs.mkdir(target.absolute).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'EEXIST') throw err;
+    let made = false;
+    try {
+      if (target.mode === 'fresh') {
+        await run.guard(target.absolute, async () => {
+          await fs.mkdir(target.absolute).then(
+            () => {
+              made = true;
+            },
+            (err: NodeJS.ErrnoException) => {
+              if (err.code !== 'EEXIST') throw err;
+            },
+          );
         });
-      });
+      }
+      await run.writeMetrics();
+    } catch (err) {
+      // Nothing of this run may stay behind: its staging directory, a target it made, a half-started live metrics.json.
+      await fs.rm(run.staging, { recursive: true, force: true }).catch(() => {});
+      if (target.mode === 'fresh') {
+        await fs.rm(path.join(target.absolute, 'metrics.json'), { force: true }).catch(() => {});
+        if (made) await fs.rmdir(target.absolute).catch(() => {});
+      }
+      throw err;
     }
-    await run.writeMetrics();
     return run;
   }
 

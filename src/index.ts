@@ -18,7 +18,7 @@ export { BACKEND_NAMES, BackendError, useBackend } from './engine/backend.js';
 export * as layers from './layers/index.js';
 export * as models from './models/index.js';
 export * as runs from './runs/index.js';
-export { openRun, trainRun } from './runs/index.js';
+export { openRun, RunDirectoryError, trainRun } from './runs/index.js';
 export * as training from './training/index.js';
 export { loadModel, saveModel } from './training/io.js';
 export * as viz from './viz/index.js';

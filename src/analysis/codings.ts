@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError } from '../core/errors.js';
+import { ensureDirectory } from '../core/fs.js';
 import type * as tf from '../core/tf.js';
 import { type PredictBatch, predictAll, predictBatches } from '../training/predict.js';
 import type { Points } from './knn.js';
@@ -59,7 +60,7 @@ export async function writeCodings(
   const ext = path.extname(file).toLowerCase();
   if (ext !== '.csv' && ext !== '.npy')
     throw new ArgumentError('file', `{file} '${file}': expected a file name ending in .csv or .npy, found '${ext || 'no extension'}'`);
-  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await ensureDirectory(path.dirname(path.resolve(file)));
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   const handle = await fs.open(tmp, 'w');
   let dim = 0;

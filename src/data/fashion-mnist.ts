@@ -11,10 +11,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ensureDirectory } from '../core/fs.js';
 import type { IdxImages, IdxLabels } from './idx.js';
 import { DataError, gunzip, isGzip, parseIdxImages, parseIdxLabels } from './idx.js';
 import type { LabelledSamples } from './samples.js';
@@ -381,7 +382,7 @@ function assemble(parsed: Record<FashionMnistFile, Parsed>): RawData {
 /** Downloads into `cacheDir` whatever it lacks (or holds damaged), then returns all four files. */
 async function downloadInto(cacheDir: string, settings: Settings): Promise<RawData> {
   try {
-    await mkdir(cacheDir, { recursive: true });
+    await ensureDirectory(cacheDir);
   } catch (err) {
     throw new DataError(
       `cannot create the cache directory ${cacheDir} (${(err as Error).message}); pass cacheDir, or set XDG_CACHE_HOME, to a writable place.`,

@@ -12,7 +12,6 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '../core/tf.js';
@@ -20,6 +19,7 @@ import * as tf from '../core/tf.js';
 import { BackendError } from './errors.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
 import { type BINARY_OPS, checkOpTables, type NativeOpTables, opCode, type UNARY_OPS } from './native-ops.js';
+import { nativeThreads } from './threads.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
 /**
@@ -119,6 +119,7 @@ let loadError: Error | undefined;
 export function loadNativeAddon(): NativeAddon {
   if (addon !== undefined) return addon;
   if (loadError !== undefined) throw loadError;
+  const threads = nativeThreads(); // outside the try: a bad AEKIT_THREADS is refused, not turned into a fallback
   try {
     if (!existsSync(NATIVE_ADDON_PATH)) throw new Error(`${NATIVE_ADDON_PATH} does not exist`);
     // The addon is compiled for AVX2 + FMA; loading it on an older CPU would die with SIGILL.
@@ -129,7 +130,6 @@ export function loadNativeAddon(): NativeAddon {
     process.env.OMP_WAIT_POLICY ??= 'passive';
     const mod = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeAddon;
     checkOpTables(mod);
-    const threads = Number(process.env.AEKIT_THREADS) || Math.max(1, availableParallelism());
     mod.setThreads(threads);
     addon = mod;
     return mod;

@@ -7,7 +7,8 @@ export type { PretrainingOptions, PretrainingReport, PretrainingResult, Pretrain
 export { pretrainingTable, runPretraining } from './pretraining.js';
 export type { Dataset, Recipe, RecipeOption, TrainContext, TrainingDefaults, TrainingSettings } from './recipe.js';
 export { getRecipe, RECIPES, recipeNames } from './recipes/index.js';
-export type { RunMetrics } from './run-dir.js';
+export type { RunMetrics, RunTarget } from './run-dir.js';
+export { checkRunTarget, RunDirectoryError } from './run-dir.js';
 export type { SavedRun } from './saved-run.js';
 export { openRun, readRunMetrics } from './saved-run.js';
 export type { TrainRunOptions, TrainRunResult } from './train-run.js';

@@ -190,6 +190,7 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
       model,
       epochs: options.epochs,
       out: aeDir,
+      overwrite: true, // the autoencoder is part of this experiment's output, rewritten like its other files
       data,
       limit: options.limit,
       backend: engine.backend as BackendName,

@@ -1,13 +1,39 @@
 /**
- * A run directory: `metrics.json` (rewritten atomically after every change, so it can be read
- * while training runs), the saved models (`model/`, `encoder/`, `decoder/`) and pictures. The run
- * layer writes run directories only through this class.
+ * A run directory: `metrics.json`, the saved models (`model/`, `encoder/`, `decoder/`) and
+ * pictures. The run layer writes run directories only through this class.
+ *
+ * Publication. A run is written into a staging directory next to its target,
+ * `PARENT/.NAME.staging-PID`, and becomes `PARENT/NAME` by renames only when it is complete:
+ *
+ * - the target may be absent or an empty directory (a *fresh* run), or hold a run, which is
+ *   replaced only when `overwrite` is set; a non-empty directory that is not a run is refused.
+ *   {@link checkRunTarget} decides this before anything is written;
+ * - while a fresh run trains, the target holds only `metrics.json`, a copy of the staging one
+ *   rewritten atomically after every change (with `finished: null`), so progress can be read where
+ *   the run will be; while a run replaces another, the old run stays as it is and the live
+ *   `metrics.json` is the staging directory's;
+ * - {@link RunDirectory.publish} renames the target away to `PARENT/.NAME.old-PID`, renames the
+ *   staging directory to the target, and deletes the old one. A reader of `NAME` therefore sees the
+ *   old run (or the live `metrics.json`) or the complete new run — models, metrics and pictures
+ *   of one run, never a mix — and, for the instant between the two renames, nothing;
+ * - a run that fails (a diverged loss, a full disk) deletes its staging directory; a fresh run's
+ *   target keeps `metrics.json` with `failed` (`code`, `message`, `at`) and no models, and a
+ *   replaced run stays as it was;
+ * - a process killed mid-run leaves `.NAME.staging-PID` (and perhaps `.NAME.old-PID`) behind. The
+ *   next run into the same parent deletes the staging directories of processes no longer alive,
+ *   and renames an `.old` back to `NAME` when `NAME` is missing (the kill fell between the two
+ *   renames), else deletes it.
+ *
+ * Every file-system failure becomes one {@link RunDirectoryError} naming the path and the argument
+ * `out`.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../core/fs.js';
+import { AekitError, type AekitErrorOptions } from '../core/errors.js';
+import { ensureDirectory, fsErrorPath, fsErrorReason, writeFileAtomic } from '../core/fs.js';
 import type { Autoencoder } from '../models/conv.js';
 import type { EpochRecord } from '../training/fit.js';
-import { saveModel } from '../training/io.js';
+import { ModelIOError, saveModel } from '../training/io.js';
 
 /** The `metrics.json` of a run. Recipes may add sections (e.g. `stages`). */
 export interface RunMetrics {
@@ -20,34 +46,279 @@ export interface RunMetrics {
   started: string;
   finished: string | null;
   epochs: EpochRecord[];
+  /** Set when the run failed: its error's code and message, and when. */
+  failed?: { code: string; message: string; at: string };
   [section: string]: unknown;
 }
 
 /** The models a run saves, by sub-directory name. */
 export const MODEL_PARTS = ['model', 'encoder', 'decoder'] as const;
 
-/** A run directory being written. */
-export class RunDirectory {
-  private constructor(
-    readonly dir: string,
-    readonly metrics: RunMetrics,
-  ) {}
+/**
+ * A run directory cannot be used or written. `code`: `E_RUN_EXISTS` (the target holds a run and
+ * `overwrite` is not set), `E_RUN_DIR` (the target is not a place for a run), `E_RUN_WRITE` (a
+ * file-system operation failed while the run was written). The argument is always `out`.
+ */
+export class RunDirectoryError extends AekitError {
+  constructor(message: string, code: 'E_RUN_EXISTS' | 'E_RUN_DIR' | 'E_RUN_WRITE', options: Pick<AekitErrorOptions, 'cause'> = {}) {
+    super(message, { ...options, code, argument: 'out' });
+  }
+}
 
-  /** Starts a run directory at `dir` with its first `metrics.json`. */
-  static async create(dir: string, metrics: RunMetrics): Promise<RunDirectory> {
-    const run = new RunDirectory(dir, metrics);
-    await run.writeMetrics();
+/** Where a run will be written, as {@link checkRunTarget} found it. */
+export interface RunTarget {
+  /** The target as given. */
+  dir: string;
+  /** Absolute path of the target. */
+  absolute: string;
+  /** `fresh`: absent or an empty directory; `replace`: holds a run that `overwrite` lets go. */
+  mode: 'fresh' | 'replace';
+}
+
+/** Kernel file systems: nothing there can hold a run (and mkdir under /proc never returned). */
+const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
+/** Allowed inside a pseudo root: /dev/shm is an ordinary tmpfs. */
+const PSEUDO_EXCEPTIONS = ['/dev/shm'];
+
+const under = (p: string, root: string): boolean => p === root || p.startsWith(`${root}/`);
+
+function pseudoRoot(p: string): string | undefined {
+  if (PSEUDO_EXCEPTIONS.some((e) => under(p, e))) return undefined;
+  return PSEUDO_ROOTS.find((r) => under(p, r));
+}
+
+/** `p` with its deepest existing ancestor's symbolic links resolved (the rest kept as written). */
+async function realAncestorPath(p: string): Promise<string> {
+  let at = p;
+  const rest: string[] = [];
+  for (;;) {
+    const real = await fs.realpath(at).catch(() => null);
+    if (real !== null) return path.join(real, ...rest.reverse());
+    const parent = path.dirname(at);
+    if (parent === at) return p;
+    rest.push(path.basename(at));
+    at = parent;
+  }
+}
+
+/** What `metrics.json` of a run directory says about the run, in words. */
+async function runState(absolute: string): Promise<string> {
+  try {
+    const m = JSON.parse(await fs.readFile(path.join(absolute, 'metrics.json'), 'utf8')) as Partial<RunMetrics>;
+    const model = typeof m.model === 'string' ? `${m.model} ` : '';
+    if (m.failed !== undefined) return `a failed ${model}run`;
+    if (typeof m.finished === 'string') return `a ${model}run finished ${m.finished}`;
+    return `an unfinished ${model}run`;
+  } catch {
+    return 'a run';
+  }
+}
+
+function writeFailure(dir: string, file: string, err: unknown, what = 'cannot write'): RunDirectoryError {
+  const cause = err instanceof ModelIOError && err.cause !== undefined ? err.cause : err;
+  return new RunDirectoryError(`{out} '${dir}': ${what} '${fsErrorPath(cause) ?? file}': ${fsErrorReason(cause)}`, 'E_RUN_WRITE', {
+    cause: err,
+  });
+}
+
+/**
+ * Checks, without writing anything, that `dir` can receive a run: it is absent or an empty
+ * directory, or it holds a run (`metrics.json` or `model/`) and `overwrite` is set. Anything else
+ * — a file, a non-empty directory that is not a run, a place under /proc, /sys or /dev, a parent
+ * that is a file — is refused with a {@link RunDirectoryError}.
+ */
+export async function checkRunTarget(dir: string, options: { overwrite?: boolean } = {}): Promise<RunTarget> {
+  const absolute = path.resolve(dir);
+  if (path.dirname(absolute) === absolute)
+    throw new RunDirectoryError(`{out} '${dir}': expected a directory below '/', not the root`, 'E_RUN_DIR');
+  const real = await realAncestorPath(absolute);
+  const pseudo = pseudoRoot(absolute) ?? pseudoRoot(real);
+  if (pseudo !== undefined) {
+    throw new RunDirectoryError(
+      `{out} '${dir}' is under ${pseudo}, a kernel file system that cannot hold files: expected a directory on a disk (or /dev/shm)`,
+      'E_RUN_DIR',
+    );
+  }
+  let stat: import('node:fs').Stats | null;
+  try {
+    stat = await fs.stat(absolute);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') {
+      throw new RunDirectoryError(
+        `{out} '${dir}': a part of the path is a file, not a directory: expected a path of directories`,
+        'E_RUN_DIR',
+      );
+    }
+    if (code !== 'ENOENT') throw writeFailure(dir, absolute, err, 'cannot read');
+    stat = null;
+  }
+  if (stat === null) return { dir, absolute, mode: 'fresh' };
+  if (!stat.isDirectory()) {
+    throw new RunDirectoryError(
+      `{out} '${dir}' is a file, not a directory: expected a new or empty directory, or a run directory`,
+      'E_RUN_DIR',
+    );
+  }
+  let entries: string[];
+  try {
+    entries = (await fs.readdir(absolute)).sort();
+  } catch (err) {
+    throw writeFailure(dir, absolute, err, 'cannot read');
+  }
+  if (entries.length === 0) return { dir, absolute, mode: 'fresh' };
+  if (entries.includes('metrics.json') || entries.includes('model')) {
+    if (options.overwrite === true) return { dir, absolute, mode: 'replace' };
+    throw new RunDirectoryError(
+      `{out} '${dir}' already holds ${await runState(absolute)}: set {overwrite} to replace it, or choose another {out}`,
+      'E_RUN_EXISTS',
+    );
+  }
+  const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, … (${entries.length} entries)` : '');
+  throw new RunDirectoryError(
+    `{out} '${dir}' is not empty and is not a run directory (it holds ${shown}): expected a new or empty directory, or a run directory (with metrics.json)`,
+    'E_RUN_DIR',
+  );
+}
+
+const LEFTOVER = /^\.(.+)\.(staging|old)-(\d+)$/;
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Cleans what killed runs left in `parent`: `.NAME.staging-PID` directories of processes no longer
+ * alive are deleted; `.NAME.old-PID` is renamed back to `NAME` when `NAME` is missing, else
+ * deleted. Returns the names it removed or restored.
+ */
+export async function cleanStaleStaging(parent: string): Promise<string[]> {
+  const names = await fs.readdir(parent).catch(() => [] as string[]);
+  const done: string[] = [];
+  const leftovers = names.map((n) => [n, LEFTOVER.exec(n)] as const).filter(([, m]) => m !== null && !alive(Number(m[3])));
+  // `.old` first: restoring one needs to know whether its run was published.
+  leftovers.sort(([, a], [, b]) => (a?.[2] === 'old' ? 0 : 1) - (b?.[2] === 'old' ? 0 : 1));
+  for (const [name, m] of leftovers) {
+    if (m === null) continue;
+    const full = path.join(parent, name);
+    const target = path.join(parent, m[1]);
+    if (
+      m[2] === 'old' &&
+      !(await fs.stat(target).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await fs.rename(full, target);
+      done.push(`${name} → ${m[1]}`);
+    } else {
+      await fs.rm(full, { recursive: true, force: true });
+      done.push(name);
+    }
+  }
+  return done;
+}
+
+/** A run directory being written (see the module's comment for how it is published). */
+export class RunDirectory {
+  /** The staging directory every file of the run is written to until {@link publish}. */
+  readonly staging: string;
+  private published = false;
+
+  private constructor(
+    /** The run directory as given (`out`). */
+    readonly dir: string,
+    readonly target: RunTarget,
+    readonly metrics: RunMetrics,
+  ) {
+    const parent = path.dirname(target.absolute);
+    this.staging = path.join(parent, `.${path.basename(target.absolute)}.staging-${process.pid}`);
+  }
+
+  /**
+   * Starts the run for target `dir`: checks it ({@link checkRunTarget}), cleans stale staging
+   * directories in its parent, creates the staging directory and writes the first `metrics.json`
+   * (in the target too for a fresh run).
+   */
+  static async create(dir: string, metrics: RunMetrics, options: { overwrite?: boolean } = {}): Promise<RunDirectory> {
+    await checkRunTarget(dir, options); // nothing is written for a refused target
+    const parent = path.dirname(path.resolve(dir));
+    try {
+      await ensureDirectory(parent);
+      await cleanStaleStaging(parent); // may bring back a run whose replacement was killed mid-publication
+    } catch (err) {
+      throw writeFailure(dir, parent, err);
+    }
+    const target = await checkRunTarget(dir, options);
+    const run = new RunDirectory(dir, target, metrics);
+    await run.guard(parent, async () => {
+      await fs.rm(run.staging, { recursive: true, force: true });
+      await fs.mkdir(run.staging);
+    });
+    let made = false;
+    try {
+      if (target.mode === 'fresh') {
+        await run.guard(target.absolute, async () => {
+          await fs.mkdir(target.absolute).then(
+            () => {
+              made = true;
+            },
+            (err: NodeJS.ErrnoException) => {
+              if (err.code !== 'EEXIST') throw err;
+            },
+          );
+        });
+      }
+      await run.writeMetrics();
+    } catch (err) {
+      // Nothing of this run may stay behind: its staging directory, a target it made, a half-started live metrics.json.
+      await fs.rm(run.staging, { recursive: true, force: true }).catch(() => {});
+      if (target.mode === 'fresh') {
+        await fs.rm(path.join(target.absolute, 'metrics.json'), { force: true }).catch(() => {});
+        if (made) await fs.rmdir(target.absolute).catch(() => {});
+      }
+      throw err;
+    }
     return run;
   }
 
-  /** Path of `name` inside the run directory. */
-  file(name: string): string {
-    return path.join(this.dir, name);
+  /** Where `metrics.json` can be read while the run trains: the target for a fresh run, else the staging directory. */
+  get liveMetricsFile(): string {
+    return this.target.mode === 'fresh' ? path.join(this.dir, 'metrics.json') : path.join(this.staging, 'metrics.json');
   }
 
-  /** Rewrites `metrics.json` atomically. */
+  /** Path of `name` inside the staging directory (the run directory, once published). */
+  file(name: string): string {
+    return path.join(this.published ? this.target.absolute : this.staging, name);
+  }
+
+  /** Runs a file-system action, turning its failure into a {@link RunDirectoryError} naming `file`. */
+  private async guard<T>(file: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (err) {
+      if (err instanceof RunDirectoryError) throw err;
+      const e = writeFailure(this.dir, file, err);
+      const kept = this.target.mode === 'replace' ? `; the run already in '${this.dir}' is unchanged` : '';
+      throw new RunDirectoryError(`${e.template}; the run was not published${kept}`, 'E_RUN_WRITE', { cause: err });
+    }
+  }
+
+  /** Rewrites `metrics.json` atomically (in the staging directory, and in the target while a fresh run trains). */
   async writeMetrics(): Promise<void> {
-    await writeFileAtomic(this.file('metrics.json'), `${JSON.stringify(this.metrics, null, 2)}\n`);
+    const text = `${JSON.stringify(this.metrics, null, 2)}\n`;
+    const file = this.file('metrics.json');
+    await this.guard(file, () => writeFileAtomic(file, text));
+    if (this.target.mode === 'fresh' && !this.published) {
+      const live = path.join(this.target.absolute, 'metrics.json');
+      await this.guard(live, () => writeFileAtomic(live, text));
+    }
   }
 
   /** Appends one epoch's record and rewrites `metrics.json`. */
@@ -62,20 +333,66 @@ export class RunDirectory {
     await this.writeMetrics();
   }
 
-  /** Writes a file (a picture, a table) into the run directory. */
+  /** Writes a file (a picture, a table) into the run. */
   async writeArtifact(name: string, data: Uint8Array | string): Promise<void> {
-    await writeFileAtomic(this.file(name), data);
+    const file = this.file(name);
+    await this.guard(file, () => writeFileAtomic(file, data));
   }
 
   /** Saves the autoencoder, encoder and decoder (tfjs Layers format) with `metadata` as their user-defined metadata. */
   async saveModels(built: Autoencoder, metadata: Record<string, unknown>): Promise<void> {
     const models = { model: built.autoencoder, encoder: built.encoder, decoder: built.decoder };
-    for (const part of MODEL_PARTS) await saveModel(models[part], this.file(part), metadata);
+    for (const part of MODEL_PARTS) {
+      const dir = this.file(part);
+      await this.guard(dir, () => saveModel(models[part], dir, metadata));
+    }
   }
 
-  /** Marks the run finished in `metrics.json`. */
+  /** Marks the run finished and publishes it: the staging directory becomes the target, replacing what was there. */
   async finish(): Promise<void> {
     this.metrics.finished = new Date().toISOString();
     await this.writeMetrics();
+    await this.publish();
+  }
+
+  /** Renames the staging directory to the target (the target, if any, is renamed away first, then deleted). */
+  private async publish(): Promise<void> {
+    const absolute = this.target.absolute;
+    const old = path.join(path.dirname(absolute), `.${path.basename(absolute)}.old-${process.pid}`);
+    await this.guard(absolute, async () => {
+      await fs.rm(old, { recursive: true, force: true });
+      const exists = await fs.stat(absolute).then(
+        () => true,
+        () => false,
+      );
+      if (exists) await fs.rename(absolute, old);
+      try {
+        await fs.rename(this.staging, absolute);
+      } catch (err) {
+        if (exists) await fs.rename(old, absolute).catch(() => {});
+        throw err;
+      }
+      this.published = true;
+      if (exists) await fs.rm(old, { recursive: true, force: true });
+    });
+  }
+
+  /**
+   * Records that the run failed with `err` and deletes the staging directory: a fresh run's target
+   * keeps `metrics.json` with `failed` and no models; a replaced run stays as it was. Never throws
+   * (it runs while another error is on its way).
+   */
+  async fail(err: unknown): Promise<void> {
+    if (this.published) return;
+    const e = err as { code?: unknown; message?: unknown };
+    this.metrics.failed = {
+      code: typeof e?.code === 'string' ? e.code : 'E_UNEXPECTED',
+      message: err instanceof AekitError ? err.message : String(e?.message ?? err),
+      at: new Date().toISOString(),
+    };
+    await fs.rm(this.staging, { recursive: true, force: true }).catch(() => {});
+    if (this.target.mode === 'fresh') {
+      await writeFileAtomic(path.join(this.target.absolute, 'metrics.json'), `${JSON.stringify(this.metrics, null, 2)}\n`).catch(() => {});
+    }
   }
 }

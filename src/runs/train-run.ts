@@ -21,7 +21,7 @@ import type { Dataset, Recipe, TrainContext, TrainingSettings } from './recipe.j
 import { reconstructions } from './recipes/artifacts.js';
 import { getRecipe } from './recipes/index.js';
 import { checkRunCallbacks, type RunCallbackOptions, runCallbacks } from './run-callbacks.js';
-import { RunDirectory, type RunMetrics } from './run-dir.js';
+import { checkRunTarget, RunDirectory, type RunMetrics } from './run-dir.js';
 
 export type { RunMetrics };
 
@@ -47,8 +47,10 @@ export interface TrainRunOptions extends RunCallbackOptions {
   dataDir?: string;
   /** Engine. Default `auto`. */
   backend?: BackendName;
-  /** Run directory. Default `runs/<model>-<timestamp>`. */
+  /** Run directory. Default `runs/<model>-<timestamp>`. It must be new, an empty directory, or a run directory and `overwrite` set (see `RunDirectory`). */
   out?: string;
+  /** Replace the run already in `out` (only once the new one is complete). Default false. */
+  overwrite?: boolean;
   /** Model-specific options declared by the model's recipe (e.g. `{ units: [100, 30] }`). */
   modelOptions?: Record<string, unknown>;
   /** Progress display. */
@@ -140,6 +142,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   checkRunCallbacks(options, settings.lr);
   const log = options.log ?? (() => {});
   const dir = options.out ?? path.join('runs', `${recipe.name}-${timestamp()}`);
+  // Refused before the engine starts or the data loads; RunDirectory.create checks again.
+  await checkRunTarget(dir, { overwrite: options.overwrite });
   const engine = await useBackend(settings.backend as BackendName);
   log(engine.description);
   let data: Dataset;
@@ -155,21 +159,26 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   log(`data: ${data.source}`);
   const built = recipe.build({ seed: settings.seed, ...modelOptions });
   const { autoencoder, encoder, decoder } = built;
-  const run = await RunDirectory.create(dir, {
-    model: recipe.name,
-    backend: engine.backend,
-    engine: engine.description,
-    params: { encoder: encoder.countParams(), decoder: decoder.countParams() },
-    options: { ...settings, ...modelOptions, excludeClass: options.excludeClass ?? null, dataDir: options.dataDir ?? null, out: dir },
-    data: { source: data.source, train: data.train.count, valid: data.valid.count, test: data.test?.count ?? 0 },
-    started: new Date().toISOString(),
-    finished: null,
-    epochs: [],
-  });
+  const run = await RunDirectory.create(
+    dir,
+    {
+      model: recipe.name,
+      backend: engine.backend,
+      engine: engine.description,
+      params: { encoder: encoder.countParams(), decoder: decoder.countParams() },
+      options: { ...settings, ...modelOptions, excludeClass: options.excludeClass ?? null, dataDir: options.dataDir ?? null, out: dir },
+      data: { source: data.source, train: data.train.count, valid: data.valid.count, test: data.test?.count ?? 0 },
+      started: new Date().toISOString(),
+      finished: null,
+      epochs: [],
+    },
+    { overwrite: options.overwrite },
+  );
   const plan = recipe.plan?.(settings, modelOptions) ?? `for ${settings.epochs} epochs`;
   const metadata = { aekit: { model: recipe.name, training: settings, modelOptions } };
   const extra = runCallbacks(options, settings.lr, (model) => saveModel(model, run.file('best'), metadata));
   log(`training ${recipe.name} on ${data.train.count} samples ${plan}; run directory ${dir}`);
+  if (run.target.mode === 'replace') log(`the run in ${dir} is replaced once this one is complete; live metrics: ${run.liveMetricsFile}`);
   const context: TrainContext = {
     built,
     settings,
@@ -199,18 +208,29 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     record: (key, value) => run.record(key, value),
     writeArtifact: (name, bytes) => run.writeArtifact(name, bytes),
   };
-  if (recipe.train !== undefined) {
-    await recipe.train(context);
-  } else {
-    context.compile(autoencoder);
-    await fit(autoencoder, data.train, context.fitOptions());
+  let pictures: string[];
+  try {
+    if (recipe.train !== undefined) {
+      await recipe.train(context);
+    } else {
+      context.compile(autoencoder);
+      await fit(autoencoder, data.train, context.fitOptions());
+    }
+    const outcomes = extra.outcomes();
+    if (outcomes !== null) await run.record('callbacks', outcomes);
+    await run.saveModels(built, metadata);
+    pictures = await (recipe.artifacts ?? reconstructions)(context);
+    await run.writeArtifact('curves.png', await curvesPng(run.metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
+    await run.finish();
+  } catch (err) {
+    await run.fail(err);
+    log(
+      run.target.mode === 'fresh'
+        ? `run failed: ${path.join(dir, 'metrics.json')} records it (failed), no models were saved`
+        : `run failed: the run in ${dir} is unchanged`,
+    );
+    throw err;
   }
-  const outcomes = extra.outcomes();
-  if (outcomes !== null) await run.record('callbacks', outcomes);
-  await run.saveModels(built, metadata);
-  const pictures = await (recipe.artifacts ?? reconstructions)(context);
-  await run.writeArtifact('curves.png', await curvesPng(run.metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
-  await run.finish();
   log(
     `saved ${path.join(dir, 'model')} (tfjs Layers format), encoder/, decoder/, metrics.json${pictures.map((p) => `, ${p}`).join('')}, curves.png`,
   );

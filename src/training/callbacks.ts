@@ -324,11 +324,15 @@ export class TerminateOnNaN implements Callback {
     }
     const weightsFromEpoch = this.good === null ? this.epoch : this.goodEpoch;
     this.drop();
-    throw new DivergedError(`the loss became ${loss} at epoch ${this.epoch}, batch ${batch}: lower the learning rate (${kept})`, {
-      epoch: this.epoch,
-      batch,
-      weightsFromEpoch,
-    });
+    throw new DivergedError(
+      `the loss became ${loss} at epoch ${this.epoch}, batch ${batch}: training diverged; lower the learning rate {lr} (${kept})`,
+      {
+        epoch: this.epoch,
+        batch,
+        weightsFromEpoch,
+      },
+      { argument: 'lr' },
+    );
   }
 
   onEpochEnd(epoch: number, _logs: EpochRecord, state: CallbackState): false {

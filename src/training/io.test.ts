@@ -60,3 +60,25 @@ test('loadModel explains a missing, a corrupt and a truncated model', async () =
   await truncate(path.join(cut, 'weights.bin'), 8);
   await assert.rejects(loadModel(cut), (e: ModelIOError) => e.code === 'E_MODEL_INVALID' && /truncated/.test(e.message));
 });
+
+test('loadModel refuses weights holding NaN or Infinity, naming the weight and the file', async () => {
+  const target = path.join(dir, 'nan');
+  await saveModel(small(1), target);
+  const file = path.join(target, 'weights.bin');
+  const bytes = await readFile(file);
+  const kernel = new Float32Array(bytes.buffer, bytes.byteOffset, 12); // Dense(3) on 4 inputs: kernel [4, 3] first
+  kernel[5] = Number.NaN;
+  await writeFile(file, bytes);
+  await assert.rejects(loadModel(target), (err: ModelIOError) => {
+    assert.equal(err.code, 'E_MODEL_INVALID');
+    assert.match(
+      err.message,
+      /weight '.*kernel' in '.*nan\/weights\.bin' \(listed in '.*nan\/model\.json'\) holds NaN at index 5 \(1 of its 12 values/,
+    );
+    return true;
+  });
+  kernel[5] = 0;
+  new Float32Array(bytes.buffer, bytes.byteOffset + 48, 3)[2] = Number.NEGATIVE_INFINITY; // the bias
+  await writeFile(file, bytes);
+  await assert.rejects(loadModel(target), /weight '.*bias' .* holds -Infinity at index 2 \(1 of its 3 values/);
+});

@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AekitError } from '../core/errors.js';
+import { ensureDirectory, fsErrorPath, fsErrorReason } from '../core/fs.js';
 import * as tf from '../core/tf.js';
 import '../layers/index.js';
 import { runAfterLoad } from '../layers/after-load.js';
@@ -27,13 +28,13 @@ const WEIGHTS_FILE = 'weights.bin';
 export async function saveModel(model: tf.LayersModel, dir: string, metadata?: Record<string, unknown>): Promise<void> {
   if (metadata !== undefined) model.setUserDefinedMetadata(metadata);
   const parent = path.dirname(path.resolve(dir));
-  await fs.mkdir(parent, { recursive: true });
+  await ensureDirectory(parent);
   const tmp = path.join(parent, `.${path.basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   const old = `${tmp}-old`;
   try {
     await model.save(
       tf.io.withSaveHandler(async (artifacts) => {
-        await fs.mkdir(tmp, { recursive: true });
+        await fs.mkdir(tmp);
         const weights =
           artifacts.weightData === undefined ? new Uint8Array(0) : new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
         const json = {
@@ -57,8 +58,33 @@ export async function saveModel(model: tf.LayersModel, dir: string, metadata?: R
     await fs.rename(tmp, dir);
     if (exists) await fs.rm(old, { recursive: true, force: true });
   } catch (err) {
-    await fs.rm(tmp, { recursive: true, force: true });
-    throw new ModelIOError(`could not save the model to '${dir}': ${(err as Error).message}`, 'E_MODEL_WRITE');
+    await fs.rm(tmp, { recursive: true, force: true }).catch(() => {});
+    const where = fsErrorPath(err);
+    const detail = where === undefined ? fsErrorReason(err) : `'${where}': ${fsErrorReason(err)}`;
+    throw new ModelIOError(`could not save the model to '${dir}': ${detail}`, 'E_MODEL_WRITE', { cause: err });
+  }
+}
+
+/**
+ * Refuses weights that hold NaN or ±Infinity (a model saved from a run that diverged would only
+ * ever predict NaN), naming the first such weight.
+ */
+function checkFinite(specs: readonly tf.io.WeightsManifestEntry[], bytes: Buffer, files: readonly string[], jsonPath: string): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    if (spec.dtype === undefined || spec.dtype === 'float32') {
+      const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + n * 4));
+      const at = values.findIndex((v) => !Number.isFinite(v));
+      if (at >= 0) {
+        const bad = values.filter((v) => !Number.isFinite(v)).length;
+        throw new ModelIOError(
+          `weight '${spec.name}' in ${files.map((f) => `'${f}'`).join(' + ')} (listed in '${jsonPath}') holds ${values[at]} at index ${at} (${bad} of its ${n} values are not finite): expected finite numbers; the model was saved from a run that diverged, retrain it with a lower learning rate`,
+          'E_MODEL_INVALID',
+        );
+      }
+    }
+    offset += n * 4;
   }
 }
 
@@ -84,10 +110,12 @@ export async function loadModel(dirOrJson: string): Promise<tf.LayersModel> {
   const dir = path.dirname(jsonPath);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
+  const files: string[] = [];
   for (const group of json.weightsManifest) {
     specs.push(...group.weights);
     for (const p of group.paths) {
       const file = path.join(dir, p);
+      files.push(file);
       const data = await fs.readFile(file).catch((err: Error) => {
         throw new ModelIOError(`weight file '${file}' listed in '${jsonPath}' cannot be read: ${err.message}`, 'E_MODEL_INVALID');
       });
@@ -102,6 +130,7 @@ export async function loadModel(dirOrJson: string): Promise<tf.LayersModel> {
       'E_MODEL_INVALID',
     );
   }
+  checkFinite(specs, all, files, jsonPath);
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
   let model: tf.LayersModel;
   try {

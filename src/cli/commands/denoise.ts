@@ -1,9 +1,8 @@
 /** `aekit denoise RUN_DIR --input … --out …`: cleans images with a (denoising) run's autoencoder. */
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { writeFileAtomic } from '../../core/fs.js';
+import { ensureDirectory, writeFileAtomic } from '../../core/fs.js';
 import * as tf from '../../core/tf.js';
 import { encodeIdxImages, readImages } from '../../data/image-files.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
@@ -61,7 +60,7 @@ export function denoiseCommand(): Command {
       }
       if (files.format === 'image-dir') {
         const outNames = pngNames(files.names);
-        await fs.mkdir(flags.out, { recursive: true });
+        await ensureDirectory(flags.out);
         for (const [i, name] of outNames.entries())
           await writeFileAtomic(path.join(flags.out, name), await imagePng(outputs.subarray(i * 784, (i + 1) * 784), MNIST_SHAPE));
       } else {

@@ -36,6 +36,7 @@ interface TrainFlags {
   lrPatience?: number;
   lrFactor?: number;
   minLr?: number;
+  overwrite?: boolean;
   [modelOption: string]: unknown;
 }
 
@@ -56,6 +57,7 @@ const COMMON = new Set([
   'lrPatience',
   'lrFactor',
   'minLr',
+  'overwrite',
 ]);
 
 function bookDefaults(key: 'epochs' | 'batchSize' | 'lr' | 'optimizer'): string {
@@ -82,7 +84,8 @@ export function trainCommand(): Command {
     )
     .addOption(dataDirOption())
     .addOption(backendOption())
-    .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)')
+    .option('--out <dir>', 'run directory: new or empty, else a run replaced only with --overwrite (default: runs/<model>-<timestamp>)')
+    .option('--overwrite', 'replace the run already in --out, once the new run is complete (the old one stays if training fails)')
     .option(
       '--early-stopping <patience>',
       'stop when val_loss has not improved for PATIENCE epochs in a row, and keep the weights of the best epoch',
@@ -102,8 +105,8 @@ export function trainCommand(): Command {
   return command.action(async (model: string, flags: TrainFlags) => {
     getRecipe(model);
     const modelOptions = modelOptionsOf(model, flags, COMMON);
-    const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out } = flags;
     const { earlyStopping, saveBest, lrSchedule, lrPatience, lrFactor, minLr } = flags;
+    const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out, overwrite } = flags;
     const result = await trainRun({
       model,
       epochs,
@@ -116,6 +119,7 @@ export function trainCommand(): Command {
       dataDir,
       backend,
       out,
+      overwrite,
       modelOptions,
       earlyStopping: earlyStopping === undefined ? undefined : { patience: earlyStopping },
       saveBest,

@@ -217,7 +217,10 @@ test('stale staging of dead processes is deleted, an interrupted publication is 
 test('a diverged run (--lr 1e300) exits 1 with one line, records the failure and publishes no models; with --overwrite the old run stays', async () => {
   const run = path.join(dir, 'diverged');
   const line = oneLine(await aekit(['train', 'linear', '--out', run, '--lr', '1e300']));
-  assert.match(line, /^aekit: the loss became (NaN|Infinity) at epoch 1, batch \d+: training diverged; lower the learning rate --lr \((the model keeps the weights (training started from|of the end of epoch \d+)|the weights are as they were after that batch)\)$/);
+  assert.match(
+    line,
+    /^aekit: the loss became (NaN|Infinity) at epoch 1, batch \d+: training diverged; lower the learning rate --lr \((the model keeps the weights (training started from|of the end of epoch \d+)|the weights are as they were after that batch)\)$/,
+  );
   assert.deepEqual(await readdir(run), ['metrics.json']);
   const metrics = JSON.parse(await readFile(path.join(run, 'metrics.json'), 'utf8'));
   assert.equal(metrics.finished, null);

@@ -210,7 +210,10 @@ test('terminateOnNaN stops on a NaN loss naming epoch and batch, and leaves the 
       assert.equal(e.code, 'E_DIVERGED');
       assert.equal(e.epoch, 3);
       assert.equal(e.weightsFromEpoch, 2);
-      assert.match(e.message, /^the loss became (NaN|Infinity) at epoch 3, batch \d+: training diverged; lower the learning rate lr \(.*end of epoch 2\)$/);
+      assert.match(
+        e.message,
+        /^the loss became (NaN|Infinity) at epoch 3, batch \d+: training diverged; lower the learning rate lr \(.*end of epoch 2\)$/,
+      );
       return true;
     },
   );

@@ -28,7 +28,7 @@ export {
 } from './callbacks.js';
 export type { LossStepOptions, LossTerm } from './custom-step.js';
 export { binaryCrossentropy, lossStep } from './custom-step.js';
-export type { EpochRecord, FitOptions, TrainStep } from './fit.js';
+export type { EpochRecord, FitCheckpoint, FitOptions, FitPosition, TrainStep } from './fit.js';
 export { evaluate, fit } from './fit.js';
 export type { GreedyOptions, GreedyResult, GreedyStage, PhaseRecord, PhaseSettings } from './greedy.js';
 export { encodeSamples, trainGreedy } from './greedy.js';
@@ -50,3 +50,5 @@ export {
   trainClassifier,
 } from './pretraining.js';
 export { KerasRMSprop } from './rmsprop.js';
+export type { OptimizerState, OptimizerTensorEntry } from './optimizer-state.js';
+export { captureOptimizerState, restoreOptimizerState } from './optimizer-state.js';

@@ -66,6 +66,18 @@ export class KerasRMSprop extends tf.Optimizer {
     this.incrementIterations();
   }
 
+  /** The optimizer's state for a checkpoint: the iteration count, then every variable's mean square (named `<variable>/rms`). */
+  override async getWeights(): Promise<Array<{ name: string; tensor: tf.Tensor }>> {
+    return [await this.saveIterations(), ...[...this.meanSquares.entries()].map(([name, tensor]) => ({ name: `${name}/rms`, tensor }))];
+  }
+
+  /** Restores what {@link KerasRMSprop.getWeights} returned (the variables are copied). */
+  override async setWeights(weightValues: Array<{ name: string; tensor: tf.Tensor }>): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    this.dispose();
+    for (const { name, tensor } of rest) this.meanSquares.set(name.replace(/\/rms$/, ''), tf.variable(tensor.clone(), false));
+  }
+
   override dispose(): void {
     for (const v of this.meanSquares.values()) v.dispose();
     this.meanSquares.clear();

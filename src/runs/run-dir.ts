@@ -488,8 +488,11 @@ export interface LoadedCheckpoint {
   area: string;
   mode: 'fresh' | 'replace';
   state: CheckpointState;
-  /** The fit checkpoint: position, history, the saved model's weights, the optimizer's state. */
-  fit: FitCheckpoint;
+  /**
+   * Loads the fit checkpoint: position, history, the saved model's weights (as new tensors) and
+   * the optimizer's state. Call it once the engine is ready.
+   */
+  load(): Promise<FitCheckpoint>;
 }
 
 function checkpointAreaOf(absolute: string, mode: 'fresh' | 'replace'): string {
@@ -498,8 +501,8 @@ function checkpointAreaOf(absolute: string, mode: 'fresh' | 'replace'): string {
 
 /**
  * The latest checkpoint of the run meant for `dir` (in `dir/checkpoint/`, else in
- * `PARENT/.NAME.checkpoint/`), or null when there is none. The model's weights are loaded as
- * tensors (the caller disposes them).
+ * `PARENT/.NAME.checkpoint/`), or null when there is none. Reads its `state.json` only; the
+ * weights are loaded by its `load`.
  */
 export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint | null> {
   const absolute = path.resolve(dir);
@@ -514,13 +517,16 @@ export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint | nu
     if (typeof latest.checkpoint !== 'string') continue;
     const at = path.join(area, latest.checkpoint);
     const state = JSON.parse(await fs.readFile(path.join(at, 'state.json'), 'utf8')) as CheckpointState;
-    const saved = await loadModel(path.join(at, 'model'));
-    const weights = saved.getWeights().map((w) => w.clone());
-    saved.dispose();
-    let optimizer: OptimizerState | null = null;
-    if (state.optimizer !== null)
-      optimizer = { ...state.optimizer, data: new Uint8Array(await fs.readFile(path.join(at, 'optimizer.bin'))) };
-    return { area, mode, state, fit: { position: state.position, history: state.history, weights, optimizer } };
+    const load = async (): Promise<FitCheckpoint> => {
+      const saved = await loadModel(path.join(at, 'model'));
+      const weights = saved.getWeights().map((w) => w.clone());
+      saved.dispose();
+      let optimizer: OptimizerState | null = null;
+      if (state.optimizer !== null)
+        optimizer = { ...state.optimizer, data: new Uint8Array(await fs.readFile(path.join(at, 'optimizer.bin'))) };
+      return { position: state.position, history: state.history, weights, optimizer };
+    };
+    return { area, mode, state, load };
   }
   return null;
 }

@@ -263,6 +263,14 @@ async function execute(options: TrainRunOptions, resume: LoadedCheckpoint | null
   const { autoencoder, encoder, decoder } = built;
   if (options.signal?.aborted === true)
     throw new InterruptedError('interrupted before training started: nothing was written', { checkpointed: false, epoch: 0, batch: 0 });
+  const resumeFit =
+    resume === null
+      ? null
+      : await resume.load().catch((err: unknown) => {
+          throw new ArgumentError('runDir', `{runDir} '${dir}': its checkpoint cannot be loaded (${(err as Error).message})`, {
+            cause: err,
+          });
+        });
   const first: RunMetrics =
     resume !== null
       ? { ...resume.state.metrics, epochs: [...resume.state.metrics.epochs] }
@@ -282,7 +290,7 @@ async function execute(options: TrainRunOptions, resume: LoadedCheckpoint | null
   const metadata = { aekit: { model: recipe.name, training: settings, modelOptions } };
   const extra = runCallbacks(options, settings.lr, (model) => saveModel(model, run.file('best'), metadata));
   if (resume !== null) {
-    const p = resume.fit.position;
+    const p = resume.state.position;
     log(`resuming ${recipe.name} in ${dir} at epoch ${p.epoch}/${settings.epochs}${p.batch > 0 ? `, after batch ${p.batch}` : ''}`);
   } else log(`training ${recipe.name} on ${data.train.count} samples ${plan}; run directory ${dir}`);
   if (run.target.mode === 'replace') log(`the run in ${dir} is replaced once this one is complete; live metrics: ${run.liveMetricsFile}`);
@@ -313,7 +321,7 @@ async function execute(options: TrainRunOptions, resume: LoadedCheckpoint | null
         ...(blocked === null
           ? {
               checkpoint: (cp) => run.writeCheckpoint(built.autoencoder, cp),
-              ...(resume === null ? {} : { resume: resume.fit }),
+              ...(resumeFit === null ? {} : { resume: resumeFit }),
             }
           : {}),
         ...overrides,

@@ -33,6 +33,8 @@ export class Nadam extends tf.Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   private readonly slots = new Map<string, Slot>();
+  /** Slots restored by {@link Nadam.setWeights}, bound by position at the next update. */
+  private pending: Slot[] = [];
   private mu = 1;
 
   constructor(args: NadamArgs = {}) {
@@ -64,6 +66,12 @@ export class Nadam extends tf.Optimizer {
     const muProduct = this.mu * mu;
     const muProductNext = muProduct * muNext;
     const b2 = this.beta2;
+    if (this.pending.length > 0) {
+      this.pending.forEach((slot, i) => {
+        if (i < list.length && !this.slots.has(list[i].name)) this.slots.set(list[i].name, slot);
+      });
+      this.pending = [];
+    }
     tf.tidy(() => {
       for (const { name, tensor: g } of list) {
         const variable = tf.engine().registeredVariables[name];
@@ -91,7 +99,8 @@ export class Nadam extends tf.Optimizer {
    * product is {@link Nadam.muProduct}, restored with {@link Nadam.setMuProduct}.
    */
   override async getWeights(): Promise<Array<{ name: string; tensor: tf.Tensor }>> {
-    const slots = [...this.slots.entries()];
+    // Slots restored but not bound yet (no update since setWeights) keep their place, named by it.
+    const slots: Array<[string, Slot]> = this.pending.length > 0 ? this.pending.map((p, i) => [`${i}`, p]) : [...this.slots.entries()];
     return [
       await this.saveIterations(),
       ...slots.map(([name, s]) => ({ name: `${name}/m`, tensor: s.m })),
@@ -99,7 +108,11 @@ export class Nadam extends tf.Optimizer {
     ];
   }
 
-  /** Restores what {@link Nadam.getWeights} returned (the variables are copied). */
+  /**
+   * Restores what {@link Nadam.getWeights} returned (the tensors are copied). The slots are bound
+   * by position to the variables of the next update, as tfjs's Adam does: a model rebuilt
+   * elsewhere (another process, other variable names) gets the state of the one saved.
+   */
   override async setWeights(weightValues: Array<{ name: string; tensor: tf.Tensor }>): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     if (rest.length % 2 !== 0)
@@ -107,9 +120,7 @@ export class Nadam extends tf.Optimizer {
     this.dispose();
     const half = rest.length / 2;
     for (let i = 0; i < half; i++) {
-      const { name, tensor } = rest[i];
-      const variable = name.replace(/\/m$/, '');
-      this.slots.set(variable, { m: tf.variable(tensor.clone(), false), v: tf.variable(rest[half + i].tensor.clone(), false) });
+      this.pending.push({ m: tf.variable(rest[i].tensor.clone(), false), v: tf.variable(rest[half + i].tensor.clone(), false) });
     }
   }
 
@@ -130,6 +141,11 @@ export class Nadam extends tf.Optimizer {
       v.dispose();
     }
     this.slots.clear();
+    for (const { m, v } of this.pending) {
+      m.dispose();
+      v.dispose();
+    }
+    this.pending = [];
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -49,11 +49,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AekitError, type AekitErrorOptions } from '../core/errors.js';
 import { ensureDirectory, fsErrorPath, fsErrorReason, writeFileAtomic } from '../core/fs.js';
-import type { Autoencoder } from '../models/conv.js';
-import type { EpochRecord } from '../training/fit.js';
 import type * as tf from '../core/tf.js';
-import type { FitCheckpoint, FitPosition } from '../training/fit.js';
-import { ModelIOError, loadModel, saveModel } from '../training/io.js';
+import type { Autoencoder } from '../models/conv.js';
+import type { EpochRecord, FitCheckpoint, FitPosition } from '../training/fit.js';
+import { loadModel, ModelIOError, saveModel } from '../training/io.js';
 import type { OptimizerState } from '../training/optimizer-state.js';
 
 /** The `metrics.json` of a run. Recipes may add sections (e.g. `stages`). */

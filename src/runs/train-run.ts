@@ -4,8 +4,8 @@
  * differently comes from its recipe's hooks.
  */
 
-import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { ArgumentError, InterruptedError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import type * as tf from '../core/tf.js';

@@ -8,8 +8,8 @@ import { type ProgressSink, silentProgress } from '../core/progress.js';
 import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
 import { type Samples, sampleSize as size } from '../data/samples.js';
-import { type OptimizerState, captureOptimizerState, restoreOptimizerState } from './optimizer-state.js';
 import { type BatchLogs, type Callback, type CallbackState, type EpochRecord, TerminateOnNaN, terminateOnNaN } from './callbacks.js';
+import { captureOptimizerState, type OptimizerState, restoreOptimizerState } from './optimizer-state.js';
 
 export type { EpochRecord };
 

@@ -36,6 +36,8 @@ export { loadModel, ModelIOError, saveModel } from './io.js';
 export { latentLoss } from './losses.js';
 export { roundedAccuracy } from './metrics.js';
 export { Nadam } from './nadam.js';
+export type { OptimizerState, OptimizerTensorEntry } from './optimizer-state.js';
+export { captureOptimizerState, restoreOptimizerState } from './optimizer-state.js';
 export type { LossName, OptimizerName } from './optimizers.js';
 export { getLearningRate, makeOptimizer, OPTIMIZER_NAMES, setLearningRate } from './optimizers.js';
 export type { PredictBatch, PredictOptions } from './predict.js';
@@ -50,5 +52,3 @@ export {
   trainClassifier,
 } from './pretraining.js';
 export { KerasRMSprop } from './rmsprop.js';
-export type { OptimizerState, OptimizerTensorEntry } from './optimizer-state.js';
-export { captureOptimizerState, restoreOptimizerState } from './optimizer-state.js';

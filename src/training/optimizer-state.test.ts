@@ -3,9 +3,9 @@ import { before, test } from 'node:test';
 import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
-import { fit, type FitCheckpoint } from './fit.js';
-import { makeOptimizer, type OptimizerName } from './optimizers.js';
+import { type FitCheckpoint, fit } from './fit.js';
 import { captureOptimizerState, restoreOptimizerState } from './optimizer-state.js';
+import { makeOptimizer, type OptimizerName } from './optimizers.js';
 
 before(async () => {
   await useBackend('cpu');

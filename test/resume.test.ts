@@ -43,8 +43,11 @@ function values(m: Metrics): Array<Record<string, number>> {
 }
 
 /** Starts `aekit train …FLAGS --out out`; `exited` resolves with its exit code and output once it ends. */
-function startTrain(out: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; output: string }> } {
-  const child = spawn(process.execPath, [CLI, 'train', ...FLAGS, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startTrain(
+  out: string,
+  flags = FLAGS,
+): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; output: string }> } {
+  const child = spawn(process.execPath, [CLI, 'train', ...flags, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
     output += d.toString();
@@ -175,3 +178,31 @@ test('aekit resume refuses a finished run, a non-run and a missing directory wit
     assert.ok(!hasStackTrace(r.stderr));
   }
 });
+
+test('a greedy run stops on SIGINT without a checkpoint, and aekit resume refuses it with one line', { skip }, async () => {
+  const out = path.join(dir, 'greedy');
+  const { child, exited } = startTrain(out, ['stacked', '--greedy', '--limit', '1000', '--backend', 'wasm']);
+  await waitForStages(out);
+  child.kill('SIGINT');
+  const r = await exited;
+  assert.equal(r.code, 130, r.output);
+  assert.match(r.output, /the run cannot be resumed \(greedy runs/);
+  assert.equal(existsSync(path.join(out, 'checkpoint')), false);
+  const again = await aekit(['resume', out]);
+  assert.equal(again.code, 1);
+  assert.match(
+    again.stderr,
+    /^aekit: RUN_DIR '.*greedy' holds an unfinished greedy stacked run: greedy runs \(stages, then fine-tuning\) cannot be resumed, train it again\n$/,
+  );
+});
+
+/** Waits until the live metrics.json of `out` records a greedy stage. */
+async function waitForStages(out: string, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const m = (await metricsOf(out)) as (Metrics & { stages?: unknown[] }) | null;
+    if ((m?.stages?.length ?? 0) > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${out}: no greedy stage recorded in ${timeoutMs} ms`);
+}

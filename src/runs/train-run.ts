@@ -207,6 +207,11 @@ export async function resumeRun(runDir: string, options: ResumeRunOptions = {}):
   const checkpoint = await readCheckpoint(runDir).catch((err: unknown) => {
     throw new ArgumentError('runDir', `{runDir} '${runDir}': its checkpoint cannot be read (${(err as Error).message})`, { cause: err });
   });
+  if (checkpoint === null && (metrics.options as Record<string, unknown> | undefined)?.greedy === true)
+    throw new ArgumentError(
+      'runDir',
+      `{runDir} '${runDir}' holds an unfinished greedy ${metrics.model} run: greedy runs (stages, then fine-tuning) cannot be resumed, train it again`,
+    );
   if (checkpoint === null)
     throw new ArgumentError(
       'runDir',

@@ -153,10 +153,13 @@ test('SIGINT during epoch 2 exits 130 within 10 s with a checkpoint; aekit resum
   assert.deepEqual(values(m), values(reference), 'mid-epoch resume continues the same batches with the same optimizer state');
 });
 
-test('SIGTERM exits 143 with a checkpoint', { skip }, async () => {
+test('aekit resume refuses a run still training; SIGTERM exits 143 with a checkpoint', { skip }, async () => {
   const out = path.join(dir, 'terminated');
   const { child, exited } = startTrain(out);
   await waitForEpochs(out, 1);
+  const busy = await aekit(['resume', out]);
+  assert.equal(busy.code, 1);
+  assert.match(busy.stderr, new RegExp(`^aekit: RUN_DIR '.*terminated' is being trained now by process ${child.pid}: stop it first`));
   child.kill('SIGTERM');
   const r = await exited;
   assert.equal(r.code, 143, r.output);

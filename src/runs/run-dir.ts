@@ -214,6 +214,21 @@ function alive(pid: number): boolean {
 }
 
 /**
+ * The id of a live process (other than this one) whose staging directory for target `dir` exists,
+ * i.e. that is writing the run in `dir` now; null when there is none.
+ */
+export async function liveWriter(dir: string): Promise<number | null> {
+  const absolute = path.resolve(dir);
+  const names = await fs.readdir(path.dirname(absolute)).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = LEFTOVER.exec(name);
+    if (m !== null && m[1] === path.basename(absolute) && m[2] === 'staging' && Number(m[3]) !== process.pid && alive(Number(m[3])))
+      return Number(m[3]);
+  }
+  return null;
+}
+
+/**
  * Cleans what killed runs left in `parent`: `.NAME.staging-PID` directories of processes no longer
  * alive are deleted; `.NAME.old-PID` is renamed back to `NAME` when `NAME` is missing, else
  * deleted. Returns the names it removed or restored.

@@ -22,7 +22,7 @@ import type { Dataset, Recipe, TrainContext, TrainingSettings } from './recipe.j
 import { reconstructions } from './recipes/artifacts.js';
 import { getRecipe } from './recipes/index.js';
 import { checkRunCallbacks, type RunCallbackOptions, runCallbacks } from './run-callbacks.js';
-import { checkRunTarget, type LoadedCheckpoint, RunDirectory, type RunMetrics, readCheckpoint } from './run-dir.js';
+import { checkRunTarget, type LoadedCheckpoint, liveWriter, RunDirectory, type RunMetrics, readCheckpoint } from './run-dir.js';
 
 export type { RunMetrics };
 
@@ -203,6 +203,12 @@ export async function resumeRun(runDir: string, options: ResumeRunOptions = {}):
     throw new ArgumentError(
       'runDir',
       `{runDir} '${runDir}' holds a failed run (${metrics.failed.code}): it cannot be resumed, train it again`,
+    );
+  const writer = await liveWriter(runDir);
+  if (writer !== null)
+    throw new ArgumentError(
+      'runDir',
+      `{runDir} '${runDir}' is being trained now by process ${writer}: stop it first (Ctrl-C), then resume`,
     );
   const checkpoint = await readCheckpoint(runDir).catch((err: unknown) => {
     throw new ArgumentError('runDir', `{runDir} '${runDir}': its checkpoint cannot be read (${(err as Error).message})`, { cause: err });

@@ -10,7 +10,7 @@
  */
 export * as analysis from './analysis/index.js';
 export type { AekitErrorOptions } from './core/errors.js';
-export { AekitError, ArgumentError, ConflictError, DivergedError } from './core/errors.js';
+export { AekitError, ArgumentError, ConflictError, DivergedError, InterruptedError } from './core/errors.js';
 export type { ProgressSink, StepProgress } from './core/progress.js';
 export * as data from './data/index.js';
 export type { BackendName, EngineInfo } from './engine/backend.js';

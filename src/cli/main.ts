@@ -31,6 +31,12 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/train.js')).trainCommand(),
   },
   {
+    name: 'resume',
+    usage: '<run-dir>',
+    summary: 'continue an interrupted run from its last checkpoint',
+    load: async () => (await import('./commands/resume.js')).resumeCommand(),
+  },
+  {
     name: 'evaluate',
     usage: '[options] <run-dir>',
     summary: "a run's loss and rounded accuracy on the validation and test sets",
@@ -97,6 +103,7 @@ const EXIT = { failure: 1, internal: 70 } as const;
 
 /** How an argument of the library is called on the command line. */
 function nameOnCommandLine(argument: string): string {
+  if (argument === 'runDir') return 'RUN_DIR';
   return argument === 'model' ? 'model' : flagOf(argument);
 }
 

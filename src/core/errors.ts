@@ -105,3 +105,28 @@ export class DivergedError extends AekitError {
     this.weightsFromEpoch = where.weightsFromEpoch;
   }
 }
+
+/**
+ * Training was asked to stop (its `signal` was aborted) and stopped at the end of a batch (code
+ * `E_INTERRUPTED`). `checkpointed` says whether a checkpoint of where it stopped was written
+ * (then the run can be resumed); `epoch` and `batch` say where (batch 0: before the epoch's first);
+ * `runDir`, set by the run layer, is the run directory to resume.
+ */
+export class InterruptedError extends AekitError {
+  readonly checkpointed: boolean;
+  readonly epoch: number;
+  readonly batch: number;
+  readonly runDir?: string;
+
+  constructor(
+    message: string,
+    where: { checkpointed: boolean; epoch: number; batch: number; runDir?: string },
+    options: Omit<AekitErrorOptions, 'code'> = {},
+  ) {
+    super(message, { ...options, code: 'E_INTERRUPTED' });
+    this.checkpointed = where.checkpointed;
+    this.epoch = where.epoch;
+    this.batch = where.batch;
+    if (where.runDir !== undefined) this.runDir = where.runDir;
+  }
+}

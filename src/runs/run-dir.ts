@@ -24,6 +24,24 @@
  *   and renames an `.old` back to `NAME` when `NAME` is missing (the kill fell between the two
  *   renames), else deletes it.
  *
+ * Checkpoints. A run that can be resumed writes a checkpoint after every epoch and when it is
+ * interrupted. A checkpoint must survive a kill -9, and the staging directory of a dead process is
+ * deleted by the next run into the same parent, so checkpoints are kept *outside* the staging
+ * directory, where `resumeRun` looks for them:
+ *
+ * - a fresh run's in the target's live area, `NAME/checkpoint/` (beside the live `metrics.json`);
+ *   publication renames that target away with everything in it, so a finished run holds none;
+ * - a run replacing another in `PARENT/.NAME.checkpoint/` (the old run stays untouched), deleted
+ *   once the new run is published; stale-staging cleaning leaves it alone.
+ *
+ * In that area each checkpoint is a directory (`PID-SEQ/`: `model/` saved by `saveModel`,
+ * `optimizer.bin`, `state.json` with the position, the RNG state, the optimizer's manifest and
+ * the metrics so far), written first as `.tmp-PID-SEQ/` and renamed when complete; `latest.json`,
+ * replaced atomically after the rename, names the current one, and older ones are deleted after
+ * that. A kill at any moment therefore leaves `latest.json` naming a complete checkpoint. A resumed
+ * run adopts the target (see {@link RunDirectory.create}'s `resume`) with a new staging directory
+ * of its own; a run that fails deletes its checkpoints, an interrupted one keeps them.
+ *
  * Every file-system failure becomes one {@link RunDirectoryError} naming the path and the argument
  * `out`.
  */
@@ -31,9 +49,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AekitError, type AekitErrorOptions } from '../core/errors.js';
 import { ensureDirectory, fsErrorPath, fsErrorReason, writeFileAtomic } from '../core/fs.js';
+import type * as tf from '../core/tf.js';
 import type { Autoencoder } from '../models/conv.js';
-import type { EpochRecord } from '../training/fit.js';
-import { ModelIOError, saveModel } from '../training/io.js';
+import type { EpochRecord, FitCheckpoint, FitPosition } from '../training/fit.js';
+import { loadModel, ModelIOError, saveModel } from '../training/io.js';
+import type { OptimizerState } from '../training/optimizer-state.js';
 
 /** The `metrics.json` of a run. Recipes may add sections (e.g. `stages`). */
 export interface RunMetrics {
@@ -194,6 +214,21 @@ function alive(pid: number): boolean {
 }
 
 /**
+ * The id of a live process (other than this one) whose staging directory for target `dir` exists,
+ * i.e. that is writing the run in `dir` now; null when there is none.
+ */
+export async function liveWriter(dir: string): Promise<number | null> {
+  const absolute = path.resolve(dir);
+  const names = await fs.readdir(path.dirname(absolute)).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = LEFTOVER.exec(name);
+    if (m !== null && m[1] === path.basename(absolute) && m[2] === 'staging' && Number(m[3]) !== process.pid && alive(Number(m[3])))
+      return Number(m[3]);
+  }
+  return null;
+}
+
+/**
  * Cleans what killed runs left in `parent`: `.NAME.staging-PID` directories of processes no longer
  * alive are deleted; `.NAME.old-PID` is renamed back to `NAME` when `NAME` is missing, else
  * deleted. Returns the names it removed or restored.
@@ -230,6 +265,7 @@ export class RunDirectory {
   /** The staging directory every file of the run is written to until {@link publish}. */
   readonly staging: string;
   private published = false;
+  private checkpoints = 0;
 
   private constructor(
     /** The run directory as given (`out`). */
@@ -246,8 +282,12 @@ export class RunDirectory {
    * directories in its parent, creates the staging directory and writes the first `metrics.json`
    * (in the target too for a fresh run).
    */
-  static async create(dir: string, metrics: RunMetrics, options: { overwrite?: boolean } = {}): Promise<RunDirectory> {
-    await checkRunTarget(dir, options); // nothing is written for a refused target
+  static async create(
+    dir: string,
+    metrics: RunMetrics,
+    options: { overwrite?: boolean; resume?: 'fresh' | 'replace' } = {},
+  ): Promise<RunDirectory> {
+    if (options.resume === undefined) await checkRunTarget(dir, options); // nothing is written for a refused target
     const parent = path.dirname(path.resolve(dir));
     try {
       await ensureDirectory(parent);
@@ -255,7 +295,9 @@ export class RunDirectory {
     } catch (err) {
       throw writeFailure(dir, parent, err);
     }
-    const target = await checkRunTarget(dir, options);
+    // A resumed run adopts its target as it is (an unfinished run and its checkpoints).
+    const target: RunTarget =
+      options.resume === undefined ? await checkRunTarget(dir, options) : { dir, absolute: path.resolve(dir), mode: options.resume };
     const run = new RunDirectory(dir, target, metrics);
     await run.guard(parent, async () => {
       await fs.rm(run.staging, { recursive: true, force: true });
@@ -279,7 +321,7 @@ export class RunDirectory {
     } catch (err) {
       // Nothing of this run may stay behind: its staging directory, a target it made, a half-started live metrics.json.
       await fs.rm(run.staging, { recursive: true, force: true }).catch(() => {});
-      if (target.mode === 'fresh') {
+      if (target.mode === 'fresh' && options.resume === undefined) {
         await fs.rm(path.join(target.absolute, 'metrics.json'), { force: true }).catch(() => {});
         if (made) await fs.rmdir(target.absolute).catch(() => {});
       }
@@ -348,6 +390,49 @@ export class RunDirectory {
     }
   }
 
+  /** Where this run's checkpoints are kept (see the module's comment): `NAME/checkpoint` or `PARENT/.NAME.checkpoint`. */
+  get checkpointArea(): string {
+    return checkpointAreaOf(this.target.absolute, this.target.mode);
+  }
+
+  /**
+   * Writes checkpoint `checkpoint` of `model`'s fit atomically (see the module's comment), with the
+   * run's metrics so far, and deletes the older ones; `extra` is recorded as it is (e.g. what the
+   * run was started with).
+   */
+  async writeCheckpoint(model: tf.LayersModel, checkpoint: FitCheckpoint, extra: Record<string, unknown> = {}): Promise<void> {
+    const area = this.checkpointArea;
+    const name = `${process.pid}-${++this.checkpoints}`;
+    const tmp = path.join(area, `.tmp-${name}`);
+    await this.guard(area, async () => {
+      await fs.mkdir(area, { recursive: true });
+      await fs.rm(tmp, { recursive: true, force: true });
+      await fs.mkdir(tmp);
+      await saveModel(model, path.join(tmp, 'model'));
+      const optimizer = checkpoint.optimizer;
+      if (optimizer !== null) await fs.writeFile(path.join(tmp, 'optimizer.bin'), optimizer.data);
+      const state: CheckpointState = {
+        version: 1,
+        position: checkpoint.position,
+        history: checkpoint.history,
+        optimizer: optimizer === null ? null : { className: optimizer.className, tensors: optimizer.tensors, extra: optimizer.extra },
+        metrics: this.metrics,
+        ...extra,
+      };
+      await fs.writeFile(path.join(tmp, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+      await fs.rename(tmp, path.join(area, name));
+      await writeFileAtomic(path.join(area, 'latest.json'), `${JSON.stringify({ checkpoint: name })}\n`);
+      for (const entry of await fs.readdir(area)) {
+        if (entry !== name && entry !== 'latest.json') await fs.rm(path.join(area, entry), { recursive: true, force: true });
+      }
+    });
+  }
+
+  /** Ends an interrupted run: its staging directory is deleted; the live metrics.json and the checkpoints stay for `resumeRun`. */
+  async interrupt(): Promise<void> {
+    await fs.rm(this.staging, { recursive: true, force: true }).catch(() => {});
+  }
+
   /** Marks the run finished and publishes it: the staging directory becomes the target, replacing what was there. */
   async finish(): Promise<void> {
     this.metrics.finished = new Date().toISOString();
@@ -374,6 +459,7 @@ export class RunDirectory {
       }
       this.published = true;
       if (exists) await fs.rm(old, { recursive: true, force: true });
+      if (this.target.mode === 'replace') await fs.rm(this.checkpointArea, { recursive: true, force: true });
     });
   }
 
@@ -391,8 +477,70 @@ export class RunDirectory {
       at: new Date().toISOString(),
     };
     await fs.rm(this.staging, { recursive: true, force: true }).catch(() => {});
+    await fs.rm(this.checkpointArea, { recursive: true, force: true }).catch(() => {});
     if (this.target.mode === 'fresh') {
       await writeFileAtomic(path.join(this.target.absolute, 'metrics.json'), `${JSON.stringify(this.metrics, null, 2)}\n`).catch(() => {});
     }
   }
+}
+
+/** `state.json` of a checkpoint (see the module's comment). */
+export interface CheckpointState {
+  version: 1;
+  position: FitPosition;
+  history: EpochRecord[];
+  /** The optimizer's manifest and extra numbers; its bytes are `optimizer.bin`. */
+  optimizer: Omit<OptimizerState, 'data'> | null;
+  /** The run's metrics.json when the checkpoint was written. */
+  metrics: RunMetrics;
+  [key: string]: unknown;
+}
+
+/** A checkpoint found by {@link readCheckpoint}. */
+export interface LoadedCheckpoint {
+  /** The checkpoint area it was found in, and the mode of the run that wrote it. */
+  area: string;
+  mode: 'fresh' | 'replace';
+  state: CheckpointState;
+  /**
+   * Loads the fit checkpoint: position, history, the saved model's weights (as new tensors) and
+   * the optimizer's state. Call it once the engine is ready.
+   */
+  load(): Promise<FitCheckpoint>;
+}
+
+function checkpointAreaOf(absolute: string, mode: 'fresh' | 'replace'): string {
+  return mode === 'fresh' ? path.join(absolute, 'checkpoint') : path.join(path.dirname(absolute), `.${path.basename(absolute)}.checkpoint`);
+}
+
+/**
+ * The latest checkpoint of the run meant for `dir` (in `dir/checkpoint/`, else in
+ * `PARENT/.NAME.checkpoint/`), or null when there is none. Reads its `state.json` only; the
+ * weights are loaded by its `load`.
+ */
+export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint | null> {
+  const absolute = path.resolve(dir);
+  for (const mode of ['fresh', 'replace'] as const) {
+    const area = checkpointAreaOf(absolute, mode);
+    let latest: { checkpoint?: unknown };
+    try {
+      latest = JSON.parse(await fs.readFile(path.join(area, 'latest.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (typeof latest.checkpoint !== 'string') continue;
+    const at = path.join(area, latest.checkpoint);
+    const state = JSON.parse(await fs.readFile(path.join(at, 'state.json'), 'utf8')) as CheckpointState;
+    const load = async (): Promise<FitCheckpoint> => {
+      const saved = await loadModel(path.join(at, 'model'));
+      const weights = saved.getWeights().map((w) => w.clone());
+      saved.dispose();
+      let optimizer: OptimizerState | null = null;
+      if (state.optimizer !== null)
+        optimizer = { ...state.optimizer, data: new Uint8Array(await fs.readFile(path.join(at, 'optimizer.bin'))) };
+      return { position: state.position, history: state.history, weights, optimizer };
+    };
+    return { area, mode, state, load };
+  }
+  return null;
 }

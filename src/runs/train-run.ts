@@ -4,8 +4,9 @@
  * differently comes from its recipe's hooks.
  */
 
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, InterruptedError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import type * as tf from '../core/tf.js';
 import { type FashionMnist, loadFashionMnist } from '../data/fashion-mnist.js';
@@ -21,7 +22,7 @@ import type { Dataset, Recipe, TrainContext, TrainingSettings } from './recipe.j
 import { reconstructions } from './recipes/artifacts.js';
 import { getRecipe } from './recipes/index.js';
 import { checkRunCallbacks, type RunCallbackOptions, runCallbacks } from './run-callbacks.js';
-import { checkRunTarget, RunDirectory, type RunMetrics } from './run-dir.js';
+import { checkRunTarget, type LoadedCheckpoint, liveWriter, RunDirectory, type RunMetrics, readCheckpoint } from './run-dir.js';
 
 export type { RunMetrics };
 
@@ -59,6 +60,11 @@ export interface TrainRunOptions extends RunCallbackOptions {
   log?: (line: string) => void;
   /** Fashion-MNIST already loaded (tests, repeated runs); skips the loader. */
   data?: FashionMnist;
+  /**
+   * Stops the run at the end of the current batch once aborted (the CLI aborts it on SIGINT and
+   * SIGTERM): a resumable run writes a checkpoint first; then an `InterruptedError` is thrown.
+   */
+  signal?: { readonly aborted: boolean };
 }
 
 /** What {@link trainRun} returns. */
@@ -136,14 +142,121 @@ export function resolveSettings(recipe: Recipe, options: TrainRunOptions): Train
  * const { dir, metrics } = await trainRun({ model: 'conv', epochs: 1, limit: 2000 });
  */
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
+  return execute(options, null);
+}
+
+/** Why a run with these options cannot be resumed, or null when it can (checkpoints are written only then). */
+function notResumable(options: TrainRunOptions, modelOptions: Record<string, unknown>): string | null {
+  if (modelOptions.greedy === true) return 'greedy runs (stages, then fine-tuning) cannot be resumed';
+  const used = (['earlyStopping', 'saveBest', 'lrSchedule'] as const).filter((k) => options[k] !== undefined && options[k] !== false);
+  if (used.length > 0) return `runs with callbacks (${used.join(', ')}) cannot be resumed`;
+  return null;
+}
+
+/** The settings of metrics.json's `options` that are not model options. */
+const SETTING_KEYS = new Set([
+  'epochs',
+  'batchSize',
+  'lr',
+  'optimizer',
+  'loss',
+  'seed',
+  'limit',
+  'backend',
+  'excludeClass',
+  'dataDir',
+  'out',
+]);
+
+/** Options of {@link resumeRun}. */
+export interface ResumeRunOptions {
+  progress?: ProgressSink;
+  log?: (line: string) => void;
+  /** As {@link TrainRunOptions.signal}: the resumed run can be interrupted and resumed again. */
+  signal?: { readonly aborted: boolean };
+}
+
+/**
+ * Continues the interrupted run in `runDir` (killed, or stopped by its `signal`) from its last
+ * checkpoint, with the options metrics.json records, and completes it exactly as the uninterrupted
+ * run would have (same shuffling, same optimizer state). Refuses, with an `ArgumentError` naming
+ * `runDir`, a directory that is not a run, a finished or failed run, and a run without checkpoint
+ * (greedy runs and runs with callbacks write none).
+ *
+ * @example
+ * const { metrics } = await resumeRun('runs/conv-1', { log: console.log });
+ */
+export async function resumeRun(runDir: string, options: ResumeRunOptions = {}): Promise<TrainRunResult> {
+  let metrics: RunMetrics;
+  try {
+    metrics = JSON.parse(await fs.readFile(path.join(runDir, 'metrics.json'), 'utf8')) as RunMetrics;
+  } catch (err) {
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'has no metrics.json'
+        : `has an unreadable metrics.json (${(err as Error).message})`;
+    throw new ArgumentError('runDir', `{runDir} '${runDir}' ${why}: expected the directory of an interrupted aekit run`);
+  }
+  if (typeof metrics.finished === 'string')
+    throw new ArgumentError('runDir', `{runDir} '${runDir}' holds a run finished ${metrics.finished}: nothing to resume`);
+  if (metrics.failed !== undefined)
+    throw new ArgumentError(
+      'runDir',
+      `{runDir} '${runDir}' holds a failed run (${metrics.failed.code}): it cannot be resumed, train it again`,
+    );
+  const writer = await liveWriter(runDir);
+  if (writer !== null)
+    throw new ArgumentError(
+      'runDir',
+      `{runDir} '${runDir}' is being trained now by process ${writer}: stop it first (Ctrl-C), then resume`,
+    );
+  const checkpoint = await readCheckpoint(runDir).catch((err: unknown) => {
+    throw new ArgumentError('runDir', `{runDir} '${runDir}': its checkpoint cannot be read (${(err as Error).message})`, { cause: err });
+  });
+  if (checkpoint === null && (metrics.options as Record<string, unknown> | undefined)?.greedy === true)
+    throw new ArgumentError(
+      'runDir',
+      `{runDir} '${runDir}' holds an unfinished greedy ${metrics.model} run: greedy runs (stages, then fine-tuning) cannot be resumed, train it again`,
+    );
+  if (checkpoint === null)
+    throw new ArgumentError(
+      'runDir',
+      `{runDir} '${runDir}' holds an unfinished ${metrics.model} run with no checkpoint: it stopped before its first epoch ended, or it cannot be resumed (greedy, callbacks)`,
+    );
+  const recorded = checkpoint.state.metrics.options;
+  const modelOptions = Object.fromEntries(Object.entries(recorded).filter(([k]) => !SETTING_KEYS.has(k)));
+  const r = recorded as Record<string, unknown>;
+  const given: TrainRunOptions = {
+    model: checkpoint.state.metrics.model,
+    epochs: r.epochs as number,
+    batchSize: r.batchSize as number,
+    lr: r.lr as number,
+    optimizer: r.optimizer as OptimizerName,
+    seed: r.seed as number,
+    limit: (r.limit as number | null) ?? undefined,
+    backend: r.backend as BackendName,
+    excludeClass: (r.excludeClass as number | null) ?? undefined,
+    dataDir: (r.dataDir as string | null) ?? undefined,
+    out: runDir,
+    modelOptions,
+    progress: options.progress,
+    log: options.log,
+    signal: options.signal,
+  };
+  return execute(given, checkpoint);
+}
+
+async function execute(options: TrainRunOptions, resume: LoadedCheckpoint | null): Promise<TrainRunResult> {
   const recipe = getRecipe(options.model);
   const modelOptions = resolveModelOptions(recipe, options.modelOptions ?? {});
   const settings = resolveSettings(recipe, options);
   checkRunCallbacks(options, settings.lr);
   const log = options.log ?? (() => {});
   const dir = options.out ?? path.join('runs', `${recipe.name}-${timestamp()}`);
+  const blocked = notResumable(options, modelOptions);
+  if (resume !== null && blocked !== null) throw new ArgumentError('runDir', `{runDir} '${dir}': ${blocked}`);
   // Refused before the engine starts or the data loads; RunDirectory.create checks again.
-  await checkRunTarget(dir, { overwrite: options.overwrite });
+  if (resume === null) await checkRunTarget(dir, { overwrite: options.overwrite });
   const engine = await useBackend(settings.backend as BackendName);
   log(engine.description);
   let data: Dataset;
@@ -159,25 +272,38 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   log(`data: ${data.source}`);
   const built = recipe.build({ seed: settings.seed, ...modelOptions });
   const { autoencoder, encoder, decoder } = built;
-  const run = await RunDirectory.create(
-    dir,
-    {
-      model: recipe.name,
-      backend: engine.backend,
-      engine: engine.description,
-      params: { encoder: encoder.countParams(), decoder: decoder.countParams() },
-      options: { ...settings, ...modelOptions, excludeClass: options.excludeClass ?? null, dataDir: options.dataDir ?? null, out: dir },
-      data: { source: data.source, train: data.train.count, valid: data.valid.count, test: data.test?.count ?? 0 },
-      started: new Date().toISOString(),
-      finished: null,
-      epochs: [],
-    },
-    { overwrite: options.overwrite },
-  );
+  if (options.signal?.aborted === true)
+    throw new InterruptedError('interrupted before training started: nothing was written', { checkpointed: false, epoch: 0, batch: 0 });
+  const resumeFit =
+    resume === null
+      ? null
+      : await resume.load().catch((err: unknown) => {
+          throw new ArgumentError('runDir', `{runDir} '${dir}': its checkpoint cannot be loaded (${(err as Error).message})`, {
+            cause: err,
+          });
+        });
+  const first: RunMetrics =
+    resume !== null
+      ? { ...resume.state.metrics, epochs: [...resume.state.metrics.epochs] }
+      : {
+          model: recipe.name,
+          backend: engine.backend,
+          engine: engine.description,
+          params: { encoder: encoder.countParams(), decoder: decoder.countParams() },
+          options: { ...settings, ...modelOptions, excludeClass: options.excludeClass ?? null, dataDir: options.dataDir ?? null, out: dir },
+          data: { source: data.source, train: data.train.count, valid: data.valid.count, test: data.test?.count ?? 0 },
+          started: new Date().toISOString(),
+          finished: null,
+          epochs: [],
+        };
+  const run = await RunDirectory.create(dir, first, { overwrite: options.overwrite, resume: resume?.mode });
   const plan = recipe.plan?.(settings, modelOptions) ?? `for ${settings.epochs} epochs`;
   const metadata = { aekit: { model: recipe.name, training: settings, modelOptions } };
   const extra = runCallbacks(options, settings.lr, (model) => saveModel(model, run.file('best'), metadata));
-  log(`training ${recipe.name} on ${data.train.count} samples ${plan}; run directory ${dir}`);
+  if (resume !== null) {
+    const p = resume.state.position;
+    log(`resuming ${recipe.name} in ${dir} at epoch ${p.epoch}/${settings.epochs}${p.batch > 0 ? `, after batch ${p.batch}` : ''}`);
+  } else log(`training ${recipe.name} on ${data.train.count} samples ${plan}; run directory ${dir}`);
   if (run.target.mode === 'replace') log(`the run in ${dir} is replaced once this one is complete; live metrics: ${run.liveMetricsFile}`);
   const context: TrainContext = {
     built,
@@ -202,6 +328,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
           log(formatEpoch(record, epochs));
           await run.addEpoch(record);
         },
+        signal: options.signal,
+        ...(blocked === null
+          ? {
+              checkpoint: (cp) => run.writeCheckpoint(built.autoencoder, cp),
+              ...(resumeFit === null ? {} : { resume: resumeFit }),
+            }
+          : {}),
         ...overrides,
       };
     },
@@ -223,6 +356,19 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     await run.writeArtifact('curves.png', await curvesPng(run.metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
     await run.finish();
   } catch (err) {
+    if (err instanceof InterruptedError) {
+      await run.interrupt();
+      log(
+        err.checkpointed
+          ? `${err.message}; the run can be resumed from its checkpoint`
+          : `${err.message}; the run cannot be resumed (${blocked})`,
+      );
+      throw new InterruptedError(
+        err.template,
+        { checkpointed: err.checkpointed, epoch: err.epoch, batch: err.batch, runDir: dir },
+        { cause: err },
+      );
+    }
     await run.fail(err);
     log(
       run.target.mode === 'fresh'

@@ -3,12 +3,13 @@
  * never a single tensor), per-epoch validation, and progress.
  */
 
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, InterruptedError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
 import { type Samples, sampleSize as size } from '../data/samples.js';
 import { type BatchLogs, type Callback, type CallbackState, type EpochRecord, TerminateOnNaN, terminateOnNaN } from './callbacks.js';
+import { captureOptimizerState, type OptimizerState, restoreOptimizerState } from './optimizer-state.js';
 
 export type { EpochRecord };
 
@@ -37,6 +38,51 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** Custom gradient step (extra loss terms) used instead of `model.trainOnBatch`; see {@link TrainStep}. */
   step?: TrainStep;
+  /**
+   * Stops training at the end of the current batch once `aborted` is true (an `AbortSignal`, or
+   * any object with that flag): `checkpoint` is called with where training stopped, then fit
+   * throws an `InterruptedError`.
+   */
+  signal?: { readonly aborted: boolean };
+  /**
+   * Called after every epoch (after `onEpochEnd`) and when `signal` stops training, with
+   * everything {@link FitOptions.resume} needs to continue exactly from there.
+   */
+  checkpoint?: (checkpoint: FitCheckpoint) => void | Promise<void>;
+  /**
+   * Continue from a checkpoint: the model's weights and the optimizer's state are set from it
+   * (the optimizer once the model is compiled, before the first batch), the shuffling continues
+   * from its recorded state, and the epoch in progress from its recorded batch. `epochs` must be
+   * the same as when the checkpoint was made. The result of an interrupted and resumed training is
+   * the same, bit for bit on a deterministic backend, as that of one uninterrupted.
+   */
+  resume?: FitCheckpoint;
+}
+
+/** Where a {@link fit} stands, as its `checkpoint` option receives it and its `resume` option takes it. */
+export interface FitPosition {
+  /** The epoch to run (counted from 1); `epochs + 1` once training is complete. */
+  epoch: number;
+  /** Batches of that epoch already done (0: the epoch has not started). */
+  batch: number;
+  /** State of the shuffling generator before this epoch's order was drawn (see `seededRandom`). */
+  random: number;
+  /** Sums over the batches done of each value's batch mean × batch size (the epoch's running loss and metrics). */
+  sums: number[];
+  /** Samples those batches held. */
+  seen: number;
+  /** Seconds spent on those batches. */
+  seconds: number;
+}
+
+/** A {@link fit} checkpoint: position, the records of the epochs done, the model's weights and the optimizer's state. */
+export interface FitCheckpoint {
+  position: FitPosition;
+  history: EpochRecord[];
+  /** The model's weights (`model.getWeights()` order). */
+  weights: tf.Tensor[];
+  /** The optimizer's state; null when the model had none. */
+  optimizer: OptimizerState | null;
 }
 
 /**
@@ -90,6 +136,26 @@ function checkSamples(samples: Samples, what: string): void {
   if (samples.y !== undefined && samples.y.length !== samples.count * size(samples.yShape ?? [])) {
     throw new ArgumentError(what, `y holds ${samples.y.length} floats, expected ${samples.count} × ${(samples.yShape ?? []).join('×')}`);
   }
+}
+
+function checkResume(resume: FitCheckpoint, epochs: number, steps: number, values: number): void {
+  const p = resume?.position;
+  const ok =
+    p !== undefined &&
+    Number.isInteger(p.epoch) &&
+    p.epoch >= 1 &&
+    p.epoch <= epochs + 1 &&
+    Number.isInteger(p.batch) &&
+    p.batch >= 0 &&
+    p.batch < steps &&
+    Array.isArray(resume.history) &&
+    resume.history.length === p.epoch - 1 &&
+    (p.batch === 0 || (Array.isArray(p.sums) && p.sums.length === values && p.seen > 0));
+  if (!ok)
+    throw new ArgumentError(
+      'resume',
+      `expected a checkpoint of this training (${epochs} epochs of ${steps} batches, ${values} values per batch), got position ${JSON.stringify(p)} with ${resume?.history?.length} epoch records`,
+    );
 }
 
 /**
@@ -150,6 +216,9 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
     onEpochEnd,
     step: customStep,
     callbacks: given = [],
+    signal,
+    checkpoint,
+    resume,
   } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError('epochs', `{epochs} must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1)
@@ -163,28 +232,60 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
       `expected an array of callback objects, got ${Array.isArray(given) ? '[…] with a non-object' : typeof given}`,
     );
   const callbacks = given.some((c) => c instanceof TerminateOnNaN) ? given : [terminateOnNaN(), ...given];
-  const random = seededRandom(seed);
   const names = customStep?.names ?? model.metricsNames;
   const steps = Math.ceil(train.count / batchSize);
-  const history: EpochRecord[] = [];
+  if (resume !== undefined) checkResume(resume, epochs, steps, names.length);
+  const random = seededRandom(resume?.position.random ?? seed);
+  const history: EpochRecord[] = resume === undefined ? [] : resume.history.map((r) => ({ ...r }));
+  const optimizerOf = (): tf.Optimizer | undefined => customStep?.optimizer ?? (model.optimizer as tf.Optimizer | undefined);
   const state: CallbackState = {
     model,
     get optimizer() {
-      return customStep?.optimizer ?? (model.optimizer as tf.Optimizer | undefined);
+      return optimizerOf();
     },
     epochs,
     stepsPerEpoch: steps,
   };
+  if (resume !== undefined) {
+    model.setWeights(resume.weights);
+    const optimizer = optimizerOf();
+    if (resume.optimizer !== null) {
+      if (optimizer === undefined)
+        throw new ArgumentError('resume', 'the checkpoint holds optimizer state but the model has no optimizer: compile it first');
+      await restoreOptimizerState(optimizer, resume.optimizer);
+    }
+  }
+  const save = async (position: FitPosition): Promise<void> => {
+    if (checkpoint === undefined) return;
+    const optimizer = optimizerOf();
+    await checkpoint({
+      position,
+      history: history.map((r) => ({ ...r })),
+      weights: model.getWeights(),
+      optimizer: optimizer === undefined ? null : await captureOptimizerState(optimizer),
+    });
+  };
+  const first = resume?.position;
   for (const c of callbacks) await c.onTrainBegin?.(state);
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    for (const c of callbacks) await c.onEpochBegin?.(epoch, state);
+  for (let epoch = first?.epoch ?? 1; epoch <= epochs; epoch++) {
+    const resumed = first !== undefined && epoch === first.epoch && first.batch > 0 ? first : null;
+    if (resumed === null) for (const c of callbacks) await c.onEpochBegin?.(epoch, state);
+    const randomBefore = random.state;
     const order = shuffle ? permutation(train.count, random) : null;
-    const sums = new Float64Array(names.length);
-    let seen = 0;
+    const sums = resumed === null ? new Float64Array(names.length) : Float64Array.from(resumed.sums);
+    let seen = resumed?.seen ?? 0;
+    const startStep = resumed?.batch ?? 0;
+    const secondsBefore = resumed?.seconds ?? 0;
     progress.start(`${title}epoch ${epoch}/${epochs}`, steps);
+    if (startStep > 0) progress.update(startStep, { loss: sums[0] / seen });
     const started = performance.now();
+    let stoppedAt = -1;
     try {
-      for (let step = 0; step < steps; step++) {
+      for (let step = startStep; step < steps; step++) {
+        if (signal?.aborted === true) {
+          stoppedAt = step;
+          break;
+        }
         const from = step * batchSize;
         const to = Math.min(train.count, from + batchSize);
         const [x, y] = batchAt(train, order, from, to);
@@ -209,7 +310,14 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
     } finally {
       progress.stop();
     }
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = secondsBefore + (performance.now() - started) / 1000;
+    if (stoppedAt >= 0) {
+      await save({ epoch, batch: stoppedAt, random: randomBefore, sums: [...sums], seen, seconds });
+      throw new InterruptedError(
+        `training stopped at epoch ${epoch}, after batch ${stoppedAt} of ${steps}${checkpoint === undefined ? '' : ' (checkpoint written)'}`,
+        { checkpointed: checkpoint !== undefined, epoch, batch: stoppedAt },
+      );
+    }
     const record: EpochRecord = { epoch, seconds, images_per_second: train.count / seconds };
     names.forEach((n, i) => {
       record[n] = sums[i] / seen;
@@ -222,6 +330,7 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
     let stop = false;
     for (const c of callbacks) if ((await c.onEpochEnd?.(epoch, record, state)) === true) stop = true;
     await onEpochEnd?.(record);
+    await save({ epoch: stop ? epochs + 1 : epoch + 1, batch: 0, random: random.state, sums: [], seen: 0, seconds: 0 });
     if (stop) break;
   }
   for (const c of callbacks) await c.onTrainEnd?.(history, state);

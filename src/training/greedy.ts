@@ -44,6 +44,8 @@ export interface GreedyOptions {
   /** Shuffling seed. Default 42. */
   seed?: number;
   progress?: ProgressSink;
+  /** Stops the stage or fine-tuning in progress at the end of its batch (see `FitOptions.signal`); no checkpoint is written. */
+  signal?: { readonly aborted: boolean };
   /** Called after each epoch of a stage. */
   onStageEpoch?: (stage: string, record: EpochRecord, records: PhaseRecord[]) => void | Promise<void>;
   /** Called after the stages, before fine-tuning (e.g. to draw reconstructions of the stacked model). */
@@ -88,7 +90,7 @@ export async function trainGreedy(
   fineTune: PhaseSettings | null,
   options: GreedyOptions,
 ): Promise<GreedyResult> {
-  const { batchSize = 32, seed = 42, progress = silentProgress } = options;
+  const { batchSize = 32, seed = 42, progress = silentProgress, signal } = options;
   if (stages.length === 0) throw new ArgumentError('stages', 'no stages given');
   const records: PhaseRecord[] = [];
   let train = options.train;
@@ -118,6 +120,7 @@ export async function trainGreedy(
       seed: seed + k,
       validation: valid,
       progress,
+      signal,
       title: `${stage.name} `,
       onEpochEnd: async (r) => {
         record.epochs_run.push(r);
@@ -140,6 +143,7 @@ export async function trainGreedy(
       seed: seed + stages.length,
       validation: options.validation,
       progress,
+      signal,
       title: 'fine-tune ',
       onEpochEnd: async (r) => {
         fine!.epochs_run.push(r);

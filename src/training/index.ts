@@ -28,7 +28,7 @@ export {
 } from './callbacks.js';
 export type { LossStepOptions, LossTerm } from './custom-step.js';
 export { binaryCrossentropy, lossStep } from './custom-step.js';
-export type { EpochRecord, FitOptions, TrainStep } from './fit.js';
+export type { EpochRecord, FitCheckpoint, FitOptions, FitPosition, TrainStep } from './fit.js';
 export { evaluate, fit } from './fit.js';
 export type { GreedyOptions, GreedyResult, GreedyStage, PhaseRecord, PhaseSettings } from './greedy.js';
 export { encodeSamples, trainGreedy } from './greedy.js';
@@ -36,6 +36,8 @@ export { loadModel, ModelIOError, saveModel } from './io.js';
 export { latentLoss } from './losses.js';
 export { roundedAccuracy } from './metrics.js';
 export { Nadam } from './nadam.js';
+export type { OptimizerState, OptimizerTensorEntry } from './optimizer-state.js';
+export { captureOptimizerState, restoreOptimizerState } from './optimizer-state.js';
 export type { LossName, OptimizerName } from './optimizers.js';
 export { getLearningRate, makeOptimizer, OPTIMIZER_NAMES, setLearningRate } from './optimizers.js';
 export type { PredictBatch, PredictOptions } from './predict.js';

@@ -33,7 +33,9 @@ export class Nadam extends tf.Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   private readonly slots = new Map<string, Slot>();
-  private muProduct = 1;
+  /** Slots restored by {@link Nadam.setWeights}, bound by position at the next update. */
+  private pending: Slot[] = [];
+  private mu = 1;
 
   constructor(args: NadamArgs = {}) {
     super();
@@ -61,9 +63,15 @@ export class Nadam extends tf.Optimizer {
     const t = this.iterations + 1;
     const mu = this.beta1 * (1 - 0.5 * 0.96 ** (0.004 * t));
     const muNext = this.beta1 * (1 - 0.5 * 0.96 ** (0.004 * (t + 1)));
-    const muProduct = this.muProduct * mu;
+    const muProduct = this.mu * mu;
     const muProductNext = muProduct * muNext;
     const b2 = this.beta2;
+    if (this.pending.length > 0) {
+      this.pending.forEach((slot, i) => {
+        if (i < list.length && !this.slots.has(list[i].name)) this.slots.set(list[i].name, slot);
+      });
+      this.pending = [];
+    }
     tf.tidy(() => {
       for (const { name, tensor: g } of list) {
         const variable = tf.engine().registeredVariables[name];
@@ -81,8 +89,50 @@ export class Nadam extends tf.Optimizer {
         slot.v.assign(v);
       }
     });
-    this.muProduct = muProduct;
+    this.mu = muProduct;
     this.incrementIterations();
+  }
+
+  /**
+   * The optimizer's state for a checkpoint: the iteration count, then every variable's first
+   * moments, then its second moments (named `<variable>/m`, `<variable>/v`). The running momentum
+   * product is {@link Nadam.muProduct}, restored with {@link Nadam.setMuProduct}.
+   */
+  override async getWeights(): Promise<Array<{ name: string; tensor: tf.Tensor }>> {
+    // Slots restored but not bound yet (no update since setWeights) keep their place, named by it.
+    const slots: Array<[string, Slot]> = this.pending.length > 0 ? this.pending.map((p, i) => [`${i}`, p]) : [...this.slots.entries()];
+    return [
+      await this.saveIterations(),
+      ...slots.map(([name, s]) => ({ name: `${name}/m`, tensor: s.m })),
+      ...slots.map(([name, s]) => ({ name: `${name}/v`, tensor: s.v })),
+    ];
+  }
+
+  /**
+   * Restores what {@link Nadam.getWeights} returned (the tensors are copied). The slots are bound
+   * by position to the variables of the next update, as tfjs's Adam does: a model rebuilt
+   * elsewhere (another process, other variable names) gets the state of the one saved.
+   */
+  override async setWeights(weightValues: Array<{ name: string; tensor: tf.Tensor }>): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    if (rest.length % 2 !== 0)
+      throw new ArgumentError('weightValues', `Nadam: expected first and second moments in pairs, got ${rest.length} tensors`);
+    this.dispose();
+    const half = rest.length / 2;
+    for (let i = 0; i < half; i++) {
+      this.pending.push({ m: tf.variable(rest[i].tensor.clone(), false), v: tf.variable(rest[half + i].tensor.clone(), false) });
+    }
+  }
+
+  /** The running product of the momentum schedule (part of the state a checkpoint keeps). */
+  get muProduct(): number {
+    return this.mu;
+  }
+
+  /** Restores the running momentum product saved from {@link Nadam.muProduct}. */
+  setMuProduct(value: number): void {
+    if (!(Number.isFinite(value) && value > 0)) throw new ArgumentError('muProduct', `Nadam: expected a positive number, got ${value}`);
+    this.mu = value;
   }
 
   override dispose(): void {
@@ -91,6 +141,11 @@ export class Nadam extends tf.Optimizer {
       v.dispose();
     }
     this.slots.clear();
+    for (const { m, v } of this.pending) {
+      m.dispose();
+      v.dispose();
+    }
+    this.pending = [];
   }
 
   override getConfig(): tf.serialization.ConfigDict {

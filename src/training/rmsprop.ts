@@ -27,6 +27,8 @@ export class KerasRMSprop extends tf.Optimizer {
   readonly rho: number;
   readonly epsilon: number;
   private readonly meanSquares = new Map<string, tf.Variable>();
+  /** Mean squares restored by {@link KerasRMSprop.setWeights}, bound by position at the next update. */
+  private pending: tf.Variable[] = [];
 
   constructor(args: KerasRMSpropArgs = {}) {
     super();
@@ -50,6 +52,12 @@ export class KerasRMSprop extends tf.Optimizer {
     const list = Array.isArray(variableGradients)
       ? variableGradients
       : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    if (this.pending.length > 0) {
+      this.pending.forEach((ms, i) => {
+        if (i < list.length && !this.meanSquares.has(list[i].name)) this.meanSquares.set(list[i].name, ms);
+      });
+      this.pending = [];
+    }
     tf.tidy(() => {
       for (const { name, tensor: g } of list) {
         const variable = tf.engine().registeredVariables[name];
@@ -66,9 +74,29 @@ export class KerasRMSprop extends tf.Optimizer {
     this.incrementIterations();
   }
 
+  /** The optimizer's state for a checkpoint: the iteration count, then every variable's mean square (named `<variable>/rms`). */
+  override async getWeights(): Promise<Array<{ name: string; tensor: tf.Tensor }>> {
+    // Mean squares restored but not bound yet (no update since setWeights) keep their place, named by it.
+    const entries: Array<[string, tf.Variable]> =
+      this.pending.length > 0 ? this.pending.map((v, i) => [`${i}`, v]) : [...this.meanSquares.entries()];
+    return [await this.saveIterations(), ...entries.map(([name, tensor]) => ({ name: `${name}/rms`, tensor }))];
+  }
+
+  /**
+   * Restores what {@link KerasRMSprop.getWeights} returned (the tensors are copied), bound by
+   * position to the variables of the next update (as tfjs's Adam does), so a rebuilt model works.
+   */
+  override async setWeights(weightValues: Array<{ name: string; tensor: tf.Tensor }>): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    this.dispose();
+    for (const { tensor } of rest) this.pending.push(tf.variable(tensor.clone(), false));
+  }
+
   override dispose(): void {
     for (const v of this.meanSquares.values()) v.dispose();
     this.meanSquares.clear();
+    for (const v of this.pending) v.dispose();
+    this.pending = [];
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -18,6 +18,7 @@ import {
   recipeOptions,
 } from '../options.js';
 import { terminalProgress } from '../progress.js';
+import { stopOnSignals } from '../signals.js';
 
 interface TrainFlags {
   epochs?: number;
@@ -107,29 +108,33 @@ export function trainCommand(): Command {
     const modelOptions = modelOptionsOf(model, flags, COMMON);
     const { earlyStopping, saveBest, lrSchedule, lrPatience, lrFactor, minLr } = flags;
     const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out, overwrite } = flags;
-    const result = await trainRun({
-      model,
-      epochs,
-      batchSize,
-      lr,
-      optimizer,
-      seed,
-      limit,
-      excludeClass,
-      dataDir,
-      backend,
-      out,
-      overwrite,
-      modelOptions,
-      earlyStopping: earlyStopping === undefined ? undefined : { patience: earlyStopping },
-      saveBest,
-      lrSchedule,
-      lrPatience,
-      lrFactor,
-      minLr,
-      progress: terminalProgress(),
-      log: (line) => console.log(line),
-    });
+    const stop = stopOnSignals();
+    const result = await stop.run(() =>
+      trainRun({
+        model,
+        epochs,
+        batchSize,
+        lr,
+        optimizer,
+        seed,
+        limit,
+        excludeClass,
+        dataDir,
+        backend,
+        out,
+        overwrite,
+        modelOptions,
+        earlyStopping: earlyStopping === undefined ? undefined : { patience: earlyStopping },
+        saveBest,
+        lrSchedule,
+        lrPatience,
+        lrFactor,
+        minLr,
+        progress: terminalProgress(),
+        log: (line) => console.log(line),
+        signal: stop.signal,
+      }),
+    );
     const last = result.metrics.epochs.at(-1);
     const stopped = (
       result.metrics.callbacks as { early_stopping?: { stopped_epoch: number | null; best_epoch: number | null } } | undefined

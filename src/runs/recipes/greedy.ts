@@ -34,6 +34,7 @@ export async function trainGreedyInRun(ctx: TrainContext, stages: GreedyStage[],
     batchSize: settings.batchSize,
     seed: settings.seed,
     progress: fineOptions.progress,
+    signal: fineOptions.signal,
     onStageEpoch: async (name, r, records) => {
       const epochs = stages.find((s) => s.name === name)?.epochs ?? 0;
       const f = (k: string): string => (r[k] === undefined ? '-' : r[k].toFixed(4));

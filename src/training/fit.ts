@@ -280,8 +280,15 @@ export async function fit(model: tf.LayersModel, train: Samples, options: FitOpt
     if (startStep > 0) progress.update(startStep, { loss: sums[0] / seen });
     const started = performance.now();
     let stoppedAt = -1;
+    let lastYield = started;
     try {
       for (let step = startStep; step < steps; step++) {
+        // Batches resolve without returning to the event loop, where signal handlers run: give it
+        // a turn now and then (every 100 ms) so that a stop request is seen at the next batch.
+        if (signal !== undefined && performance.now() - lastYield > 100) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
         if (signal?.aborted === true) {
           stoppedAt = step;
           break;

@@ -43,15 +43,20 @@ export function firstSamples<T extends Samples>(s: T, n: number): T {
   };
 }
 
-/** The samples at `indices` of `s`, in that order (a copy, labels included). */
+/** The rows at `indices` of `count`-row flat `data` with `per` floats a row, in that order (a copy). */
+function pickRows(data: Float32Array, per: number, indices: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(indices.length * per);
+  for (let j = 0; j < indices.length; j++) out.set(data.subarray(indices[j] * per, (indices[j] + 1) * per), j * per);
+  return out;
+}
+
+/** The samples at `indices` of `s`, in that order (a copy, labels and targets included). */
 export function pickSamples<T extends Samples>(s: T, indices: ArrayLike<number>): T {
-  const per = sampleSize(s.shape);
-  const x = new Float32Array(indices.length * per);
-  const labels = s.labels === undefined ? undefined : new Uint8Array(indices.length);
-  for (let j = 0; j < indices.length; j++) {
-    const i = indices[j];
-    x.set(s.x.subarray(i * per, (i + 1) * per), j * per);
-    if (labels !== undefined) labels[j] = s.labels![i];
-  }
-  return { ...s, x, count: indices.length, ...(labels === undefined ? {} : { labels }), y: undefined, yShape: undefined };
+  return {
+    ...s,
+    x: pickRows(s.x, sampleSize(s.shape), indices),
+    count: indices.length,
+    ...(s.labels === undefined ? {} : { labels: Uint8Array.from(indices, (i) => s.labels![i]) }),
+    ...(s.y === undefined || s.yShape === undefined ? {} : { y: pickRows(s.y, sampleSize(s.yShape), indices) }),
+  };
 }

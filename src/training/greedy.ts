@@ -12,7 +12,7 @@ import type { StageModels } from '../models/stages.js';
 import { type EpochRecord, fit } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
 import { type LossName, makeOptimizer, type OptimizerName } from './optimizers.js';
-import { modelInputShape, predictAll } from './predict.js';
+import { predictAll } from './predict.js';
 
 /** How one phase (a stage, or the fine-tuning) is trained. */
 export interface PhaseSettings {
@@ -65,7 +65,6 @@ export async function encodeSamples(encoder: tf.LayersModel, samples: Samples, b
   const shape = encoder.outputs[0].shape.slice(1) as number[];
   if (shape.some((d) => d === null))
     throw new ArgumentError('encoder', `'${encoder.name}' has an unknown output shape [${shape.join(', ')}]`);
-  modelInputShape(encoder);
   const { x: data } = await predictAll(encoder, samples.x, samples.count, { batchSize });
   return { x: data, shape, count: samples.count };
 }

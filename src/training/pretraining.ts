@@ -7,7 +7,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
-import type { Samples } from '../data/samples.js';
+import { pickSamples, type Samples } from '../data/samples.js';
 import { fit } from './fit.js';
 import { makeOptimizer, type OptimizerName } from './optimizers.js';
 
@@ -46,14 +46,13 @@ export function stratifiedSample(labels: Uint8Array, count: number, seed: number
 
 /** Labelled samples: images at `indices` with one-hot targets. */
 export function labelledSamples(images: Float32Array, labels: Uint8Array, indices?: ArrayLike<number>): Samples {
-  const idx = indices ?? Uint32Array.from({ length: labels.length }, (_, i) => i);
-  const x = new Float32Array(idx.length * 784);
-  const y = new Float32Array(idx.length * 10);
-  for (let i = 0; i < idx.length; i++) {
-    x.set(images.subarray(idx[i] * 784, (idx[i] + 1) * 784), i * 784);
-    y[i * 10 + labels[idx[i]]] = 1;
-  }
-  return { x, shape: [28, 28], count: idx.length, y, yShape: [10] };
+  const all = { x: images, shape: [28, 28], count: labels.length, labels };
+  const picked = indices === undefined ? all : pickSamples(all, indices);
+  const y = new Float32Array(picked.count * 10);
+  picked.labels.forEach((label, i) => {
+    y[i * 10 + label] = 1;
+  });
+  return { x: picked.x, shape: picked.shape, count: picked.count, y, yShape: [10] };
 }
 
 /**

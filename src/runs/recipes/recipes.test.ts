@@ -73,6 +73,14 @@ test('aekit train stacked --greedy --tied records every stage, draws both grids,
       ['stage2', 1],
     ],
   );
+  // the book's stage settings: pixels with BCE and SGD(1.5), codings with MSE and SGD(0.05)
+  assert.deepEqual(
+    metrics.stages.map((s: { name: string; loss: string; lr: number }) => [s.name, s.loss, s.lr]),
+    [
+      ['stage1', 'binaryCrossentropy', 1.5],
+      ['stage2', 'meanSquaredError', 0.05],
+    ],
+  );
   assert.equal(metrics.fine_tune.lr, 0.1);
   assert.equal(metrics.epochs.length, 1);
   assert.equal(result.metrics.params.decoder, 8 + 16 + 784 - 8);

@@ -50,7 +50,7 @@ export const stackedRecipe: Recipe = {
       noise: noise as string | undefined,
     }),
   ...greedyHooks(stackedGreedyStages, {
-    count: (modelOptions) => ((modelOptions.units as number[] | undefined) ?? [100, 30]).length,
+    count: (modelOptions) => (modelOptions.units as number[]).length, // resolved: the units option has a default
     stages: (k) => (k === 0 ? STACKED_GREEDY_DEFAULTS.first : STACKED_GREEDY_DEFAULTS.later),
     fineTune: STACKED_GREEDY_DEFAULTS.fineTune,
   }),

@@ -60,3 +60,127 @@ export function pickSamples<T extends Samples>(s: T, indices: ArrayLike<number>)
     ...(s.y === undefined || s.yShape === undefined ? {} : { y: pickRows(s.y, sampleSize(s.yShape), indices) }),
   };
 }
+
+/**
+ * Random access to rows of bytes: `count` rows of `rowBytes` bytes each. Pixel data is stored so
+ * (a 50,000-image CIFAR-10 set is 154 MB as bytes, 614 MB as floats), in memory
+ * ({@link MemoryRows}) or in a file on disk read back a batch at a time (`FileRows`).
+ */
+export interface ByteRows {
+  readonly count: number;
+  readonly rowBytes: number;
+  /** Copies rows `rows[0..n)` into `out`, one after another (`out.length ≥ n × rowBytes`). */
+  readRows(rows: ArrayLike<number>, out: Uint8Array): void;
+}
+
+/** {@link ByteRows} held in one Uint8Array. */
+export class MemoryRows implements ByteRows {
+  readonly count: number;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly rowBytes: number,
+  ) {
+    if (rowBytes < 1 || bytes.length % rowBytes !== 0)
+      throw new RangeError(`MemoryRows: ${bytes.length} bytes are not whole rows of ${rowBytes} bytes`);
+    this.count = bytes.length / rowBytes;
+  }
+
+  readRows(rows: ArrayLike<number>, out: Uint8Array): void {
+    const per = this.rowBytes;
+    for (let i = 0; i < rows.length; i++) out.set(this.bytes.subarray(rows[i] * per, (rows[i] + 1) * per), i * per);
+  }
+}
+
+/**
+ * Samples stored as bytes (images): byte `v` stands for the float `v / 255`, and batches are
+ * converted as they are cut, so a set is never held as floats. Row `i` of `bytes` is sample `i`.
+ */
+export interface ByteSamples {
+  bytes: ByteRows;
+  /** Shape of one sample, e.g. `[32, 32, 3]`. */
+  shape: number[];
+  /** Number of samples (≤ `bytes.count`: the first `count` rows). */
+  count: number;
+  labels?: Uint8Array;
+}
+
+/** Samples as floats or as bytes; what `fit`, `evaluate` and batched predict take. */
+export type AnySamples = Samples | ByteSamples;
+
+/** True when `s` stores bytes. */
+export function isByteSamples(s: AnySamples): s is ByteSamples {
+  return (s as ByteSamples).bytes !== undefined;
+}
+
+/**
+ * The inputs of samples `indices[from..to)` (or samples `from..to` when `indices` is null) as one
+ * flat float batch; bytes are divided by 255.
+ */
+export function floatRows(s: AnySamples, indices: ArrayLike<number> | null, from: number, to: number): Float32Array {
+  const per = sampleSize(s.shape);
+  const n = to - from;
+  if (!isByteSamples(s)) {
+    if (indices === null) return s.x.slice(from * per, to * per);
+    return pickRows(
+      s.x,
+      per,
+      Array.from({ length: n }, (_, i) => indices[from + i]),
+    );
+  }
+  const rows = indices === null ? Array.from({ length: n }, (_, i) => from + i) : Array.from({ length: n }, (_, i) => indices[from + i]);
+  const bytes = new Uint8Array(n * per);
+  s.bytes.readRows(rows, bytes);
+  const out = new Float32Array(n * per);
+  for (let i = 0; i < out.length; i++) out[i] = bytes[i] / 255;
+  return out;
+}
+
+/** The first `n` samples of `s` (all when `n` is omitted) as floats: `s` itself when it already is. */
+export function toFloatSamples(s: AnySamples, n = s.count): Samples {
+  const count = Math.min(n, s.count);
+  if (!isByteSamples(s)) return firstSamples(s, count);
+  return {
+    x: floatRows(s, null, 0, count),
+    shape: s.shape,
+    count,
+    ...(s.labels === undefined ? {} : { labels: s.labels.subarray(0, count) }),
+  };
+}
+
+/** The first `n` samples of `s`, floats or bytes (no copy). */
+export function firstOf<T extends AnySamples>(s: T, n: number): T {
+  if (n >= s.count) return s;
+  if (!isByteSamples(s)) return firstSamples(s as Samples, n) as T;
+  return { ...s, count: n, ...(s.labels === undefined ? {} : { labels: s.labels.subarray(0, n) }) };
+}
+
+/** The rows `rows` of another {@link ByteRows}, in that order (a view: no bytes are copied). */
+export class RowSubset implements ByteRows {
+  readonly count: number;
+  readonly rowBytes: number;
+  constructor(
+    readonly base: ByteRows,
+    readonly rows: Uint32Array,
+  ) {
+    this.count = rows.length;
+    this.rowBytes = base.rowBytes;
+  }
+
+  readRows(rows: ArrayLike<number>, out: Uint8Array): void {
+    this.base.readRows(
+      Array.from({ length: rows.length }, (_, i) => this.rows[rows[i]]),
+      out,
+    );
+  }
+}
+
+/** The samples at `indices` of `s`, in that order: a copy for floats, a view for bytes. */
+export function pickAny<T extends AnySamples>(s: T, indices: ArrayLike<number>): T {
+  if (!isByteSamples(s)) return pickSamples(s as Samples, indices) as T;
+  return {
+    ...s,
+    bytes: new RowSubset(s.bytes, Uint32Array.from(indices)),
+    count: indices.length,
+    ...(s.labels === undefined ? {} : { labels: Uint8Array.from(indices, (i) => s.labels![i]) }),
+  };
+}

@@ -30,6 +30,7 @@ import {
   trainClassifier,
 } from '../training/pretraining.js';
 import { lineChartPng } from '../viz/line-chart.js';
+import { FASHION_INPUT } from './recipe.js';
 import { getRecipe } from './recipes/index.js';
 import { readRunMetrics } from './saved-run.js';
 import { trainRun } from './train-run.js';
@@ -244,7 +245,7 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
       const train = labelledSamples(data.train.x, data.train.labels, stratifiedSample(data.train.labels, count, seed));
       for (const variant of PRETRAINING_VARIANTS) {
         const started = performance.now();
-        const encoder = recipe.build({ seed, ...modelOptions }).encoder;
+        const encoder = recipe.build({ seed, input: FASHION_INPUT, ...modelOptions }).encoder;
         if (variant !== 'scratch') pretrainedEncoder(encoder, trained);
         const classifier = buildClassifier(encoder, seed);
         await trainClassifier(classifier, encoder, variant, train, {

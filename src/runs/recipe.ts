@@ -4,7 +4,7 @@
  * The recipes themselves are declared as data in one explicit list (`./recipes/index.ts`).
  */
 import type * as tf from '../core/tf.js';
-import type { Samples } from '../data/samples.js';
+import type { Dataset } from '../data/dataset.js';
 import type { Autoencoder } from '../models/conv.js';
 import type { FitOptions } from '../training/fit.js';
 import type { LossName, OptimizerName } from '../training/optimizers.js';
@@ -42,16 +42,23 @@ export interface RecipeOption {
   defaultValue?: unknown;
 }
 
-/** The data a recipe trains on: flat samples (with labels when known). */
-export interface Dataset {
-  train: Samples;
-  valid: Samples;
-  test?: Samples;
-  /** Where the data came from, for people. */
-  source: string;
-  /** True when samples are 28×28 images that can be drawn as grids. */
-  images: boolean;
+export type { Dataset };
+
+/**
+ * What the model is built for, from the data: the shape of one sample and whether values lie in
+ * [0, 1] (images, min-max-scaled tables: a sigmoid output and cross-entropy fit) or are unbounded
+ * (standardised tables: a linear output and MSE).
+ */
+export interface ModelInput {
+  /** Shape of one sample: `[h, w]` grey images, `[h, w, 3]` RGB, `[features]` table rows, `[steps, features]` sequences. */
+  shape: number[];
+  kind: 'images' | 'table' | 'sequences' | 'arrays';
+  /** True when every value lies in [0, 1]. */
+  unitRange: boolean;
 }
+
+/** The {@link ModelInput} of Fashion-MNIST: 28×28 grey images. */
+export const FASHION_INPUT: ModelInput = { shape: [28, 28], kind: 'images', unitRange: true };
 
 /** What a recipe's hooks receive while a run trains. */
 export interface TrainContext {
@@ -81,14 +88,19 @@ export interface Recipe {
   defaults: TrainingDefaults;
   /** Model-specific options. */
   options?: readonly RecipeOption[];
-  /** Builds fresh, seeded encoder/decoder/autoencoder models. */
-  build(options: { seed?: number } & Record<string, unknown>): Autoencoder;
+  /**
+   * Builds fresh, seeded encoder/decoder/autoencoder models for samples of `input` (the output
+   * shape equals `input.shape`).
+   */
+  build(options: { seed?: number; input: ModelInput } & Record<string, unknown>): Autoencoder;
+  /** The recipe's own data when no data is given (linear: the book's point cloud); null → Fashion-MNIST. */
+  loadData?(options: { dataDir?: string; modelOptions: Record<string, unknown>; seed: number }): Promise<Dataset | null>;
+  /** Refuses data the model cannot take (throws an `ArgumentError` naming the data flag); default: any. */
+  checkInput?(input: ModelInput): void;
   /** Rejects option combinations before anything is loaded or written (throws a `ConflictError`). */
   check?(modelOptions: Record<string, unknown>): void;
   /** What the run will do, for its first log line (default: `for N epochs`). */
   plan?(settings: TrainingSettings, modelOptions: Record<string, unknown>): string;
-  /** Loads the recipe's own data instead of Fashion-MNIST images; null → Fashion-MNIST after all. */
-  loadData?(options: { dataDir?: string; modelOptions: Record<string, unknown>; seed: number }): Promise<Dataset | null>;
   /**
    * Training procedure when the standard one (compile the autoencoder, fit it on the data) is not
    * enough: greedy layer-wise training, extra loss terms. It must leave `built.autoencoder` trained,

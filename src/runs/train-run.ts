@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ArgumentError, InterruptedError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import type * as tf from '../core/tf.js';
-import { type FashionMnist, loadFashionMnist } from '../data/fashion-mnist.js';
+import { CLASS_NAMES, type FashionMnist, loadFashionMnist } from '../data/fashion-mnist.js';
 import { firstSamples } from '../data/samples.js';
 import { excludeFromTraining } from '../data/subsets.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
@@ -18,7 +18,7 @@ import { saveModel } from '../training/io.js';
 import { roundedAccuracy } from '../training/metrics.js';
 import { makeOptimizer, type OptimizerName } from '../training/optimizers.js';
 import { curvesPng } from '../viz/line-chart.js';
-import type { Dataset, Recipe, TrainContext, TrainingSettings } from './recipe.js';
+import { type Dataset, FASHION_INPUT, type Recipe, type TrainContext, type TrainingSettings } from './recipe.js';
 import { reconstructions } from './recipes/artifacts.js';
 import { getRecipe } from './recipes/index.js';
 import { checkRunCallbacks, type RunCallbackOptions, runCallbacks } from './run-callbacks.js';
@@ -81,7 +81,16 @@ function timestamp(): string {
 
 /** The book's Fashion-MNIST split as a {@link Dataset}; `limit` keeps the first N training images. */
 export function fashionMnistDataset(data: FashionMnist, limit: number | null): Dataset {
-  return { train: firstSamples(data.train, limit ?? Infinity), valid: data.valid, test: data.test, source: data.source, images: true };
+  return {
+    train: firstSamples(data.train, limit ?? Infinity),
+    valid: data.valid,
+    test: data.test,
+    source: data.source,
+    spec: { kind: 'fashion-mnist' },
+    unitRange: true,
+    image: { height: 28, width: 28, channels: 1 },
+    classes: CLASS_NAMES,
+  };
 }
 
 /** Formats one epoch's record as the line `aekit train` prints. */
@@ -270,7 +279,7 @@ async function execute(options: TrainRunOptions, resume: LoadedCheckpoint | null
     );
   }
   log(`data: ${data.source}`);
-  const built = recipe.build({ seed: settings.seed, ...modelOptions });
+  const built = recipe.build({ seed: settings.seed, input: FASHION_INPUT, ...modelOptions });
   const { autoencoder, encoder, decoder } = built;
   if (options.signal?.aborted === true)
     throw new InterruptedError('interrupted before training started: nothing was written', { checkpointed: false, epoch: 0, batch: 0 });

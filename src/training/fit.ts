@@ -7,7 +7,7 @@ import { ArgumentError, InterruptedError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
-import { type Samples, sampleSize as size } from '../data/samples.js';
+import { type AnySamples, floatRows, isByteSamples, sampleSize as size } from '../data/samples.js';
 import { type BatchLogs, type Callback, type CallbackState, type EpochRecord, TerminateOnNaN, terminateOnNaN } from './callbacks.js';
 import { captureOptimizerState, type OptimizerState, restoreOptimizerState } from './optimizer-state.js';
 
@@ -24,7 +24,7 @@ export interface FitOptions {
   /** Shuffle before every epoch. Default true. */
   shuffle?: boolean;
   /** Samples evaluated after every epoch. */
-  validation?: Samples;
+  validation?: AnySamples;
   /** Progress display. Default: none. */
   progress?: ProgressSink;
   /** Title of the progress bar, before "epoch i/n". */
@@ -112,23 +112,34 @@ function permutation(n: number, random: () => number): Uint32Array {
   return p;
 }
 
-/** Copies the samples at `indices[from..to)` into one batch tensor pair. */
-function batchAt(samples: Samples, indices: Uint32Array | null, from: number, to: number): [tf.Tensor, tf.Tensor] {
-  const xs = size(samples.shape);
+/** Copies the samples at `indices[from..to)` into one batch tensor pair (bytes become floats / 255). */
+function batchAt(samples: AnySamples, indices: Uint32Array | null, from: number, to: number): [tf.Tensor, tf.Tensor] {
   const n = to - from;
-  const pick = (src: Float32Array, stride: number): Float32Array => {
-    if (indices === null) return src.slice(from * stride, to * stride);
-    const out = new Float32Array(n * stride);
-    for (let i = 0; i < n; i++) out.set(src.subarray(indices[from + i] * stride, (indices[from + i] + 1) * stride), i * stride);
-    return out;
-  };
-  const x = tf.tensor(pick(samples.x, xs), [n, ...samples.shape]);
-  if (samples.y === undefined) return [x, x];
+  const x = tf.tensor(floatRows(samples, indices, from, to), [n, ...samples.shape]);
+  if (isByteSamples(samples) || samples.y === undefined) return [x, x];
+  const ys = size(samples.yShape ?? []);
   const yShape = samples.yShape ?? [];
-  return [x, tf.tensor(pick(samples.y, size(yShape)), [n, ...yShape])];
+  const y = samples.y;
+  const picked =
+    indices === null
+      ? y.slice(from * ys, to * ys)
+      : (() => {
+          const out = new Float32Array(n * ys);
+          for (let i = 0; i < n; i++) out.set(y.subarray(indices[from + i] * ys, (indices[from + i] + 1) * ys), i * ys);
+          return out;
+        })();
+  return [x, tf.tensor(picked, [n, ...yShape])];
 }
 
-function checkSamples(samples: Samples, what: string): void {
+function checkSamples(samples: AnySamples, what: string): void {
+  if (isByteSamples(samples)) {
+    if (samples.bytes.rowBytes !== size(samples.shape) || samples.bytes.count < samples.count)
+      throw new ArgumentError(
+        what,
+        `bytes hold ${samples.bytes.count} rows of ${samples.bytes.rowBytes}, expected ${samples.count} rows of ${samples.shape.join('×')}`,
+      );
+    return;
+  }
   const want = samples.count * size(samples.shape);
   if (samples.x.length !== want) {
     throw new ArgumentError(what, `x holds ${samples.x.length} floats, expected ${samples.count} × ${samples.shape.join('×')} = ${want}`);
@@ -163,7 +174,7 @@ function checkResume(resume: FitCheckpoint, epochs: number, steps: number, value
  */
 export async function evaluate(
   model: tf.LayersModel,
-  samples: Samples,
+  samples: AnySamples,
   batchSize = 256,
   step?: TrainStep,
 ): Promise<Record<string, number>> {
@@ -204,7 +215,7 @@ export async function evaluate(
  * const history = await fit(autoencoder, { x, shape: [28, 28], count }, { epochs: 5, validation });
  * await fit(autoencoder, train, { epochs: 50, validation, callbacks: [earlyStopping({ patience: 3, restoreBestWeights: true })] });
  */
-export async function fit(model: tf.LayersModel, train: Samples, options: FitOptions): Promise<EpochRecord[]> {
+export async function fit(model: tf.LayersModel, train: AnySamples, options: FitOptions): Promise<EpochRecord[]> {
   const {
     epochs,
     batchSize = 32,

@@ -7,7 +7,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import type * as tf from '../core/tf.js';
-import type { Samples } from '../data/samples.js';
+import type { AnySamples, Samples } from '../data/samples.js';
 import type { StageModels } from '../models/stages.js';
 import { type EpochRecord, fit } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
@@ -36,9 +36,9 @@ export interface PhaseRecord extends PhaseSettings {
 /** Options of {@link trainGreedy}. */
 export interface GreedyOptions {
   /** Training images (targets = inputs). */
-  train: Samples;
+  train: AnySamples;
   /** Validation images; each stage validates on their codings. */
-  validation?: Samples;
+  validation?: AnySamples;
   /** Samples per step. Default 32. */
   batchSize?: number;
   /** Shuffling seed. Default 42. */
@@ -61,11 +61,11 @@ export interface GreedyResult {
 }
 
 /** Runs `encoder` over `samples` in batches and returns the codings as new samples. */
-export async function encodeSamples(encoder: tf.LayersModel, samples: Samples, batchSize = 256): Promise<Samples> {
+export async function encodeSamples(encoder: tf.LayersModel, samples: AnySamples, batchSize = 256): Promise<Samples> {
   const shape = encoder.outputs[0].shape.slice(1) as number[];
   if (shape.some((d) => d === null))
     throw new ArgumentError('encoder', `'${encoder.name}' has an unknown output shape [${shape.join(', ')}]`);
-  const { x: data } = await predictAll(encoder, samples.x, samples.count, { batchSize });
+  const { x: data } = await predictAll(encoder, samples, samples.count, { batchSize });
   return { x: data, shape, count: samples.count };
 }
 

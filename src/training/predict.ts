@@ -5,7 +5,7 @@
 
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
-import { type Samples, sampleSize } from '../data/samples.js';
+import { type AnySamples, floatRows, type Samples, sampleSize } from '../data/samples.js';
 
 /** One batch of results: samples `from … from + count − 1`, each a `dim`-float row of `data`. */
 export interface PredictBatch {
@@ -34,27 +34,30 @@ export function modelInputShape(model: tf.LayersModel): number[] {
 }
 
 /**
- * Runs `model` on `count` flat samples of its input shape in batches and yields the results,
- * flattened per sample (a `3×3×64` coding becomes 576 floats).
+ * Runs `model` on the first `count` samples of `x` (flat floats of its input shape, or samples
+ * stored as floats or bytes) in batches and yields the results, flattened per sample (a `3×3×64`
+ * coding becomes 576 floats).
  *
  * @example
  * for await (const b of predictBatches(encoder, valid.x, valid.count)) console.log(b.from, b.dim);
  */
 export async function* predictBatches(
   model: tf.LayersModel,
-  x: Float32Array,
+  x: Float32Array | AnySamples,
   count: number,
   options: PredictOptions = {},
 ): AsyncGenerator<PredictBatch> {
   const { batchSize = 256, map } = options;
   const shape = modelInputShape(model);
   const per = sampleSize(shape);
-  if (x.length < count * per)
-    throw new ArgumentError('x', `${count} samples of ${per} floats need ${count * per} floats, found ${x.length}`);
+  const samples: AnySamples = x instanceof Float32Array ? { x, shape, count: Math.floor(x.length / per) } : x;
+  if (sampleSize(samples.shape) !== per)
+    throw new ArgumentError('x', `'${model.name}' takes samples of [${shape.join(', ')}], got samples of [${samples.shape.join(', ')}]`);
+  if (samples.count < count) throw new ArgumentError('x', `${count} samples of ${per} values were asked for, found ${samples.count}`);
   for (let from = 0; from < count; from += batchSize) {
     const n = Math.min(batchSize, count - from);
     const out = tf.tidy(() => {
-      const input = tf.tensor(x.subarray(from * per, (from + n) * per), [n, ...shape]);
+      const input = tf.tensor(floatRows(samples, null, from, from + n), [n, ...shape]);
       const output = model.predict(input) as tf.Tensor;
       return tf.reshape(map === undefined ? output : map(input, output), [n, -1]);
     });
@@ -66,7 +69,12 @@ export async function* predictBatches(
 }
 
 /** Every result of {@link predictBatches} as samples of shape `[dim]` (`count × dim` floats). */
-export async function predictAll(model: tf.LayersModel, x: Float32Array, count: number, options: PredictOptions = {}): Promise<Samples> {
+export async function predictAll(
+  model: tf.LayersModel,
+  x: Float32Array | AnySamples,
+  count: number,
+  options: PredictOptions = {},
+): Promise<Samples> {
   let data: Float32Array | undefined;
   let dim = 0;
   for await (const b of predictBatches(model, x, count, options)) {

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { useBackend } from '../../engine/backend.js';
 import { formatSummary } from '../../models/summary.js';
+import { FASHION_INPUT } from '../../runs/recipe.js';
 import { getRecipe, recipeNames } from '../../runs/recipes/index.js';
 import { resolveModelOptions } from '../../runs/train-run.js';
 import { modelOptionsOf, recipeOptions } from '../options.js';
@@ -17,6 +18,6 @@ export function summaryCommand(): Command {
     const recipe = getRecipe(name);
     const modelOptions = resolveModelOptions(recipe, modelOptionsOf(name, flags, new Set()));
     await useBackend('cpu');
-    console.log(formatSummary(recipe.build({ ...modelOptions, seed: 42 }), `${recipe.name}: ${recipe.description}`));
+    console.log(formatSummary(recipe.build({ ...modelOptions, seed: 42, input: FASHION_INPUT }), `${recipe.name}: ${recipe.description}`));
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Pictures a run draws after training, shared by the recipes.
  */
+import { toFloatSamples } from '../../data/samples.js';
 import { parseNoise } from '../../models/noise.js';
 import { denoisingGrid } from '../../viz/denoising.js';
 import { reconstructionGrid } from '../../viz/reconstructions.js';
@@ -8,8 +9,10 @@ import type { TrainContext } from '../recipe.js';
 
 /** `reconstructions.png`: 10 validation images over their reconstructions (image data only). */
 export async function reconstructions(ctx: TrainContext): Promise<string[]> {
-  if (!ctx.data.images) return [];
-  await ctx.writeArtifact('reconstructions.png', await reconstructionGrid(ctx.built.autoencoder, ctx.data.valid.x, { count: 10 }));
+  const { image } = ctx.data;
+  if (image === undefined) return [];
+  const first = toFloatSamples(ctx.data.valid, 10).x;
+  await ctx.writeArtifact('reconstructions.png', await reconstructionGrid(ctx.built.autoencoder, first, { count: 10, ...image }));
   return ['reconstructions.png'];
 }
 
@@ -19,10 +22,15 @@ export async function reconstructions(ctx: TrainContext): Promise<string[]> {
  */
 export async function denoisingReconstructions(ctx: TrainContext): Promise<string[]> {
   const noise = typeof ctx.modelOptions.noise === 'string' ? parseNoise(ctx.modelOptions.noise) : null;
-  if (noise === null || !ctx.data.images) return reconstructions(ctx);
+  const { image } = ctx.data;
+  if (noise === null || image === undefined) return reconstructions(ctx);
   await ctx.writeArtifact(
     'reconstructions.png',
-    await denoisingGrid(ctx.built.autoencoder, ctx.data.valid.x, noise, { count: 10, seed: ctx.settings.seed }),
+    await denoisingGrid(ctx.built.autoencoder, toFloatSamples(ctx.data.valid, 10).x, noise, {
+      count: 10,
+      seed: ctx.settings.seed,
+      shape: image,
+    }),
   );
   return ['reconstructions.png'];
 }

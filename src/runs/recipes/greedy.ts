@@ -4,7 +4,9 @@
  * `reconstructions-stacked.png` is drawn after stacking (the run draws `reconstructions.png` after
  * fine-tuning).
  */
+
 import { ConflictError } from '../../core/errors.js';
+import { toFloatSamples } from '../../data/samples.js';
 import type { Autoencoder } from '../../models/conv.js';
 import type { StageModels } from '../../models/stages.js';
 import { fit } from '../../training/fit.js';
@@ -44,10 +46,10 @@ export async function trainGreedyInRun(ctx: TrainContext, stages: GreedyStage[],
       await ctx.record('stages', summary(records));
     },
     onStacked: async () => {
-      if (data.images) {
+      if (data.image !== undefined) {
         await ctx.writeArtifact(
           'reconstructions-stacked.png',
-          await reconstructionGrid(ctx.built.autoencoder, data.valid.x, { count: 10 }),
+          await reconstructionGrid(ctx.built.autoencoder, toFloatSamples(data.valid, 10).x, { count: 10, ...data.image }),
         );
         ctx.log('stacked the stages: reconstructions-stacked.png drawn before fine-tuning');
       }

@@ -6,6 +6,7 @@
 import { pcaDirections, principalAngles } from '../../analysis/subspace.js';
 import * as tf from '../../core/tf.js';
 import { pointCloud } from '../../data/point-cloud.js';
+import { toFloatSamples } from '../../data/samples.js';
 import { linearAutoencoder } from '../../models/linear.js';
 import { scatterPlot } from '../../viz/basic-charts.js';
 import type { Recipe } from '../recipe.js';
@@ -23,12 +24,13 @@ export const linearRecipe: Recipe = {
       train: samples,
       valid: samples,
       source: `generated 3-D point cloud: 60 centred points (seed ${seed}); validation = the same points, as the book has no validation set`,
-      images: false,
+      spec: { kind: 'points', count: 60, seed },
+      unitRange: false,
     };
   },
   async artifacts(ctx) {
     const { built, data, settings } = ctx;
-    const { count, x } = data.train;
+    const { count, x } = toFloatSamples(data.train);
     const codings = tf.tidy(() => (built.encoder.predict(tf.tensor(x, [count, 3])) as tf.Tensor).dataSync());
     const cloud = pointCloud(60, settings.seed);
     const shade = cloud.count === count ? Array.from(cloud.angles, (a) => (a + 0.5) / ((3 * Math.PI) / 2)) : undefined;

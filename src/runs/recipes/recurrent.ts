@@ -34,7 +34,8 @@ export async function recurrentData(modelOptions: Record<string, unknown>): Prom
     train: { x: seqs.x.subarray(0, train * width), shape: [steps, features], count: train },
     valid: { x: seqs.x.subarray(train * width), shape: [steps, features], count: valid },
     source: `${csv}: ${seqs.count} sequences of ${steps} steps × ${features} features (training: lines ${seqs.lines[0]}–${seqs.lines[train - 1]}, validation: the last ${valid})`,
-    images: false,
+    spec: { kind: 'sequences', file: csv, steps, features, validationSplit: 0.1, seed: 0 },
+    unitRange: true,
   };
 }
 

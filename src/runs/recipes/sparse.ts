@@ -2,7 +2,9 @@
  * `sparse`: the book's sparse autoencoder, trained with its activity penalty added to the loss in
  * a custom step; after training, the coding layer's activity is recorded and drawn.
  */
+
 import { codingActivity } from '../../analysis/activity.js';
+import { toFloatSamples } from '../../data/samples.js';
 import { KLDivergenceRegularizer, parseSparsity } from '../../layers/sparsity-regularizers.js';
 import { codingPenaltyLayer, sparseAutoencoder, sparsityTraining } from '../../models/sparse.js';
 import { lossStep } from '../../training/custom-step.js';
@@ -55,7 +57,7 @@ export const sparseRecipe: Recipe = {
     const written = await reconstructions(ctx);
     const reg = codingPenaltyLayer(ctx.built.encoder)?.regularizer;
     const target = reg instanceof KLDivergenceRegularizer ? reg.target : null;
-    const { stats, all } = await codingActivity(ctx.built.encoder, ctx.data.valid, target);
+    const { stats, all } = await codingActivity(ctx.built.encoder, toFloatSamples(ctx.data.valid), target);
     await ctx.record('sparsity', { regularizer: ctx.modelOptions.sparsity, on: 'validation', ...stats });
     await ctx.writeArtifact(
       'activations.png',

@@ -3,9 +3,10 @@
  * ROC AUC of a score for telling one group from the rest.
  */
 
+import type { AnySamples } from '../data/samples.js';
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
-import { predictAll } from '../training/predict.js';
+import { predictAll, predictBatches } from '../training/predict.js';
 
 /** How an image's reconstruction error is measured: mean squared error or mean binary cross-entropy over its pixels. */
 export type ErrorMetric = 'mse' | 'bce';
@@ -22,7 +23,7 @@ export const ERROR_METRICS: readonly ErrorMetric[] = ['mse', 'bce'];
  */
 export async function reconstructionErrors(
   model: tf.LayersModel,
-  images: Float32Array,
+  images: Float32Array | AnySamples,
   count: number,
   metric: ErrorMetric = 'mse',
   batchSize = 256,
@@ -39,6 +40,24 @@ export async function reconstructionErrors(
     },
   });
   return data;
+}
+
+/**
+ * The mean squared reconstruction error of every feature (value) of one sample over the first
+ * `count` samples: `prod(shape)` means, e.g. one per table column.
+ */
+export async function featureErrors(model: tf.LayersModel, samples: AnySamples, count = samples.count, batchSize = 256): Promise<Float64Array> {
+  let sums: Float64Array | null = null;
+  for await (const b of predictBatches(model, samples, count, {
+    batchSize,
+    map: (x, output) => tf.square(tf.sub(tf.reshape(output, [x.shape[0], -1]), tf.reshape(x, [x.shape[0], -1]))),
+  })) {
+    sums ??= new Float64Array(b.dim);
+    for (let i = 0; i < b.count; i++) for (let j = 0; j < b.dim; j++) sums[j] += b.data[i * b.dim + j];
+  }
+  const out = sums ?? new Float64Array(0);
+  for (let j = 0; j < out.length; j++) out[j] /= Math.max(1, count);
+  return out;
 }
 
 /** The `q`-th percentile (0–100) of `values`, with linear interpolation between order statistics (NumPy's default). */

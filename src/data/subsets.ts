@@ -3,7 +3,7 @@
  */
 import { ArgumentError } from '../core/errors.js';
 import { CLASS_NAMES, type FashionMnist } from './fashion-mnist.js';
-import { type LabelledSamples, pickSamples } from './samples.js';
+import { type AnySamples, type LabelledSamples, pickAny, pickSamples } from './samples.js';
 
 /** Checks that `label` is a Fashion-MNIST class index (0–9); `argument` names the option in errors. */
 export function checkClass(label: number, argument: string): number {
@@ -33,4 +33,21 @@ export function withoutClass<T extends LabelledSamples>(split: T, label: number)
 export function excludeFromTraining(data: FashionMnist, label: number | undefined): FashionMnist {
   if (label === undefined) return data;
   return { ...data, train: withoutClass(data.train, label), valid: withoutClass(data.valid, label) };
+}
+
+/**
+ * The samples of `s` whose label is not `label` (floats or bytes, labels required), in their
+ * original order; `classes` names the labels for the error when `label` is out of range.
+ */
+export function withoutLabel<T extends AnySamples>(s: T, label: number, classes: readonly string[], argument = 'excludeClass'): T {
+  if (!Number.isInteger(label) || label < 0 || label >= classes.length)
+    throw new ArgumentError(
+      argument,
+      `expected a class index 0–${classes.length - 1} (${classes.map((n, i) => `${i} ${n}`).join(', ')}), got ${label}`,
+    );
+  const labels = s.labels;
+  if (labels === undefined) throw new ArgumentError(argument, 'the data has no labels, so no class can be left out');
+  const kept: number[] = [];
+  for (let i = 0; i < s.count; i++) if (labels[i] !== label) kept.push(i);
+  return pickAny(s, kept);
 }

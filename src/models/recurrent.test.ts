@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
-import { recurrentData, recurrentRecipe } from '../runs/recipes/recurrent.js';
+import { loadData } from '../data/load.js';
 import { trainRun } from '../runs/train-run.js';
 import { checkModel } from '../testing/check-model.js';
 import { recurrentAutoencoder } from './recurrent.js';
@@ -47,20 +47,19 @@ test("train recurrent --csv: trains on the file's sequences and writes a run", a
     const lines = ['# 10 sequences of 4 steps × 2 features', 'a,b,c,d,e,f,g,h'];
     for (let i = 0; i < 10; i++) lines.push(Array.from({ length: 8 }, (_, j) => ((i + j) % 5) / 4).join(','));
     await writeFile(csv, lines.join('\n'));
-    const data = await recurrentData({ csv, steps: 4, features: 2 });
-    assert.equal(data?.train.count, 9);
-    assert.equal(data?.valid.count, 1);
+    const data = await loadData({ kind: 'sequences', file: csv, steps: 4, features: 2 });
+    assert.equal(data.train.count, 9);
+    assert.equal(data.valid.count, 1);
     const result = await trainRun({
       model: 'recurrent',
       epochs: 1,
       backend: 'wasm',
       out: path.join(dir, 'run'),
-      modelOptions: { csv, steps: 4, features: 2 },
+      dataset: { kind: 'sequences', file: csv, steps: 4, features: 2 },
     });
     assert.equal(result.metrics.data.train, 9);
+    assert.deepEqual(result.metrics.data.spec, { kind: 'sequences', file: csv, steps: 4, features: 2, validationSplit: 0.1, seed: 42 });
     assert.deepEqual(result.model.outputs[0].shape, [null, 4, 2]);
-    await assert.rejects(recurrentData({ csv, steps: 4 }), /csv '.*seqs.csv' needs steps and features/);
-    assert.throws(() => recurrentRecipe.check!({ steps: 5 }), /steps and features shape the sequences of a csv file/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

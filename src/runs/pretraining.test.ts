@@ -54,7 +54,7 @@ test('the pretrained classifier starts from a copy of the trained encoder; scrat
   assert.notDeepEqual(weightsOf(scratch).slice(0, trained.length), trained);
   assert.deepEqual(weightsOf(scratch).slice(trained.length), weightsOf(classifier).slice(trained.length));
   // The copy does not alias: training the classifier (unfrozen) leaves the autoencoder's encoder as it was.
-  const train = labelledSamples(data.train.x, data.train.labels, stratifiedSample(data.train.labels, 50, 1));
+  const train = labelledSamples(data.train, stratifiedSample(data.train.labels, 50, 1));
   await trainClassifier(classifier, pretrained, 'fine-tuned', train, {
     epochs: 2,
     optimizer: 'sgd',
@@ -73,7 +73,7 @@ test('the frozen variant leaves the pretrained encoder unchanged and trains the 
   const classifier = buildClassifier(encoder, 7);
   const enc0 = weightsOf(encoder);
   const all0 = weightsOf(classifier);
-  const train = labelledSamples(data.train.x, data.train.labels, stratifiedSample(data.train.labels, 40, 3));
+  const train = labelledSamples(data.train, stratifiedSample(data.train.labels, 40, 3));
   await trainClassifier(classifier, encoder, 'frozen', train, {
     epochs: 2,
     optimizer: 'sgd',

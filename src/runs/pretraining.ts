@@ -15,7 +15,10 @@ import * as path from 'node:path';
 import { ArgumentError, ConflictError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import type * as tf from '../core/tf.js';
+import type { Dataset } from '../data/dataset.js';
 import { type FashionMnist, loadFashionMnist } from '../data/fashion-mnist.js';
+import { fashionMnistDataset } from '../data/load.js';
+import { type LabelledSamples, toFloatSamples } from '../data/samples.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import { evaluate } from '../training/fit.js';
 import { loadModel } from '../training/io.js';
@@ -30,10 +33,11 @@ import {
   trainClassifier,
 } from '../training/pretraining.js';
 import { lineChartPng } from '../viz/line-chart.js';
-import { FASHION_INPUT } from './recipe.js';
+
 import { getRecipe } from './recipes/index.js';
 import { readRunMetrics } from './saved-run.js';
-import { trainRun } from './train-run.js';
+import { runDataset } from './run-data.js';
+import { modelInputOf, trainRun } from './train-run.js';
 
 /** Options of {@link runPretraining}. */
 export interface PretrainingOptions {
@@ -160,7 +164,18 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
     throw new ArgumentError('classifierEpochs', `expected an integer ≥ 2, got ${classifierEpochs}`);
   const engine = await useBackend(options.backend ?? 'auto');
   log(engine.description);
-  const data = options.data ?? (await loadFashionMnist({ dataDir: options.dataDir }));
+  // The data: the --from run's own (as it trained on it), else Fashion-MNIST.
+  const fromMetrics = options.from === undefined ? null : await readRunMetrics(options.from);
+  const dataset: Dataset =
+    fromMetrics === null
+      ? fashionMnistDataset(options.data ?? (await loadFashionMnist({ dataDir: options.dataDir })), options.dataDir)
+      : await runDataset(fromMetrics, { fashionMnist: options.data });
+  await dataset.close?.();
+  const classCount = dataset.classes?.length ?? 0;
+  const test = dataset.test ?? dataset.valid;
+  if (dataset.train.labels === undefined || test.labels === undefined || classCount < 2)
+    throw new ArgumentError('from', `{from} ${options.from}: its data (${dataset.source.split(':')[0]}) has no class labels to train classifiers on`);
+  const data = { train: toFloatSamples(dataset.train) as LabelledSamples, test: toFloatSamples(test) as LabelledSamples };
   const tooMany = labels.find((n) => n > data.train.count);
   if (tooMany !== undefined) throw new ArgumentError('labels', `{labels} ${tooMany}: only ${data.train.count} training images`);
 
@@ -169,8 +184,8 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
   let modelOptions: Record<string, unknown> = {};
   let aeDir: string;
   let valLoss: number | null;
-  if (options.from !== undefined) {
-    const metrics = await readRunMetrics(options.from);
+  if (options.from !== undefined && fromMetrics !== null) {
+    const metrics = fromMetrics;
     model = metrics.model;
     if (options.encoder !== undefined && options.encoder !== model) {
       throw new ConflictError(['encoder', 'from'], `{encoder} ${options.encoder} does not match {from} ${options.from}, a '${model}' run`);
@@ -192,7 +207,8 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
       epochs: options.epochs,
       out: aeDir,
       overwrite: true, // the autoencoder is part of this experiment's output, rewritten like its other files
-      data,
+      data: options.data,
+      dataDir: options.dataDir,
       limit: options.limit,
       backend: engine.backend as BackendName,
       log,
@@ -201,7 +217,7 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
     valLoss = run.metrics.epochs.at(-1)?.val_loss ?? null;
   }
   const recipe = getRecipe(model);
-  const test = labelledSamples(data.test.x, data.test.labels);
+  const testSet = labelledSamples(data.test, undefined, classCount);
   const report: PretrainingReport = {
     encoder: model,
     autoencoder: { dir: aeDir, trainedHere: options.from === undefined, val_loss: valLoss },
@@ -242,12 +258,12 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
   for (const count of labels) {
     for (let s = 0; s < seeds; s++) {
       const seed = 42 + s;
-      const train = labelledSamples(data.train.x, data.train.labels, stratifiedSample(data.train.labels, count, seed));
+      const train = labelledSamples(data.train, stratifiedSample(data.train.labels, count, seed, classCount), classCount);
       for (const variant of PRETRAINING_VARIANTS) {
         const started = performance.now();
-        const encoder = recipe.build({ seed, input: FASHION_INPUT, ...modelOptions }).encoder;
+        const encoder = recipe.build({ seed, input: modelInputOf(dataset), ...modelOptions }).encoder;
         if (variant !== 'scratch') pretrainedEncoder(encoder, trained);
-        const classifier = buildClassifier(encoder, seed);
+        const classifier = buildClassifier(encoder, seed, classCount);
         await trainClassifier(classifier, encoder, variant, train, {
           epochs: classifierEpochs,
           optimizer,
@@ -257,7 +273,7 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
           batchSize,
           seed,
         });
-        const scores = await evaluate(classifier, test);
+        const scores = await evaluate(classifier, testSet);
         const accuracy = scores[classifier.metricsNames[1]];
         classifier.dispose();
         const result: PretrainingResult = {

@@ -45,6 +45,7 @@
  * Every file-system failure becomes one {@link RunDirectoryError} naming the path and the argument
  * `out`.
  */
+import type { DataSpec, ImageLayout } from '../data/dataset.js';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AekitError, type AekitErrorOptions } from '../core/errors.js';
@@ -62,7 +63,21 @@ export interface RunMetrics {
   engine: string;
   params: { encoder: number; decoder: number };
   options: Record<string, unknown>;
-  data: { source: string; train: number; valid: number; test: number };
+  data: {
+    source: string;
+    train: number;
+    valid: number;
+    test: number;
+    /** How to load the data again, with its fitted preparation (absent in runs of aekit before 0.3: Fashion-MNIST). */
+    spec?: DataSpec;
+    /** Shape of one sample. */
+    shape?: number[];
+    /** Set for image data. */
+    image?: ImageLayout;
+    classes?: readonly string[];
+    features?: readonly string[];
+    unitRange?: boolean;
+  };
   started: string;
   finished: string | null;
   epochs: EpochRecord[];

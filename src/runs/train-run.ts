@@ -9,16 +9,17 @@ import * as path from 'node:path';
 import { ArgumentError, InterruptedError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import type * as tf from '../core/tf.js';
-import { CLASS_NAMES, type FashionMnist, loadFashionMnist } from '../data/fashion-mnist.js';
-import { firstSamples } from '../data/samples.js';
-import { excludeFromTraining } from '../data/subsets.js';
+import type { DataSpec } from '../data/dataset.js';
+import type { FashionMnist } from '../data/fashion-mnist.js';
+import { type DataRequest, fashionMnistDataset, limitTraining, loadData } from '../data/load.js';
+import { withoutLabel } from '../data/subsets.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import { type EpochRecord, type FitOptions, fit } from '../training/fit.js';
 import { saveModel } from '../training/io.js';
 import { roundedAccuracy } from '../training/metrics.js';
 import { makeOptimizer, type OptimizerName } from '../training/optimizers.js';
 import { curvesPng } from '../viz/line-chart.js';
-import { type Dataset, FASHION_INPUT, type Recipe, type TrainContext, type TrainingSettings } from './recipe.js';
+import type { Dataset, ModelInput, Recipe, TrainContext, TrainingSettings } from './recipe.js';
 import { reconstructions } from './recipes/artifacts.js';
 import { getRecipe } from './recipes/index.js';
 import { checkRunCallbacks, type RunCallbackOptions, runCallbacks } from './run-callbacks.js';
@@ -42,10 +43,17 @@ export interface TrainRunOptions extends RunCallbackOptions {
   seed?: number;
   /** Train on the first N training images only; validation keeps all 5,000. */
   limit?: number;
-  /** Leave out every image of this Fashion-MNIST class (0–9) from training and validation (anomaly-detection demo). */
+  /** Leave out every sample of this class (Fashion-MNIST: 0–9; else the index in the data's classes) from training and validation (anomaly detection). */
   excludeClass?: number;
   /** Directory with the Fashion-MNIST files (see `loadFashionMnist`). */
   dataDir?: string;
+  /**
+   * The data to train on: an image folder, a table, an array file… (see `loadData`); a recorded
+   * spec loads the same data the same way. Default: the recipe's own data, else Fashion-MNIST.
+   */
+  dataset?: DataRequest | DataSpec;
+  /** Bytes of decoded images held in memory at most; larger image folders stream from a cache file. Default 1 GiB. */
+  memoryBudget?: number;
   /** Engine. Default `auto`. */
   backend?: BackendName;
   /** Run directory. Default `runs/<model>-<timestamp>`. It must be new, an empty directory, or a run directory and `overwrite` set (see `RunDirectory`). */
@@ -79,18 +87,30 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 }
 
-/** The book's Fashion-MNIST split as a {@link Dataset}; `limit` keeps the first N training images. */
-export function fashionMnistDataset(data: FashionMnist, limit: number | null): Dataset {
-  return {
-    train: firstSamples(data.train, limit ?? Infinity),
-    valid: data.valid,
-    test: data.test,
-    source: data.source,
-    spec: { kind: 'fashion-mnist' },
-    unitRange: true,
-    image: { height: 28, width: 28, channels: 1 },
-    classes: CLASS_NAMES,
-  };
+/** The {@link ModelInput} of `data`: its sample shape, kind and value range. */
+export function modelInputOf(data: Dataset): ModelInput {
+  const kind = data.image !== undefined ? 'images' : data.spec.kind === 'table' ? 'table' : data.spec.kind === 'sequences' ? 'sequences' : 'arrays';
+  return { shape: data.train.shape, kind, unitRange: data.unitRange };
+}
+
+/**
+ * Loads the run's data: `options.dataset`, else the recipe's own data, else Fashion-MNIST; then
+ * leaves out `excludeClass` and keeps the first `limit` training samples.
+ */
+async function runData(recipe: Recipe, options: TrainRunOptions, modelOptions: Record<string, unknown>, settings: TrainingSettings): Promise<Dataset> {
+  let data: Dataset | null = null;
+  if (options.dataset !== undefined) {
+    data = await loadData(options.dataset, { seed: settings.seed, memoryBudget: options.memoryBudget });
+  } else if (recipe.loadData !== undefined) {
+    data = await recipe.loadData({ dataDir: options.dataDir, modelOptions, seed: settings.seed });
+  }
+  data ??= options.data !== undefined ? fashionMnistDataset(options.data, options.dataDir) : await loadData({ kind: 'fashion-mnist', dataDir: options.dataDir });
+  if (options.excludeClass !== undefined) {
+    const classes = data.classes ?? [];
+    const label = options.excludeClass;
+    data = { ...data, train: withoutLabel(data.train, label, classes), valid: withoutLabel(data.valid, label, classes) };
+  }
+  return limitTraining(data, settings.limit);
 }
 
 /** Formats one epoch's record as the line `aekit train` prints. */
@@ -246,6 +266,7 @@ export async function resumeRun(runDir: string, options: ResumeRunOptions = {}):
     backend: r.backend as BackendName,
     excludeClass: (r.excludeClass as number | null) ?? undefined,
     dataDir: (r.dataDir as string | null) ?? undefined,
+    dataset: checkpoint.state.metrics.data.spec,
     out: runDir,
     modelOptions,
     progress: options.progress,
@@ -268,18 +289,31 @@ async function execute(options: TrainRunOptions, resume: LoadedCheckpoint | null
   if (resume === null) await checkRunTarget(dir, { overwrite: options.overwrite });
   const engine = await useBackend(settings.backend as BackendName);
   log(engine.description);
-  let data: Dataset;
-  const own = recipe.loadData === undefined ? null : await recipe.loadData({ dataDir: options.dataDir, modelOptions, seed: settings.seed });
-  if (own !== null) {
-    data = settings.limit === null ? own : { ...own, train: { ...own.train, count: Math.min(own.train.count, settings.limit) } };
-  } else {
-    data = fashionMnistDataset(
-      excludeFromTraining(options.data ?? (await loadFashionMnist({ dataDir: options.dataDir })), options.excludeClass),
-      settings.limit,
-    );
+  const data = await runData(recipe, options, modelOptions, settings);
+  try {
+    return await trainOn(data, recipe, options, resume, { modelOptions, settings, log, dir, blocked, engine });
+  } finally {
+    await data.close?.();
   }
+}
+
+interface Resolved {
+  modelOptions: Record<string, unknown>;
+  settings: TrainingSettings;
+  log: (line: string) => void;
+  dir: string;
+  blocked: string | null;
+  engine: Awaited<ReturnType<typeof useBackend>>;
+}
+
+async function trainOn(data: Dataset, recipe: Recipe, options: TrainRunOptions, resume: LoadedCheckpoint | null, r: Resolved): Promise<TrainRunResult> {
+  const { modelOptions, settings, log, dir, blocked, engine } = r;
   log(`data: ${data.source}`);
-  const built = recipe.build({ seed: settings.seed, input: FASHION_INPUT, ...modelOptions });
+  const input = modelInputOf(data);
+  recipe.checkInput?.(input);
+  // Cross-entropy needs targets in [0, 1]: unbounded data (standardised tables) is fitted with MSE.
+  if (!input.unitRange && settings.loss === 'binaryCrossentropy') settings.loss = 'meanSquaredError';
+  const built = recipe.build({ seed: settings.seed, input, ...modelOptions });
   const { autoencoder, encoder, decoder } = built;
   if (options.signal?.aborted === true)
     throw new InterruptedError('interrupted before training started: nothing was written', { checkpointed: false, epoch: 0, batch: 0 });
@@ -300,7 +334,18 @@ async function execute(options: TrainRunOptions, resume: LoadedCheckpoint | null
           engine: engine.description,
           params: { encoder: encoder.countParams(), decoder: decoder.countParams() },
           options: { ...settings, ...modelOptions, excludeClass: options.excludeClass ?? null, dataDir: options.dataDir ?? null, out: dir },
-          data: { source: data.source, train: data.train.count, valid: data.valid.count, test: data.test?.count ?? 0 },
+          data: {
+            source: data.source,
+            train: data.train.count,
+            valid: data.valid.count,
+            test: data.test?.count ?? 0,
+            spec: data.spec,
+            shape: data.train.shape,
+            unitRange: data.unitRange,
+            ...(data.image === undefined ? {} : { image: data.image }),
+            ...(data.classes === undefined ? {} : { classes: data.classes }),
+            ...(data.features === undefined ? {} : { features: data.features }),
+          },
           started: new Date().toISOString(),
           finished: null,
           epochs: [],

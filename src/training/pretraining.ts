@@ -7,7 +7,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
-import { pickSamples, type Samples } from '../data/samples.js';
+import { type LabelledSamples, pickSamples, type Samples } from '../data/samples.js';
 import { fit } from './fit.js';
 import { makeOptimizer, type OptimizerName } from './optimizers.js';
 
@@ -44,15 +44,18 @@ export function stratifiedSample(labels: Uint8Array, count: number, seed: number
   return Uint32Array.from(out.sort((a, b) => a - b));
 }
 
-/** Labelled samples: images at `indices` with one-hot targets. */
-export function labelledSamples(images: Float32Array, labels: Uint8Array, indices?: ArrayLike<number>): Samples {
-  const all = { x: images, shape: [28, 28], count: labels.length, labels };
-  const picked = indices === undefined ? all : pickSamples(all, indices);
-  const y = new Float32Array(picked.count * 10);
+/**
+ * Labelled samples for a classifier: the samples of `s` at `indices` (all when omitted) with
+ * one-hot targets over `classes` classes.
+ */
+export function labelledSamples(s: LabelledSamples, indices?: ArrayLike<number>, classes = 10): Samples {
+  const picked = indices === undefined ? s : pickSamples(s, indices);
+  const y = new Float32Array(picked.count * classes);
   picked.labels.forEach((label, i) => {
-    y[i * 10 + label] = 1;
+    if (label >= classes) throw new ArgumentError('labels', `label ${label} at sample ${i} is outside the ${classes} classes`);
+    y[i * classes + label] = 1;
   });
-  return { x: picked.x, shape: picked.shape, count: picked.count, y, yShape: [10] };
+  return { x: picked.x, shape: picked.shape, count: picked.count, y, yShape: [classes] };
 }
 
 /**
@@ -76,9 +79,9 @@ export function pretrainedEncoder(fresh: tf.LayersModel, trained: tf.LayersModel
 
 /**
  * The classifier over `encoder`: encoder → Flatten (when its codings are not flat) → Dense(20, selu)
- * → Dense(10, softmax). `seed` fixes the head's initial weights. Input `[n, 28, 28]`, output `[n, 10]`.
+ * → Dense(classes, softmax). `seed` fixes the head's initial weights. Input: the encoder's, output `[n, classes]`.
  */
-export function buildClassifier(encoder: tf.LayersModel, seed: number): tf.LayersModel {
+export function buildClassifier(encoder: tf.LayersModel, seed: number, classes = 10): tf.LayersModel {
   const input = tf.input({ shape: encoder.inputs[0].shape.slice(1) as number[], name: 'classifier_input' });
   let x = encoder.apply(input) as tf.SymbolicTensor;
   if (x.shape.length > 2) x = tf.layers.flatten({ name: 'classifier_flatten' }).apply(x) as tf.SymbolicTensor;
@@ -92,7 +95,7 @@ export function buildClassifier(encoder: tf.LayersModel, seed: number): tf.Layer
     .apply(x) as tf.SymbolicTensor;
   x = tf.layers
     .dense({
-      units: 10,
+      units: classes,
       activation: 'softmax',
       kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1001 }),
       name: 'classifier_output',

@@ -57,6 +57,8 @@ export interface ThumbnailMapOptions extends MapPlotOptions {
   thumbnailScale?: number;
   /** Shape of each image. Default 28×28 grey. */
   shape?: ImageShape;
+  /** Draw images dark on white (grey images such as Fashion-MNIST's). Default true; colour photos want false. */
+  invert?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function thumbnailMapPng(
   images: Float32Array,
   options: ThumbnailMapOptions,
 ): Promise<Buffer> {
-  const { size = 800, minDistance2 = 0.02, thumbnailScale = 2, shape = MNIST_SHAPE, ...rest } = options;
+  const { size = 800, minDistance2 = 0.02, thumbnailScale = 2, shape = MNIST_SHAPE, invert = true, ...rest } = options;
   const scaled = minMaxScale(xy);
   const n = imageSize(shape);
   if (images.length < xy.count * n)
@@ -88,7 +90,7 @@ export async function thumbnailMapPng(
   const overlays = placed.map((i) => {
     const image = pixelImage(images.subarray(i * n, (i + 1) * n), shape, {
       scale: thumbnailScale,
-      invert: true,
+      invert,
       border: hexToRgb(CLASS_COLOURS[labels[i] % CLASS_COLOURS.length]),
     });
     const [x, y] = chart.place(xy.x[2 * i], xy.x[2 * i + 1]);

@@ -4,11 +4,14 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { ensureDirectory, writeFileAtomic } from '../../core/fs.js';
 import * as tf from '../../core/tf.js';
-import { encodeIdxImages, readImages } from '../../data/image-files.js';
+import { promises as fs } from 'node:fs';
+import type { ImageLayout } from '../../data/dataset.js';
+import { parseIdxImages } from '../../data/idx.js';
+import { encodeIdxImages, IMAGE_EXTENSIONS, ImageFileError, readImageFile } from '../../data/image-files.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { addNoise, parseNoise } from '../../models/noise.js';
 import { openRun } from '../../runs/saved-run.js';
-import { imageGrid, imagePng, MNIST_SHAPE } from '../../viz/image-grid.js';
+import { imageGrid, imagePng } from '../../viz/image-grid.js';
 import { backendOption, UsageError } from '../options.js';
 
 /** Output names for input images: each name with its extension replaced by `.png`, refused when two inputs would share one. */
@@ -24,6 +27,27 @@ function pngNames(names: string[]): string[] {
   });
 }
 
+/** Images to denoise: a directory's PNG, JPEG and WebP files (sorted by name; resized to `layout`), or an IDX image file. */
+async function readInputs(input: string, layout: ImageLayout): Promise<{ images: Float32Array; count: number; names: string[]; idx: boolean }> {
+  const stat = await fs.stat(input).catch(() => null);
+  if (stat === null)
+    throw new ImageFileError(`--input '${input}': expected a directory of images or an IDX image file, but it does not exist`, 'E_IMAGE_MISSING');
+  const size = { height: layout.height, width: layout.width };
+  const per = layout.height * layout.width * layout.channels;
+  if (stat.isDirectory()) {
+    const names = (await fs.readdir(input)).filter((n) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase())).sort();
+    if (names.length === 0)
+      throw new ImageFileError(`--input '${input}': expected PNG, JPEG or WebP files (${IMAGE_EXTENSIONS.join(', ')}), found none`, 'E_IMAGE_MISSING');
+    const images = new Float32Array(names.length * per);
+    const colour = layout.channels === 3 ? 'rgb' : 'grey';
+    for (const [i, name] of names.entries()) images.set((await readImageFile(path.join(input, name), { colour, size, resize: true })).data, i * per);
+    return { images, count: names.length, names, idx: false };
+  }
+  if (layout.channels !== 1) throw new UsageError(`--input '${input}': an IDX file holds grey images, but the run was trained on RGB images`);
+  const idx = parseIdxImages(await fs.readFile(input), input, size);
+  return { images: Float32Array.from(idx.data, (v) => v / 255), count: idx.count, names: [], idx: true };
+}
+
 /** Builds the `denoise` command. */
 export function denoiseCommand(): Command {
   return new Command('denoise')
@@ -31,11 +55,11 @@ export function denoiseCommand(): Command {
     .argument('<run-dir>', "directory written by 'aekit train … --noise …'")
     .requiredOption(
       '--input <path>',
-      'a directory of 28×28 PNG, JPEG or WebP files (grey or colour, white-on-black like Fashion-MNIST; colour becomes grey) or an IDX image file (.gz allowed)',
+      "a directory of PNG, JPEG or WebP files (resized to the run's image size and colour) or an IDX image file of that size (.gz allowed)",
     )
     .requiredOption(
       '--out <path>',
-      'for an image directory: a directory to write grey PNGs of the same names (ending .png); for an IDX file: the IDX file to write (uncompressed)',
+      'for an image directory: a directory to write PNGs of the same names (ending .png); for an IDX file: the IDX file to write (uncompressed)',
     )
     .option('--add-noise <kind:amount>', 'corrupt the inputs first (gaussian:0.2, dropout:0.5), to try the model on clean images')
     .option('--grid <file.png>', 'also draw the first 10 inputs (top) and outputs (bottom) as a PNG')
@@ -43,33 +67,37 @@ export function denoiseCommand(): Command {
     .action(async (dir: string, flags: { input: string; out: string; addNoise?: string; grid?: string; backend: BackendName }) => {
       await useBackend(flags.backend);
       const noise = flags.addNoise === undefined ? null : parseNoise(flags.addNoise);
-      const { model } = await openRun(dir);
-      const files = await readImages(flags.input);
+      const { model, metrics } = await openRun(dir);
+      const layout = metrics.data.image ?? (metrics.data.spec === undefined || metrics.data.spec.kind === 'fashion-mnist' ? { height: 28, width: 28, channels: 1 as const } : undefined);
+      if (layout === undefined) throw new UsageError(`'${dir}' was trained on ${metrics.data.spec?.kind} data, not images: denoise cleans images`);
       if (path.resolve(flags.out) === path.resolve(flags.input)) throw new UsageError('--out must differ from --input');
-      const inputs = new Float32Array(files.count * 784);
-      const outputs = new Float32Array(files.count * 784);
+      const files = await readInputs(flags.input, layout);
+      const per = layout.height * layout.width * layout.channels;
+      const inputShape = model.inputs[0].shape.slice(1) as number[];
+      const inputs = new Float32Array(files.count * per);
+      const outputs = new Float32Array(files.count * per);
       for (let from = 0; from < files.count; from += 256) {
         const n = Math.min(256, files.count - from);
         const [x, y] = tf.tidy(() => {
-          let t = tf.tensor(files.images.subarray(from * 784, (from + n) * 784), [n, 28, 28]);
+          let t = tf.tensor(files.images.subarray(from * per, (from + n) * per), [n, ...inputShape]);
           if (noise !== null) t = addNoise(t, noise, 42 + from);
           return [t.dataSync() as Float32Array, (model.predict(t) as tf.Tensor).dataSync() as Float32Array];
         });
-        inputs.set(x, from * 784);
-        outputs.set(y, from * 784);
+        inputs.set(x, from * per);
+        outputs.set(y, from * per);
       }
-      if (files.format === 'image-dir') {
+      if (!files.idx) {
         const outNames = pngNames(files.names);
         await ensureDirectory(flags.out);
         for (const [i, name] of outNames.entries())
-          await writeFileAtomic(path.join(flags.out, name), await imagePng(outputs.subarray(i * 784, (i + 1) * 784), MNIST_SHAPE));
+          await writeFileAtomic(path.join(flags.out, name), await imagePng(outputs.subarray(i * per, (i + 1) * per), layout));
       } else {
-        await writeFileAtomic(flags.out, encodeIdxImages(outputs, files.count));
+        await writeFileAtomic(flags.out, encodeIdxImages(outputs, files.count, { height: layout.height, width: layout.width }));
       }
       if (flags.grid !== undefined) {
         const k = Math.min(10, files.count);
-        const row = (a: Float32Array): Float32Array[] => Array.from({ length: k }, (_, i) => a.subarray(i * 784, (i + 1) * 784));
-        await writeFileAtomic(flags.grid, await imageGrid([row(inputs), row(outputs)], { scale: 3 }));
+        const row = (a: Float32Array): Float32Array[] => Array.from({ length: k }, (_, i) => a.subarray(i * per, (i + 1) * per));
+        await writeFileAtomic(flags.grid, await imageGrid([row(inputs), row(outputs)], { scale: 3, ...layout }));
       }
       console.log(
         `denoised ${files.count} images from ${flags.input} into ${flags.out}${flags.grid === undefined ? '' : ` (grid: ${flags.grid})`}`,

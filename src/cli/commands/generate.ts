@@ -3,9 +3,9 @@ import { Command } from 'commander';
 import { writeFileAtomic } from '../../core/fs.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { openRun } from '../../runs/saved-run.js';
-import { imageGrid } from '../../viz/image-grid.js';
+import { imageGrid, imageShapeOf, imageSize } from '../../viz/image-grid.js';
 import { generateImages, rowsOf } from '../../viz/vae-grids.js';
-import { backendOption, intFlag } from '../options.js';
+import { backendOption, intFlag, UsageError } from '../options.js';
 
 /** Builds the `generate` command. */
 export function generateCommand(): Command {
@@ -21,8 +21,11 @@ export function generateCommand(): Command {
       await useBackend(flags.backend);
       const { model: decoder, metrics } = await openRun(dir, 'decoder');
       if (metrics.model !== 'vae') console.warn(`note: '${dir}' is a ${metrics.model} run; its codings were not trained to follow N(0, I)`);
+      if (metrics.data.image === undefined && metrics.data.spec !== undefined && metrics.data.spec.kind !== 'fashion-mnist')
+        throw new UsageError(`'${dir}' was trained on ${metrics.data.spec.kind} data, not images: there is nothing to draw`);
+      const shape = imageShapeOf(decoder.outputs[0].shape);
       const images = generateImages(decoder, flags.count, flags.seed);
-      await writeFileAtomic(flags.out, await imageGrid(rowsOf(images, flags.count, flags.cols), { scale: 3 }));
+      await writeFileAtomic(flags.out, await imageGrid(rowsOf(images, flags.count, flags.cols, imageSize(shape)), { scale: 3, ...shape }));
       console.log(`wrote ${flags.count} generated images to ${flags.out}`);
     });
 }

@@ -1,15 +1,16 @@
 /** `aekit interpolate RUN_DIR --out FILE.png`: decodings along lines between codings of real images. */
 import { Command } from 'commander';
 import { writeFileAtomic } from '../../core/fs.js';
-import { loadFashionMnist } from '../../data/fashion-mnist.js';
+import { toFloatSamples } from '../../data/samples.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { openRun } from '../../runs/saved-run.js';
 import { interpolationGrid } from '../../viz/vae-grids.js';
-import { backendOption, dataDirOption, intFlag, UsageError } from '../options.js';
+import { addDataFlags, commandData, type DataFlags } from '../data-flags.js';
+import { backendOption, intFlag, UsageError } from '../options.js';
 
 /** Builds the `interpolate` command. */
 export function interpolateCommand(): Command {
-  return new Command('interpolate')
+  const command = new Command('interpolate')
     .description(
       'encode pairs of validation images, decode evenly spaced points on the straight line between their codings, and draw one row per pair (original, decodings, original)',
     )
@@ -17,21 +18,28 @@ export function interpolateCommand(): Command {
     .requiredOption('--out <file.png>', 'PNG file to write')
     .option('--rows <n>', 'number of image pairs (rows)', intFlag(1), 5)
     .option('--steps <n>', 'decodings per row, ends included', intFlag(2), 7)
-    .option('--from <index>', 'first validation image: pairs are images (from, from+1), (from+2, from+3), …', intFlag(0), 0)
-    .addOption(dataDirOption())
+    .option('--from <index>', 'first validation image: pairs are images (from, from+1), (from+2, from+3), …', intFlag(0), 0);
+  addDataFlags(command, 'interpolate between', { sequences: false });
+  return command
     .addOption(backendOption())
     .action(
-      async (dir: string, flags: { out: string; rows: number; steps: number; from: number; dataDir?: string; backend: BackendName }) => {
+      async (dir: string, flags: DataFlags & { out: string; rows: number; steps: number; from: number; backend: BackendName }) => {
         await useBackend(flags.backend);
-        const { model: encoder } = await openRun(dir, 'encoder');
+        const { model: encoder, metrics } = await openRun(dir, 'encoder');
         const { model: decoder } = await openRun(dir, 'decoder');
-        const data = await loadFashionMnist({ dataDir: flags.dataDir });
+        const data = await commandData(metrics, flags, encoder);
+        if (data.image === undefined) {
+          await data.close?.();
+          throw new UsageError(`'${dir}': the run's data are not images; interpolate draws images`);
+        }
         const last = flags.from + 2 * flags.rows;
         if (last > data.valid.count)
           throw new UsageError(
             `--from ${flags.from} with --rows ${flags.rows} needs validation images up to ${last - 1}, but there are ${data.valid.count}`,
           );
-        const pairs = data.valid.x.subarray(flags.from * 784, last * 784);
+        const per = data.valid.shape.reduce((a, b) => a * b, 1);
+        const pairs = toFloatSamples(data.valid, last).x.subarray(flags.from * per, last * per);
+        await data.close?.();
         await writeFileAtomic(flags.out, await interpolationGrid(encoder, decoder, pairs, flags.rows, flags.steps));
         console.log(`wrote ${flags.rows} rows × ${flags.steps} interpolated images to ${flags.out}`);
       },

@@ -41,6 +41,7 @@ export function reportCommand(): Command {
       for (const [file, title] of [
         ['curves.png', 'Training curves (curves.png)'],
         ['reconstructions.png', 'Validation images (top) and their reconstructions (below)'],
+        ['feature-errors.png', 'Validation reconstruction error (MSE) per feature'],
       ]) {
         const png = await readIfExists(path.join(dir, file));
         if (png !== null) images.push({ title, png });
@@ -52,14 +53,17 @@ export function reportCommand(): Command {
           count: number;
           split: string;
           seconds: number;
-          knnAccuracy: { codings: number; map: number; rawPixels: number | null };
+          knnAccuracy: { codings: number | null; map: number | null; rawPixels: number | null };
           image: string;
           thumbnails: string | null;
         };
         const png = await readIfExists(path.join(dir, info.image));
         if (png === null) continue;
         const k = info.knnAccuracy;
-        const caption = `5-NN accuracy: codings ${k.codings.toFixed(4)}, 2-D map ${k.map.toFixed(4)}${k.rawPixels === null ? '' : `, raw pixels ${k.rawPixels.toFixed(4)}`}; ${info.seconds.toFixed(1)} s`;
+        const caption =
+          k.codings === null || k.map === null
+            ? `unlabelled data; ${info.seconds.toFixed(1)} s`
+            : `5-NN accuracy: codings ${k.codings.toFixed(4)}, 2-D map ${k.map.toFixed(4)}${k.rawPixels === null ? '' : `, raw inputs ${k.rawPixels.toFixed(4)}`}; ${info.seconds.toFixed(1)} s`;
         images.push({ title: `2-D map: ${info.method} of ${info.count} ${info.split} codings (${info.image})`, png, caption });
         const thumbs = info.thumbnails === null ? null : await readIfExists(path.join(dir, info.thumbnails));
         if (thumbs !== null) images.push({ title: `2-D map with thumbnails (${info.thumbnails})`, png: thumbs });
@@ -72,9 +76,11 @@ export function reportCommand(): Command {
           above: number;
           count: number;
           rocAuc: number | null;
-          holdoutClass: number | null;
+          positiveClass?: number | null;
+          holdoutClass?: number | null;
         };
-        const caption = `threshold ${s.threshold.toPrecision(4)} (${s.thresholdRule}); ${s.above} of ${s.count} above${s.rocAuc === null ? '' : `; ROC AUC for class ${s.holdoutClass}: ${s.rocAuc.toFixed(4)}`}`;
+        const positive = s.positiveClass ?? s.holdoutClass;
+        const caption = `threshold ${s.threshold.toPrecision(4)} (${s.thresholdRule}); ${s.above} of ${s.count} above${s.rocAuc === null ? '' : `; ROC AUC for class ${positive}: ${s.rocAuc.toFixed(4)}`}`;
         for (const [f, t] of [
           ['histogram.png', 'Anomaly scores: histogram'],
           ['worst.png', 'Anomaly scores: worst reconstructed'],

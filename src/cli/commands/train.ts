@@ -8,8 +8,6 @@ import { OPTIMIZER_NAMES, type OptimizerName } from '../../training/optimizers.j
 import {
   backendOption,
   choiceFlag,
-  classFlag,
-  dataDirOption,
   fractionFlag,
   intFlag,
   modelOptionsOf,
@@ -17,6 +15,7 @@ import {
   positiveFlag,
   recipeOptions,
 } from '../options.js';
+import { addDataFlags, DATA_FLAG_KEYS, type DataFlags, dataRequestOf, memoryBudgetOf } from '../data-flags.js';
 import { terminalProgress } from '../progress.js';
 import { stopOnSignals } from '../signals.js';
 
@@ -70,7 +69,9 @@ function bookDefaults(key: 'epochs' | 'batchSize' | 'lr' | 'optimizer'): string 
 /** Builds the `train` command: common flags plus every model's own flags. */
 export function trainCommand(): Command {
   const command = new Command('train')
-    .description('train a model on Fashion-MNIST (55,000 train / 5,000 validation) and write a run directory')
+    .description(
+      'train a model on your data (an image folder, a table, an array file, sequences) or on Fashion-MNIST (55,000 train / 5,000 validation), and write a run directory',
+    )
     .argument('<model>', `model name: ${recipeNames().join(', ')}`)
     .option('--epochs <n>', `passes over the training images (${bookDefaults('epochs')})`, intFlag(1))
     .option('--batch-size <n>', `images per step (${bookDefaults('batchSize')})`, intFlag(1))
@@ -80,10 +81,9 @@ export function trainCommand(): Command {
     .option('--limit <n>', 'train on the first N training images only (validation keeps 5,000)', intFlag(1))
     .option(
       '--exclude-class <n>',
-      'leave out every image of class N (0–9) from training and validation (anomaly-detection demo)',
-      classFlag,
+      'leave out every sample of class N (Fashion-MNIST 0–9, else the index in the data\'s sorted classes) from training and validation (anomaly detection)',
+      intFlag(0),
     )
-    .addOption(dataDirOption())
     .addOption(backendOption())
     .option('--out <dir>', 'run directory: new or empty, else a run replaced only with --overwrite (default: runs/<model>-<timestamp>)')
     .option('--overwrite', 'replace the run already in --out, once the new run is complete (the old one stays if training fails)')
@@ -102,10 +102,12 @@ export function trainCommand(): Command {
     .option('--lr-patience <n>', 'plateau: epochs without improvement before the rate is lowered (default 10)', intFlag(0))
     .option('--lr-factor <x>', 'plateau: factor in (0, 1) the rate is multiplied by (default 0.1)', fractionFlag)
     .option('--min-lr <x>', 'lowest learning rate of the schedule (default 0)', nonNegativeFlag);
+  addDataFlags(command, 'train on');
   for (const { option } of recipeOptions()) command.addOption(option);
-  return command.action(async (model: string, flags: TrainFlags) => {
+  return command.action(async (model: string, flags: TrainFlags & DataFlags) => {
     getRecipe(model);
-    const modelOptions = modelOptionsOf(model, flags, COMMON);
+    const modelOptions = modelOptionsOf(model, flags, new Set([...COMMON, ...DATA_FLAG_KEYS]));
+    const dataset = dataRequestOf(flags);
     const { earlyStopping, saveBest, lrSchedule, lrPatience, lrFactor, minLr } = flags;
     const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out, overwrite } = flags;
     const stop = stopOnSignals();
@@ -120,6 +122,8 @@ export function trainCommand(): Command {
         limit,
         excludeClass,
         dataDir,
+        dataset,
+        memoryBudget: memoryBudgetOf(flags),
         backend,
         out,
         overwrite,

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ArgumentError } from '../core/errors.js';
 import { ensureDirectory } from '../core/fs.js';
 import type * as tf from '../core/tf.js';
+import { npyHeader } from '../data/npy.js';
 import { type PredictBatch, predictAll, predictBatches } from '../training/predict.js';
 import type { Points } from './knn.js';
 
@@ -29,19 +30,6 @@ export function encodeBatches(encoder: tf.LayersModel, images: Float32Array | An
 /** All codings of `count` images as one {@link Points} set (for maps; use {@link writeCodings} for files). */
 export async function encodeAll(encoder: tf.LayersModel, images: Float32Array | AnySamples, count: number, batchSize = 256): Promise<Points> {
   return predictAll(encoder, images, count, { batchSize });
-}
-
-/** The header of a version-1.0 `.npy` file holding a little-endian float32 C-order array of `shape`. */
-export function npyHeader(shape: number[]): Uint8Array {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const unpadded = 10 + dict.length + 1;
-  const padded = Math.ceil(unpadded / 64) * 64;
-  const text = dict + ' '.repeat(padded - unpadded) + '\n';
-  const out = new Uint8Array(10 + text.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, text.length, true);
-  out.set(Buffer.from(text, 'latin1'), 10);
-  return out;
 }
 
 /**

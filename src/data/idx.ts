@@ -36,7 +36,17 @@ export type DataErrorCode =
   /** The train set is too small for the requested validation split. */
   | 'E_SPLIT'
   /** An invalid option value was passed to the loader. */
-  | 'E_OPTION';
+  | 'E_OPTION'
+  /** Not a NumPy `.npy` file, or a header that cannot be read. */
+  | 'E_NPY_HEADER'
+  /** A `.npy` dtype or layout aekit does not read (big-endian, Fortran order, structured, …). */
+  | 'E_NPY_DTYPE'
+  /** Fewer or more data bytes than a `.npy` header announces. */
+  | 'E_NPY_TRUNCATED'
+  /** A sample shape that does not fit: 1-D arrays, no samples, another shape than the run was trained on. */
+  | 'E_SHAPE'
+  /** A value that is not a finite number. */
+  | 'E_VALUE';
 
 /**
  * Error thrown by the data layer. The message names the file (or directory, or URL), what was
@@ -50,8 +60,8 @@ export class DataError extends AekitError {
   /** Which check failed, stable across versions (messages are not). */
   declare readonly code: DataErrorCode;
 
-  /** @param message the full, actionable explanation; @param code which check failed. */
-  constructor(message: string, code: DataErrorCode, options: { cause?: unknown } = {}) {
+  /** @param message the full, actionable explanation; @param code which check failed; `argument` the option at fault. */
+  constructor(message: string, code: DataErrorCode, options: { cause?: unknown; argument?: string } = {}) {
     super(message, { ...options, code });
   }
 }

@@ -1,18 +1,25 @@
 /**
  * `aekit/data`: data sets as flat samples — Fashion-MNIST (checked against pinned SHA-256s),
- * IDX files, sequence CSV files, image files, the book's generated point cloud.
+ * IDX files (images of any size), NumPy `.npy` arrays, tables (CSV), sequence CSV files, image
+ * files, the book's generated point cloud.
  */
 
 export type { DownloadProgress, FashionMnist, LoadOptions, Split } from './fashion-mnist.js';
 export { CLASS_NAMES, loadFashionMnist } from './fashion-mnist.js';
 export type { DataErrorCode, IdxImages, IdxLabels } from './idx.js';
 export { DataError, parseIdxImages, parseIdxLabels } from './idx.js';
+export type { IdxImageSet, IdxOptions, IdxRequest, IdxSpec } from './idx-images.js';
+export { loadIdx, parseIdxImageSet } from './idx-images.js';
 export type { DecodedImage, ImageFiles, ImageReadOptions, ReadImagesOptions } from './image-files.js';
 export { decodeImage, IMAGE_EXTENSIONS, ImageFileError, readImageFile, readImages } from './image-files.js';
+export type { NpyArray, NpyDtype, NpyOptions, NpyRequest, NpySpec, SampleLike } from './npy.js';
+export { encodeNpy, loadNpy, parseNpy } from './npy.js';
 export type { PointCloud } from './point-cloud.js';
 export { pointCloud } from './point-cloud.js';
 export type { LabelledSamples, Samples } from './samples.js';
 export { firstSamples, pickSamples, sampleSize } from './samples.js';
-export type { SequenceCsvOptions, Sequences } from './sequences-csv.js';
+export type { CsvErrorCode, SequenceCsvOptions, Sequences } from './sequences-csv.js';
 export { CsvError, parseSequenceCsv, readSequenceCsv } from './sequences-csv.js';
 export { excludeFromTraining, withoutClass } from './subsets.js';
+export type { TableOptions, TableRequest, TableSpec } from './table.js';
+export { loadTable, parseTable, seededSplit } from './table.js';

@@ -6,13 +6,26 @@ import { promises as fs } from 'node:fs';
 import { AekitError, ArgumentError } from '../core/errors.js';
 import type { Samples } from './samples.js';
 
-/** Error for unreadable or malformed sequence CSV files; `code` says which check failed. */
+/**
+ * The `code` of a {@link CsvError}: `E_CSV_MISSING` the file cannot be read, `E_CSV_SHAPE` a line
+ * with the wrong number of fields, `E_CSV_VALUE` a value that is not a number (or out of range),
+ * `E_CSV_EMPTY` too few rows; for tables also `E_CSV_HEADER` a column that is not in the header (or
+ * a header that names one twice), `E_CSV_NA` a missing value, `E_CSV_LABEL` a label column with too
+ * many classes or a value the training rows did not have, `E_CSV_CONSTANT` a constant feature column.
+ */
+export type CsvErrorCode =
+  | 'E_CSV_MISSING'
+  | 'E_CSV_SHAPE'
+  | 'E_CSV_VALUE'
+  | 'E_CSV_EMPTY'
+  | 'E_CSV_HEADER'
+  | 'E_CSV_NA'
+  | 'E_CSV_LABEL'
+  | 'E_CSV_CONSTANT';
+
+/** Error for unreadable or malformed CSV files (sequences, tables); `code` says which check failed. */
 export class CsvError extends AekitError {
-  constructor(
-    message: string,
-    code: 'E_CSV_MISSING' | 'E_CSV_SHAPE' | 'E_CSV_VALUE' | 'E_CSV_EMPTY',
-    options: { argument?: string; cause?: unknown } = {},
-  ) {
+  constructor(message: string, code: CsvErrorCode, options: { argument?: string; cause?: unknown } = {}) {
     super(message, { ...options, code });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * `aekit/viz`: pictures — image grids (any H×W×C), reconstructions, denoising and VAE grids, loss
- * curves, maps, histograms, and the HTML report. Charts are SVG (`lineChartSvg`, …) rasterised
+ * curves, maps, histograms, per-feature error bars, and the HTML report. Charts are SVG (`lineChartSvg`, …) rasterised
  * to PNG by sharp; the PNG functions are async.
  */
 
@@ -9,6 +9,8 @@ export { errorGridPng, histogramPng } from './anomaly-plots.js';
 export type { ScatterOptions } from './basic-charts.js';
 export { histogramPanels, scatterPlot } from './basic-charts.js';
 export { denoisingGrid } from './denoising.js';
+export type { FeatureErrorsOptions } from './feature-errors.js';
+export { featureErrorsPng, featureErrorsSvg } from './feature-errors.js';
 export type { ImageGridOptions, ImageShape } from './image-grid.js';
 export { imageGrid, imagePng, MNIST_SHAPE } from './image-grid.js';
 export { curvesPng, lineChartPng } from './line-chart.js';

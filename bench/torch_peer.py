@@ -18,6 +18,7 @@ p.add_argument('--steps', type=int, default=40)
 p.add_argument('--warmup', type=int, default=5)
 p.add_argument('--runs', type=int, default=3)
 p.add_argument('--threads', type=int, default=2)
+p.add_argument('--shape', default='28x28x1', help='conv only: input HxWxC; sizes divisible by 8 use the all-"same" decoder of src/models/conv.ts')
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
@@ -38,7 +39,22 @@ class RecurrentAE(nn.Module):
         return torch.sigmoid(self.out(h))
 
 
-conv = lambda: nn.Sequential(
+H, W, C = (int(v) for v in a.shape.split('x'))
+
+
+def conv_any():
+    # Sizes divisible by 8: three conv + pool stages, then three stride-2 'same' transposes (×2 each).
+    return nn.Sequential(
+        nn.Conv2d(C, 16, 3, padding=1), nn.SELU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.SELU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.SELU(), nn.MaxPool2d(2),
+        nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1), nn.SELU(),
+        nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1), nn.SELU(),
+        nn.ConvTranspose2d(16, C, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid(),
+    )
+
+
+conv28 = lambda: nn.Sequential(
     nn.Conv2d(1, 16, 3, padding=1), nn.SELU(), nn.MaxPool2d(2),
     nn.Conv2d(16, 32, 3, padding=1), nn.SELU(), nn.MaxPool2d(2),
     nn.Conv2d(32, 64, 3, padding=1), nn.SELU(), nn.MaxPool2d(2),
@@ -50,10 +66,13 @@ stacked = lambda: nn.Sequential(
     nn.Flatten(), nn.Linear(784, 100), nn.SELU(), nn.Linear(100, 30), nn.SELU(),
     nn.Linear(30, 100), nn.SELU(), nn.Linear(100, 784), nn.Sigmoid(), nn.Unflatten(1, (28, 28)),
 )
+if (H, W, C) != (28, 28, 1) and (H % 8 or W % 8):
+    raise SystemExit('--shape: sizes other than 28x28x1 must divide by 8')
+conv = conv28 if (H, W, C) == (28, 28, 1) else conv_any
 model = {'conv': conv, 'stacked': stacked, 'recurrent': RecurrentAE}[a.model]()
 opt = torch.optim.SGD(model.parameters(), lr={'conv': 1.0, 'stacked': 1.5, 'recurrent': 0.1}[a.model])
 loss_fn = nn.BCELoss()
-x = torch.rand(a.batch, 1, 28, 28) if a.model == 'conv' else torch.rand(a.batch, 28, 28)
+x = torch.rand(a.batch, C, H, W) if a.model == 'conv' else torch.rand(a.batch, 28, 28)
 
 def step():
     opt.zero_grad()
@@ -70,5 +89,5 @@ for _ in range(a.runs):
     for _ in range(a.steps):
         step()
     rates.append(a.batch * a.steps / (time.perf_counter() - t0))
-print(json.dumps({'model': a.model, 'batch': a.batch, 'threads': a.threads, 'torch': torch.__version__,
+print(json.dumps({'model': a.model, 'shape': a.shape, 'batch': a.batch, 'threads': a.threads, 'torch': torch.__version__,
                   'images_per_second': rates, 'median': statistics.median(rates)}))

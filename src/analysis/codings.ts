@@ -3,13 +3,13 @@
  * and written as CSV or NumPy `.npy` files.
  */
 
-import type { AnySamples } from '../data/samples.js';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError } from '../core/errors.js';
 import { ensureDirectory } from '../core/fs.js';
 import type * as tf from '../core/tf.js';
 import { npyHeader } from '../data/npy.js';
+import type { AnySamples } from '../data/samples.js';
 import { type PredictBatch, predictAll, predictBatches } from '../training/predict.js';
 import type { Points } from './knn.js';
 
@@ -23,12 +23,22 @@ export type CodingBatch = PredictBatch;
  * @example
  * for await (const b of encodeBatches(encoder, valid.x, valid.count)) console.log(b.from, b.dim);
  */
-export function encodeBatches(encoder: tf.LayersModel, images: Float32Array | AnySamples, count: number, batchSize = 256): AsyncGenerator<CodingBatch> {
+export function encodeBatches(
+  encoder: tf.LayersModel,
+  images: Float32Array | AnySamples,
+  count: number,
+  batchSize = 256,
+): AsyncGenerator<CodingBatch> {
   return predictBatches(encoder, images, count, { batchSize });
 }
 
 /** All codings of `count` images as one {@link Points} set (for maps; use {@link writeCodings} for files). */
-export async function encodeAll(encoder: tf.LayersModel, images: Float32Array | AnySamples, count: number, batchSize = 256): Promise<Points> {
+export async function encodeAll(
+  encoder: tf.LayersModel,
+  images: Float32Array | AnySamples,
+  count: number,
+  batchSize = 256,
+): Promise<Points> {
   return predictAll(encoder, images, count, { batchSize });
 }
 

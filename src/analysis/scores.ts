@@ -3,9 +3,9 @@
  * ROC AUC of a score for telling one group from the rest.
  */
 
-import type { AnySamples } from '../data/samples.js';
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
+import type { AnySamples } from '../data/samples.js';
 import { predictAll, predictBatches } from '../training/predict.js';
 
 /** How an image's reconstruction error is measured: mean squared error or mean binary cross-entropy over its pixels. */
@@ -46,7 +46,12 @@ export async function reconstructionErrors(
  * The mean squared reconstruction error of every feature (value) of one sample over the first
  * `count` samples: `prod(shape)` means, e.g. one per table column.
  */
-export async function featureErrors(model: tf.LayersModel, samples: AnySamples, count = samples.count, batchSize = 256): Promise<Float64Array> {
+export async function featureErrors(
+  model: tf.LayersModel,
+  samples: AnySamples,
+  count = samples.count,
+  batchSize = 256,
+): Promise<Float64Array> {
   let sums: Float64Array | null = null;
   for await (const b of predictBatches(model, samples, count, {
     batchSize,

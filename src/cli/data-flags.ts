@@ -80,20 +80,32 @@ export function addDataFlags(command: Command, purpose: string, options: { seque
       '--images <dir>',
       `${purpose} every PNG, JPEG and WebP image under DIR: subfolders are classes; DIR/train and DIR/test are used as such when present`,
     )
-    .option('--image-size <HxW>', "with --images: height × width every image is resized to (default: the first image's, or the run's)", imageSizeFlag)
-    .addOption(new Option('--color <mode>', 'with --images: grey or rgb (default: rgb if the files have colour)').argParser(choiceFlag(['grey', 'rgb'] as const)))
+    .option(
+      '--image-size <HxW>',
+      "with --images: height × width every image is resized to (default: the first image's, or the run's)",
+      imageSizeFlag,
+    )
+    .addOption(
+      new Option('--color <mode>', 'with --images: grey or rgb (default: rgb if the files have colour)').argParser(
+        choiceFlag(['grey', 'rgb'] as const),
+      ),
+    )
     .option('--table <file>', `${purpose} the numeric columns of a CSV file with a header`)
     .option('--columns <list>', 'with --table: the feature columns, comma-separated (default: every column but --label-column)', listFlag)
-    .option('--label-column <name>', 'with --table: the column of class labels, kept out of training and used for evaluation and anomaly AUC')
+    .option(
+      '--label-column <name>',
+      'with --table: the column of class labels, kept out of training and used for evaluation and anomaly AUC',
+    )
     .addOption(
       new Option('--scale <method>', 'with --table: scaling fitted on the training rows (default standard)').argParser(
         choiceFlag(['standard', 'minmax', 'none'] as const),
       ),
     )
     .addOption(
-      new Option('--missing <how>', 'with --table: drop rows with missing values, or fill them with the training mean (default: refuse)').argParser(
-        choiceFlag(['drop', 'mean'] as const),
-      ),
+      new Option(
+        '--missing <how>',
+        'with --table: drop rows with missing values, or fill them with the training mean (default: refuse)',
+      ).argParser(choiceFlag(['drop', 'mean'] as const)),
     )
     .option('--npy <file>', `${purpose} a NumPy .npy array of shape [n, …] (uint8 pixels or float32)`)
     .option('--idx <file>', `${purpose} an IDX image file of any size (uint8, .gz allowed)`)
@@ -147,8 +159,7 @@ export function dataRequestOf(flags: DataFlags): DataRequest | undefined {
   needs('--steps', flags.steps, '--sequences', sequences);
   needs('--features', flags.features, '--sequences', sequences);
   const split = flags.validationSplit === undefined ? {} : { validationSplit: flags.validationSplit };
-  if (flags.images !== undefined)
-    return { kind: 'images', dir: flags.images, imageSize: flags.imageSize, color: flags.color, ...split };
+  if (flags.images !== undefined) return { kind: 'images', dir: flags.images, imageSize: flags.imageSize, color: flags.color, ...split };
   if (flags.table !== undefined)
     return {
       kind: 'table',
@@ -166,7 +177,8 @@ export function dataRequestOf(flags: DataFlags): DataRequest | undefined {
       throw new UsageError(`--sequences '${sequences}' needs --steps and --features (each line holds steps × features numbers)`);
     return { kind: 'sequences', file: sequences, steps: flags.steps, features: flags.features, ...split };
   }
-  if (flags.validationSplit !== undefined) throw new UsageError('--validation-split applies to --images, --table, --npy, --idx or --sequences data');
+  if (flags.validationSplit !== undefined)
+    throw new UsageError('--validation-split applies to --images, --table, --npy, --idx or --sequences data');
   if (flags.dataDir !== undefined) return { kind: 'fashion-mnist', dataDir: flags.dataDir };
   return undefined;
 }

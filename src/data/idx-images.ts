@@ -9,7 +9,7 @@ import { imageShape } from './dataset.js';
 import { DataError, parseIdx, parseIdxLabels } from './idx.js';
 import { readData, type SampleLike } from './npy.js';
 import { type ByteSamples, MemoryRows, pickAny } from './samples.js';
-import { DEFAULT_VALIDATION_SPLIT, seededSplit } from './table.js';
+import { DEFAULT_VALIDATION_SPLIT, seededSplit } from './split.js';
 
 /** The {@link DataSpec} of an IDX images file. */
 export type IdxSpec = Extract<DataSpec, { kind: 'idx' }>;

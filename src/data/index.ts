@@ -4,6 +4,7 @@
  * files, the book's generated point cloud.
  */
 
+export type { ColumnScaling, DataSpec, Dataset, ImageLayout } from './dataset.js';
 export type { DownloadProgress, FashionMnist, LoadOptions, Split } from './fashion-mnist.js';
 export { CLASS_NAMES, loadFashionMnist } from './fashion-mnist.js';
 export type { DataErrorCode, IdxImages, IdxLabels } from './idx.js';
@@ -12,14 +13,17 @@ export type { IdxImageSet, IdxOptions, IdxRequest, IdxSpec } from './idx-images.
 export { loadIdx, parseIdxImageSet } from './idx-images.js';
 export type { DecodedImage, ImageFiles, ImageReadOptions, ReadImagesOptions } from './image-files.js';
 export { decodeImage, IMAGE_EXTENSIONS, ImageFileError, readImageFile, readImages } from './image-files.js';
+export type { DataRequest, LoadDataOptions } from './load.js';
+export { loadData } from './load.js';
 export type { NpyArray, NpyDtype, NpyOptions, NpyRequest, NpySpec, SampleLike } from './npy.js';
 export { encodeNpy, loadNpy, parseNpy } from './npy.js';
 export type { PointCloud } from './point-cloud.js';
 export { pointCloud } from './point-cloud.js';
-export type { LabelledSamples, Samples } from './samples.js';
-export { firstSamples, pickSamples, sampleSize } from './samples.js';
+export type { AnySamples, ByteRows, ByteSamples, LabelledSamples, Samples } from './samples.js';
+export { firstSamples, floatRows, MemoryRows, pickSamples, sampleSize, toFloatSamples } from './samples.js';
 export type { CsvErrorCode, SequenceCsvOptions, Sequences } from './sequences-csv.js';
 export { CsvError, parseSequenceCsv, readSequenceCsv } from './sequences-csv.js';
+export { seededSplit, splitSamples } from './split.js';
 export { excludeFromTraining, withoutClass } from './subsets.js';
 export type { TableOptions, TableRequest, TableSpec } from './table.js';
-export { loadTable, parseTable, seededSplit } from './table.js';
+export { loadTable, parseTable } from './table.js';

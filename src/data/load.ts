@@ -4,16 +4,16 @@
  * {@link Dataset}. Given `like` (the spec of a run), other data is prepared the run's way: its image
  * size and colour, its table columns and scaling.
  */
-import { ArgumentError } from '../core/errors.js';
 import type { StepProgress } from '../core/progress.js';
 import type { DataSpec, Dataset } from './dataset.js';
 import { CLASS_NAMES, type FashionMnist, loadFashionMnist } from './fashion-mnist.js';
-import { type ImageFolderRequest, loadImageFolder } from './image-folder.js';
 import { loadIdx } from './idx-images.js';
+import { type ImageFolderRequest, loadImageFolder } from './image-folder.js';
 import { loadNpy } from './npy.js';
 import { pointCloud } from './point-cloud.js';
-import { type AnySamples, firstOf, pickAny } from './samples.js';
+import { firstOf } from './samples.js';
 import { readSequenceCsv } from './sequences-csv.js';
+import { splitSamples } from './split.js';
 import { loadTable, type TableRequest } from './table.js';
 
 /** What data to read, as the user gave it. */
@@ -32,6 +32,8 @@ export interface LoadDataOptions {
   seed?: number;
   /** The spec of a trained run: prepare the data its way (image size, colour, table scaling…). */
   like?: DataSpec;
+  /** With `like`: the sample shape the run was trained on (array files must have it). */
+  likeShape?: number[];
   /** Bytes of decoded images held in memory at most (larger folders stream from a cache file). */
   memoryBudget?: number;
   /** Directory of streaming cache files. Default the system's temporary directory. */
@@ -83,39 +85,6 @@ export function fashionMnistDataset(data: FashionMnist, dataDir?: string): Datas
   };
 }
 
-/** A seeded split of `n` rows into `[train, valid]` index lists: `fraction` of them (at least 1) held out. */
-export function splitRows(n: number, fraction: number, seed: number, argument: string): [Uint32Array, Uint32Array] {
-  if (!(fraction > 0 && fraction < 1))
-    throw new ArgumentError(argument, `validation split: expected a fraction between 0 and 1, got ${fraction}`);
-  const held = Math.max(1, Math.round(n * fraction));
-  if (n - held < 1)
-    throw new ArgumentError(argument, `${n} samples cannot be split into training and validation (validation split ${fraction})`);
-  // Mulberry32: the same generator as core/random, inlined to keep the split independent of its state.
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const valid = order.slice(0, held).sort();
-  const train = order.slice(held).sort();
-  return [train, valid];
-}
-
-/** Splits samples into seeded train and validation parts (see {@link splitRows}). */
-export function splitSamples<T extends AnySamples>(s: T, fraction: number, seed: number, argument: string): [T, T] {
-  const [train, valid] = splitRows(s.count, fraction, seed, argument);
-  return [pickAny(s, train), pickAny(s, valid)];
-}
-
 /**
  * Loads the data of `request` (or of a recorded spec) as a {@link Dataset}; with `options.like`,
  * prepared as the run that spec describes.
@@ -145,15 +114,21 @@ export async function loadData(request: DataRequest | DataSpec, options: LoadDat
       );
     case 'table':
       return loadTable({ ...r, seed: r.seed ?? seed }, { like: sameKind as Extract<DataSpec, { kind: 'table' }> | undefined });
-    case 'npy':
-      return loadNpy({ ...r, seed: r.seed ?? seed }, { like: sameKind as Extract<DataSpec, { kind: 'npy' }> | undefined });
-    case 'idx':
-      return loadIdx({ ...r, seed: r.seed ?? seed }, { like: sameKind as Extract<DataSpec, { kind: 'idx' }> | undefined });
+    case 'npy': {
+      const spec = sameKind as Extract<DataSpec, { kind: 'npy' }> | undefined;
+      const shape = options.likeShape;
+      return loadNpy({ ...r, seed: r.seed ?? seed }, spec === undefined || shape === undefined ? {} : { like: { spec, shape } });
+    }
+    case 'idx': {
+      const spec = sameKind as Extract<DataSpec, { kind: 'idx' }> | undefined;
+      const shape = options.likeShape;
+      return loadIdx({ ...r, seed: r.seed ?? seed }, spec === undefined || shape === undefined ? {} : { like: { spec, shape } });
+    }
     case 'sequences': {
       const seqs = await readSequenceCsv(r.file, { steps: r.steps, features: r.features });
       const fraction = r.validationSplit ?? 0.1;
       const splitSeed = r.seed ?? seed;
-      const [train, valid] = splitSamples({ x: seqs.x, shape: seqs.shape, count: seqs.count }, fraction, splitSeed, 'sequences');
+      const [train, valid] = splitSamples({ x: seqs.x, shape: seqs.shape, count: seqs.count }, fraction, splitSeed);
       const unit = seqs.x.every((v) => v >= 0 && v <= 1);
       return {
         train,

@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import type { DataSpec, Dataset, ImageLayout } from './dataset.js';
 import { DataError } from './idx.js';
 import { type ByteSamples, MemoryRows, pickAny, pickSamples, type Samples } from './samples.js';
-import { DEFAULT_VALIDATION_SPLIT, seededSplit } from './table.js';
+import { DEFAULT_VALIDATION_SPLIT, seededSplit } from './split.js';
 
 /** The dtypes aekit reads: little-endian float32, uint8, and float64 / int32 / int64 converted to float32. */
 export type NpyDtype = '<f4' | '|u1' | '<f8' | '<i4' | '<i8';

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Samples } from './samples.js';
 import { CsvError } from './sequences-csv.js';
-import { loadTable, parseTable, seededSplit, type TableSpec } from './table.js';
+import { seededSplit } from './split.js';
+import { loadTable, parseTable, type TableSpec } from './table.js';
 
 /** 20 rows: a = row index, b = 2·index + 1, label alternates ok / bad. */
 const TWENTY = `a,b,label\n${Array.from({ length: 20 }, (_, i) => `${i},${2 * i + 1},${i % 2 ? 'bad' : 'ok'}`).join('\n')}\n`;

@@ -5,12 +5,13 @@
  * scaling is fitted on the training rows only and recorded in the {@link DataSpec}, so that a later
  * command (or a new file scored by a trained run) is scaled exactly as the training rows were.
  */
+
 import { promises as fs } from 'node:fs';
 import { ArgumentError } from '../core/errors.js';
-import { seededRandom } from '../core/random.js';
 import type { ColumnScaling, DataSpec, Dataset } from './dataset.js';
 import type { Samples } from './samples.js';
 import { CsvError } from './sequences-csv.js';
+import { checkSplit, DEFAULT_VALIDATION_SPLIT, seededSplit } from './split.js';
 
 /** The {@link DataSpec} of a table. */
 export type TableSpec = Extract<DataSpec, { kind: 'table' }>;
@@ -42,44 +43,10 @@ export interface TableOptions {
   like?: TableSpec;
 }
 
-/** Default fraction of rows held out for validation. */
-export const DEFAULT_VALIDATION_SPLIT = 0.1;
 /** At most this many classes (labels are bytes). */
 const MAX_CLASSES = 256;
 const MISSING = new Set(['', 'na', 'nan', 'null']);
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/**
- * The seeded split of `count` samples into training and validation indices (each ascending):
- * `round(count × validationSplit)` validation samples, at least 1, leaving at least 1 to train on.
- * The same arguments always give the same split. Shared by the table, `.npy` and IDX loaders.
- *
- * @throws {ArgumentError} `validationSplit` outside (0, 1), `seed` not a non-negative integer, `count` < 2.
- * @example
- * const { train, valid } = seededSplit(10, 0.2, 42); // 8 and 2 indices
- */
-export function seededSplit(count: number, validationSplit: number, seed: number): { train: Uint32Array; valid: Uint32Array } {
-  checkSplit(validationSplit, seed);
-  if (!Number.isInteger(count) || count < 2)
-    throw new ArgumentError('validationSplit', `cannot split ${count} sample(s) into training and validation samples: need at least 2`);
-  const order = Uint32Array.from({ length: count }, (_, i) => i);
-  const random = seededRandom(seed);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  const nValid = Math.min(count - 1, Math.max(1, Math.round(count * validationSplit)));
-  return { train: order.slice(nValid).sort(), valid: order.slice(0, nValid).sort() };
-}
-
-/** Checks a validation fraction and a seed as {@link seededSplit} takes them. */
-export function checkSplit(validationSplit: number, seed: number): void {
-  if (!Number.isFinite(validationSplit) || validationSplit <= 0 || validationSplit >= 1)
-    throw new ArgumentError('validationSplit', `expected a fraction between 0 and 1 (exclusive), got ${validationSplit}`);
-  if (!Number.isInteger(seed) || seed < 0) throw new ArgumentError('seed', `expected a non-negative integer, got ${seed}`);
-}
 
 /** One CSV record: its fields and the 1-based line it starts on. */
 interface CsvRecord {

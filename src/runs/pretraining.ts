@@ -35,8 +35,8 @@ import {
 import { lineChartPng } from '../viz/line-chart.js';
 
 import { getRecipe } from './recipes/index.js';
-import { readRunMetrics } from './saved-run.js';
 import { runDataset } from './run-data.js';
+import { readRunMetrics } from './saved-run.js';
 import { modelInputOf, trainRun } from './train-run.js';
 
 /** Options of {@link runPretraining}. */
@@ -174,7 +174,10 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
   const classCount = dataset.classes?.length ?? 0;
   const test = dataset.test ?? dataset.valid;
   if (dataset.train.labels === undefined || test.labels === undefined || classCount < 2)
-    throw new ArgumentError('from', `{from} ${options.from}: its data (${dataset.source.split(':')[0]}) has no class labels to train classifiers on`);
+    throw new ArgumentError(
+      'from',
+      `{from} ${options.from}: its data (${dataset.source.split(':')[0]}) has no class labels to train classifiers on`,
+    );
   const data = { train: toFloatSamples(dataset.train) as LabelledSamples, test: toFloatSamples(test) as LabelledSamples };
   const tooMany = labels.find((n) => n > data.train.count);
   if (tooMany !== undefined) throw new ArgumentError('labels', `{labels} ${tooMany}: only ${data.train.count} training images`);

@@ -68,7 +68,7 @@ export async function runDataset(metrics: RunMetrics, options: RunDataOptions = 
   const data =
     request.kind === 'fashion-mnist' && options.fashionMnist !== undefined
       ? fashionMnistDataset(options.fashionMnist, request.dataDir)
-      : await loadData(request, { like: spec, memoryBudget: options.memoryBudget });
+      : await loadData(request, { like: spec, likeShape: metrics.data.shape, memoryBudget: options.memoryBudget });
   if (options.model !== undefined) {
     const want = modelInputShape(options.model);
     const got = data.train.shape;

@@ -45,12 +45,13 @@
  * Every file-system failure becomes one {@link RunDirectoryError} naming the path and the argument
  * `out`.
  */
-import type { DataSpec, ImageLayout } from '../data/dataset.js';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AekitError, type AekitErrorOptions } from '../core/errors.js';
 import { ensureDirectory, fsErrorPath, fsErrorReason, writeFileAtomic } from '../core/fs.js';
 import type * as tf from '../core/tf.js';
+import type { DataSpec, ImageLayout } from '../data/dataset.js';
 import type { Autoencoder } from '../models/conv.js';
 import type { EpochRecord, FitCheckpoint, FitPosition } from '../training/fit.js';
 import { loadModel, ModelIOError, saveModel } from '../training/io.js';

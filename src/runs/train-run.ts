@@ -89,7 +89,8 @@ function timestamp(): string {
 
 /** The {@link ModelInput} of `data`: its sample shape, kind and value range. */
 export function modelInputOf(data: Dataset): ModelInput {
-  const kind = data.image !== undefined ? 'images' : data.spec.kind === 'table' ? 'table' : data.spec.kind === 'sequences' ? 'sequences' : 'arrays';
+  const kind =
+    data.image !== undefined ? 'images' : data.spec.kind === 'table' ? 'table' : data.spec.kind === 'sequences' ? 'sequences' : 'arrays';
   return { shape: data.train.shape, kind, unitRange: data.unitRange };
 }
 
@@ -97,14 +98,22 @@ export function modelInputOf(data: Dataset): ModelInput {
  * Loads the run's data: `options.dataset`, else the recipe's own data, else Fashion-MNIST; then
  * leaves out `excludeClass` and keeps the first `limit` training samples.
  */
-async function runData(recipe: Recipe, options: TrainRunOptions, modelOptions: Record<string, unknown>, settings: TrainingSettings): Promise<Dataset> {
+async function runData(
+  recipe: Recipe,
+  options: TrainRunOptions,
+  modelOptions: Record<string, unknown>,
+  settings: TrainingSettings,
+): Promise<Dataset> {
   let data: Dataset | null = null;
   if (options.dataset !== undefined) {
     data = await loadData(options.dataset, { seed: settings.seed, memoryBudget: options.memoryBudget });
   } else if (recipe.loadData !== undefined) {
     data = await recipe.loadData({ dataDir: options.dataDir, modelOptions, seed: settings.seed });
   }
-  data ??= options.data !== undefined ? fashionMnistDataset(options.data, options.dataDir) : await loadData({ kind: 'fashion-mnist', dataDir: options.dataDir });
+  data ??=
+    options.data !== undefined
+      ? fashionMnistDataset(options.data, options.dataDir)
+      : await loadData({ kind: 'fashion-mnist', dataDir: options.dataDir });
   if (options.excludeClass !== undefined) {
     const classes = data.classes ?? [];
     const label = options.excludeClass;
@@ -306,7 +315,13 @@ interface Resolved {
   engine: Awaited<ReturnType<typeof useBackend>>;
 }
 
-async function trainOn(data: Dataset, recipe: Recipe, options: TrainRunOptions, resume: LoadedCheckpoint | null, r: Resolved): Promise<TrainRunResult> {
+async function trainOn(
+  data: Dataset,
+  recipe: Recipe,
+  options: TrainRunOptions,
+  resume: LoadedCheckpoint | null,
+  r: Resolved,
+): Promise<TrainRunResult> {
   const { modelOptions, settings, log, dir, blocked, engine } = r;
   log(`data: ${data.source}`);
   const input = modelInputOf(data);
@@ -408,6 +423,8 @@ async function trainOn(data: Dataset, recipe: Recipe, options: TrainRunOptions, 
     await run.saveModels(built, metadata);
     pictures = await (recipe.artifacts ?? reconstructions)(context);
     await run.writeArtifact('curves.png', await curvesPng(run.metrics.epochs, { title: `${recipe.name}: loss per epoch` }));
+    // Peak resident memory of the whole process so far (data loading included), in MiB.
+    await run.record('peak_rss_mib', Math.round(process.resourceUsage().maxRSS / 1024));
     await run.finish();
   } catch (err) {
     if (err instanceof InterruptedError) {

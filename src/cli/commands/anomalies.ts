@@ -58,8 +58,15 @@ export function anomaliesCommand(): Command {
       "score samples by reconstruction error (the run's data, or the data given); writes OUT_DIR/scores.csv, histogram.png, summary.json, worst.png for images, and prints the samples above the threshold. With labels it reports the ROC AUC for detecting a class: the one the run was trained without (--exclude-class), --holdout-class, or the rarer of two classes (e.g. a table's label column)",
     )
     .argument('<run-dir>', "directory written by 'aekit train'")
-    .option('--split <name>', 'samples to score: valid, test (test when the data has one, else valid)', choiceFlag(['valid', 'test'] as const))
-    .option('--input <path>', 'score these images instead: a directory of PNG, JPEG or WebP files (resized to the run\'s size), or an IDX image file')
+    .option(
+      '--split <name>',
+      'samples to score: valid, test (test when the data has one, else valid)',
+      choiceFlag(['valid', 'test'] as const),
+    )
+    .option(
+      '--input <path>',
+      "score these images instead: a directory of PNG, JPEG or WebP files (resized to the run's size), or an IDX image file",
+    )
     .option(
       '--threshold <auto|x>',
       `'auto' = the --percentile of the validation errors (classes the run excluded left out), or an error value`,
@@ -90,12 +97,14 @@ export function anomaliesCommand(): Command {
     if (flags.input !== undefined) {
       if (request !== undefined) throw new UsageError('--input and a data flag: give one of them');
       const isDir = statSync(flags.input, { throwIfNoEntry: false })?.isDirectory();
-      if (isDir === undefined) throw new UsageError(`--input '${flags.input}': expected a directory of images or an IDX image file, but it does not exist`);
+      if (isDir === undefined)
+        throw new UsageError(`--input '${flags.input}': expected a directory of images or an IDX image file, but it does not exist`);
       request = (isDir ? { kind: 'images', dir: flags.input } : { kind: 'idx', file: flags.input }) satisfies DataRequest;
     }
     // The threshold comes from the run's own validation data, of the classes it was trained on.
     const own = await runDataset(run.metrics, { model: run.model, memoryBudget: memoryBudgetOf(flags) });
-    const data = request === undefined ? own : await runDataset(run.metrics, { request, model: run.model, memoryBudget: memoryBudgetOf(flags) });
+    const data =
+      request === undefined ? own : await runDataset(run.metrics, { request, model: run.model, memoryBudget: memoryBudgetOf(flags) });
     try {
       const classes = data.classes ?? [];
       const ownValid = excluded === null ? own.valid : withoutLabel(own.valid, excluded, own.classes ?? []);
@@ -130,7 +139,8 @@ export function anomaliesCommand(): Command {
       }
 
       const csv = [`index,label,error,anomaly`];
-      for (let i = 0; i < count; i++) csv.push(`${i},${labels === undefined ? '' : labels[i]},${errors[i]},${errors[i] > threshold ? 1 : 0}`);
+      for (let i = 0; i < count; i++)
+        csv.push(`${i},${labels === undefined ? '' : labels[i]},${errors[i]},${errors[i] > threshold ? 1 : 0}`);
       await writeFileAtomic(path.join(outDir, 'scores.csv'), `${csv.join('\n')}\n`);
       const written = ['scores.csv', 'histogram.png', 'summary.json'];
       if (data.image !== undefined) {
@@ -148,7 +158,10 @@ export function anomaliesCommand(): Command {
         positive !== null && labels !== undefined
           ? [
               { name: 'other classes', values: errors.filter((_, i) => labels[i] !== positive.label) },
-              { name: `class ${positive.label} ${className(positive.label)}`, values: errors.filter((_, i) => labels[i] === positive.label) },
+              {
+                name: `class ${positive.label} ${className(positive.label)}`,
+                values: errors.filter((_, i) => labels[i] === positive.label),
+              },
             ]
           : [{ name: where, values: errors }];
       await writeFileAtomic(

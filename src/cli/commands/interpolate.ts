@@ -22,26 +22,24 @@ export function interpolateCommand(): Command {
   addDataFlags(command, 'interpolate between', { sequences: false });
   return command
     .addOption(backendOption())
-    .action(
-      async (dir: string, flags: DataFlags & { out: string; rows: number; steps: number; from: number; backend: BackendName }) => {
-        await useBackend(flags.backend);
-        const { model: encoder, metrics } = await openRun(dir, 'encoder');
-        const { model: decoder } = await openRun(dir, 'decoder');
-        const data = await commandData(metrics, flags, encoder);
-        if (data.image === undefined) {
-          await data.close?.();
-          throw new UsageError(`'${dir}': the run's data are not images; interpolate draws images`);
-        }
-        const last = flags.from + 2 * flags.rows;
-        if (last > data.valid.count)
-          throw new UsageError(
-            `--from ${flags.from} with --rows ${flags.rows} needs validation images up to ${last - 1}, but there are ${data.valid.count}`,
-          );
-        const per = data.valid.shape.reduce((a, b) => a * b, 1);
-        const pairs = toFloatSamples(data.valid, last).x.subarray(flags.from * per, last * per);
+    .action(async (dir: string, flags: DataFlags & { out: string; rows: number; steps: number; from: number; backend: BackendName }) => {
+      await useBackend(flags.backend);
+      const { model: encoder, metrics } = await openRun(dir, 'encoder');
+      const { model: decoder } = await openRun(dir, 'decoder');
+      const data = await commandData(metrics, flags, encoder);
+      if (data.image === undefined) {
         await data.close?.();
-        await writeFileAtomic(flags.out, await interpolationGrid(encoder, decoder, pairs, flags.rows, flags.steps));
-        console.log(`wrote ${flags.rows} rows × ${flags.steps} interpolated images to ${flags.out}`);
-      },
-    );
+        throw new UsageError(`'${dir}': the run's data are not images; interpolate draws images`);
+      }
+      const last = flags.from + 2 * flags.rows;
+      if (last > data.valid.count)
+        throw new UsageError(
+          `--from ${flags.from} with --rows ${flags.rows} needs validation images up to ${last - 1}, but there are ${data.valid.count}`,
+        );
+      const per = data.valid.shape.reduce((a, b) => a * b, 1);
+      const pairs = toFloatSamples(data.valid, last).x.subarray(flags.from * per, last * per);
+      await data.close?.();
+      await writeFileAtomic(flags.out, await interpolationGrid(encoder, decoder, pairs, flags.rows, flags.steps));
+      console.log(`wrote ${flags.rows} rows × ${flags.steps} interpolated images to ${flags.out}`);
+    });
 }

@@ -1,5 +1,6 @@
 /** `aekit reconstruct RUN_DIR --out FILE.png`: draws originals and reconstructions of a saved run. */
 import { Command } from 'commander';
+import { featureErrors } from '../../analysis/scores.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import { toFloatSamples } from '../../data/samples.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
@@ -7,7 +8,6 @@ import { splitOf } from '../../runs/run-data.js';
 import { openRun } from '../../runs/saved-run.js';
 import { featureErrorsPng } from '../../viz/feature-errors.js';
 import { reconstructionGrid } from '../../viz/reconstructions.js';
-import { featureErrors } from '../../analysis/scores.js';
 import { addDataFlags, commandData, type DataFlags } from '../data-flags.js';
 import { backendOption, choiceFlag, intFlag } from '../options.js';
 
@@ -40,7 +40,9 @@ export function reconstructCommand(): Command {
         const names = data.features ?? Array.from(errors, (_, i) => `feature ${i + 1}`);
         await writeFileAtomic(
           flags.out,
-          await featureErrorsPng([...names], Array.from(errors), { title: `mean squared error per feature, ${split.count} ${flags.split} samples` }),
+          await featureErrorsPng([...names], Array.from(errors), {
+            title: `mean squared error per feature, ${split.count} ${flags.split} samples`,
+          }),
         );
         const worst = Array.from(errors, (e, i) => [e, i] as const).sort((a, b) => b[0] - a[0]);
         console.log(

@@ -5,6 +5,7 @@ import { getRecipe, recipeNames } from '../../runs/recipes/index.js';
 import { LR_SCHEDULES, type LrScheduleName } from '../../runs/run-callbacks.js';
 import { trainRun } from '../../runs/train-run.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../training/optimizers.js';
+import { addDataFlags, DATA_FLAG_KEYS, type DataFlags, dataRequestOf, memoryBudgetOf } from '../data-flags.js';
 import {
   backendOption,
   choiceFlag,
@@ -15,7 +16,6 @@ import {
   positiveFlag,
   recipeOptions,
 } from '../options.js';
-import { addDataFlags, DATA_FLAG_KEYS, type DataFlags, dataRequestOf, memoryBudgetOf } from '../data-flags.js';
 import { terminalProgress } from '../progress.js';
 import { stopOnSignals } from '../signals.js';
 
@@ -81,7 +81,7 @@ export function trainCommand(): Command {
     .option('--limit <n>', 'train on the first N training images only (validation keeps 5,000)', intFlag(1))
     .option(
       '--exclude-class <n>',
-      'leave out every sample of class N (Fashion-MNIST 0–9, else the index in the data\'s sorted classes) from training and validation (anomaly detection)',
+      "leave out every sample of class N (Fashion-MNIST 0–9, else the index in the data's sorted classes) from training and validation (anomaly detection)",
       intFlag(0),
     )
     .addOption(backendOption())

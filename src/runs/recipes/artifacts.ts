@@ -3,9 +3,9 @@
  */
 import { featureErrors } from '../../analysis/scores.js';
 import { toFloatSamples } from '../../data/samples.js';
-import { featureErrorsPng } from '../../viz/feature-errors.js';
 import { parseNoise } from '../../models/noise.js';
 import { denoisingGrid } from '../../viz/denoising.js';
+import { featureErrorsPng } from '../../viz/feature-errors.js';
 import { reconstructionGrid } from '../../viz/reconstructions.js';
 import type { TrainContext } from '../recipe.js';
 

@@ -1,0 +1,47 @@
+/**
+ * Seeded splits of samples into training and validation parts, shared by every loader.
+ */
+import { ArgumentError } from '../core/errors.js';
+import { seededRandom } from '../core/random.js';
+import { type AnySamples, pickAny } from './samples.js';
+
+/** Default fraction of rows held out for validation. */
+export const DEFAULT_VALIDATION_SPLIT = 0.1;
+
+/**
+ * The seeded split of `count` samples into training and validation indices (each ascending):
+ * `round(count × validationSplit)` validation samples, at least 1, leaving at least 1 to train on.
+ * The same arguments always give the same split. Shared by the table, `.npy` and IDX loaders.
+ *
+ * @throws {ArgumentError} `validationSplit` outside (0, 1), `seed` not a non-negative integer, `count` < 2.
+ * @example
+ * const { train, valid } = seededSplit(10, 0.2, 42); // 8 and 2 indices
+ */
+export function seededSplit(count: number, validationSplit: number, seed: number): { train: Uint32Array; valid: Uint32Array } {
+  checkSplit(validationSplit, seed);
+  if (!Number.isInteger(count) || count < 2)
+    throw new ArgumentError('validationSplit', `cannot split ${count} sample(s) into training and validation samples: need at least 2`);
+  const order = Uint32Array.from({ length: count }, (_, i) => i);
+  const random = seededRandom(seed);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  const nValid = Math.min(count - 1, Math.max(1, Math.round(count * validationSplit)));
+  return { train: order.slice(nValid).sort(), valid: order.slice(0, nValid).sort() };
+}
+
+/** Checks a validation fraction and a seed as {@link seededSplit} takes them. */
+export function checkSplit(validationSplit: number, seed: number): void {
+  if (!Number.isFinite(validationSplit) || validationSplit <= 0 || validationSplit >= 1)
+    throw new ArgumentError('validationSplit', `expected a fraction between 0 and 1 (exclusive), got ${validationSplit}`);
+  if (!Number.isInteger(seed) || seed < 0) throw new ArgumentError('seed', `expected a non-negative integer, got ${seed}`);
+}
+
+/** `s` split by {@link seededSplit} into `[train, valid]` (floats copied, bytes as views). */
+export function splitSamples<T extends AnySamples>(s: T, validationSplit: number, seed: number): [T, T] {
+  const { train, valid } = seededSplit(s.count, validationSplit, seed);
+  return [pickAny(s, train), pickAny(s, valid)];
+}

@@ -204,7 +204,11 @@ async function detectColour(files: readonly string[]): Promise<'grey' | 'rgb'> {
   for (const file of files.slice(0, COLOUR_PROBES)) {
     const meta = await sharp(file)
       .metadata()
-      .catch((err: Error) => {
+      .catch(async (err: Error) => {
+        // The decoder says best what is wrong with the file (its format, the damage).
+        await readImageFile(file, { dtype: 'uint8' }).catch((decodeErr: unknown) => {
+          throw asFolderError(decodeErr);
+        });
         throw folderError(
           `${file}: expected a readable PNG, JPEG or WebP image, found a damaged file (${err.message.split('\n')[0]})`,
           'E_IMAGE_FORMAT',

@@ -297,8 +297,18 @@ test('bad input: one clear error each, naming the folder or file', async (t) => 
       .toBuffer();
     await writeFile(path.join(dir, '9-cut.png'), good.subarray(0, 40));
     await expectImages(loadImageFolder({ dir }, { concurrency: 2 }), /9-cut\.png: expected a readable PNG image, found a damaged file/);
+    await rm(path.join(dir, '9-cut.png'));
     await writeFile(path.join(dir, '00-text.jpg'), 'hello');
     await expectImages(loadImageFolder({ dir, color: 'grey' }), /00-text\.jpg: expected a PNG, JPEG or WebP image, found 5 bytes of text/);
+  });
+  await t.test('several damaged images: the same one is named whatever the decode timing', async () => {
+    const dir = await folder('damaged-many');
+    for (let i = 0; i < 12; i++) await writeFile(path.join(dir, `${i}.png`), `broken ${i}`);
+    const request = { dir, imageSize: { height: 4, width: 4 }, color: 'grey' as const, validationSplit: 0.25 };
+    const messages = new Set<string>();
+    for (const concurrency of [1, 3, 12, 12])
+      await loadImageFolder(request, { concurrency }).catch((err: Error) => messages.add(err.message));
+    assert.equal(messages.size, 1, [...messages].join(' | '));
   });
   await t.test('a damaged image while streaming leaves no cache file', async () => {
     const dir = await folder('damaged-stream');

@@ -223,7 +223,7 @@ async function detectColour(files: readonly string[]): Promise<'grey' | 'rgb'> {
 /**
  * Decodes `files` (`concurrency` at a time) and hands row `i`'s pixels to `store(i, pixels)` as
  * each decode finishes; no more than `concurrency` decoded images are held at once. Stops at the
- * first failure, waits for the decodes in flight, then throws it.
+ * first failure, waits for the decodes in flight, then throws the failure of the first of them in `files`' order (the same file whatever the timing).
  */
 async function decodeAll(
   files: readonly string[],
@@ -235,14 +235,15 @@ async function decodeAll(
   let next = 0;
   let done = 0;
   let reported = 0;
-  let failure: { err: unknown } | null = null;
+  let failedRow = Number.POSITIVE_INFINITY;
+  let failure: unknown;
   const step = Math.max(1, Math.floor(files.length / 200));
   const worker = async (): Promise<void> => {
-    while (failure === null && next < files.length) {
+    while (failedRow === Number.POSITIVE_INFINITY && next < files.length) {
       const row = next++;
       try {
         const { data } = await readImageFile(files[row]!, { ...read, resize: true, dtype: 'uint8' });
-        if (failure !== null) return;
+        if (failedRow !== Number.POSITIVE_INFINITY) return;
         store(row, data);
         done++;
         if (progress !== undefined && (done - reported >= step || done === files.length)) {
@@ -250,12 +251,17 @@ async function decodeAll(
           await progress.update(done, files.length);
         }
       } catch (err) {
-        failure ??= { err: asFolderError(err) };
+        // Rows are handed out in order, so every row before a failed one was decoded or is in flight:
+        // keeping the lowest failed row reports the same damaged file whatever the timing.
+        if (row < failedRow) {
+          failedRow = row;
+          failure = asFolderError(err);
+        }
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
-  if (failure !== null) throw (failure as { err: unknown }).err;
+  if (failedRow !== Number.POSITIVE_INFINITY) throw failure;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * `aekit/data`: data sets as flat samples — Fashion-MNIST (checked against pinned SHA-256s),
  * IDX files (images of any size), NumPy `.npy` arrays, tables (CSV), sequence CSV files, image
- * files, the book's generated point cloud.
+ * files and folders of them (held as uint8, in memory or in a cache file), the book's generated
+ * point cloud; `loadData` reads any of them.
  */
 
 export type { ColumnScaling, DataSpec, Dataset, ImageLayout } from './dataset.js';
@@ -13,12 +14,15 @@ export type { IdxImageSet, IdxOptions, IdxRequest, IdxSpec } from './idx-images.
 export { loadIdx, parseIdxImageSet } from './idx-images.js';
 export type { DecodedImage, ImageFiles, ImageReadOptions, ReadImagesOptions } from './image-files.js';
 export { decodeImage, IMAGE_EXTENSIONS, ImageFileError, readImageFile, readImages } from './image-files.js';
+export type { ImageFolderRequest, LoadImageFolderOptions } from './image-folder.js';
+export { loadImageFolder } from './image-folder.js';
 export type { DataRequest, LoadDataOptions } from './load.js';
 export { loadData } from './load.js';
 export type { NpyArray, NpyDtype, NpyOptions, NpyRequest, NpySpec, SampleLike } from './npy.js';
 export { encodeNpy, loadNpy, parseNpy } from './npy.js';
 export type { PointCloud } from './point-cloud.js';
 export { pointCloud } from './point-cloud.js';
+export { FileRows } from './row-file.js';
 export type { AnySamples, ByteRows, ByteSamples, LabelledSamples, Samples } from './samples.js';
 export { firstSamples, floatRows, MemoryRows, pickSamples, sampleSize, toFloatSamples } from './samples.js';
 export type { CsvErrorCode, SequenceCsvOptions, Sequences } from './sequences-csv.js';

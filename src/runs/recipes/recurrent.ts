@@ -7,6 +7,7 @@ import { readSequenceCsv } from '../../data/sequences-csv.js';
 import { recurrentAutoencoder } from '../../models/recurrent.js';
 import type { Dataset, Recipe } from '../recipe.js';
 import { reconstructions } from './artifacts.js';
+import { outputActivationOf, shapeText } from './inputs.js';
 import { positiveInt } from './parsers.js';
 
 /**
@@ -63,8 +64,19 @@ export const recurrentRecipe: Recipe = {
       );
     }
   },
-  build: ({ seed, steps, features }) =>
-    recurrentAutoencoder({ seed, steps: steps as number | undefined, features: features as number | undefined }),
+  // A CSV file's sequences are shaped by --steps and --features; otherwise the input's [steps, features].
+  build: ({ seed, input, csv, steps, features }) => {
+    const [s, f] = csv === undefined ? input.shape : [steps as number, features as number];
+    return recurrentAutoencoder({ seed, steps: s, features: f, outputActivation: outputActivationOf(input) });
+  },
+  checkInput(input) {
+    if (input.shape.length !== 2) {
+      throw new ArgumentError(
+        'input',
+        `the recurrent model takes sequences [steps, features] or grey images [h, w] (h steps of w features), found ${input.kind} samples of shape ${shapeText(input.shape)}: use the dense model for tables, conv for colour images`,
+      );
+    }
+  },
   loadData: ({ modelOptions }) => recurrentData(modelOptions),
   artifacts: reconstructions,
 };

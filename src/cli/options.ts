@@ -71,6 +71,19 @@ export function dataDirOption(): Option {
   );
 }
 
+/**
+ * Parses `--image-size HxW` (`32x32`, `64X48`): `[height, width]`, each an integer ≥ 1. Shared by
+ * the commands that build a model for images of a given size.
+ */
+export function imageSizeFlag(value: string): [number, number] {
+  const m = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/i.exec(value);
+  const h = m === null ? 0 : Number(m[1]);
+  const w = m === null ? 0 : Number(m[2]);
+  if (!(Number.isSafeInteger(h) && Number.isSafeInteger(w) && h >= 1 && w >= 1))
+    throw new InvalidArgumentError(`expected HEIGHTxWIDTH such as 32x32, got '${value}'.`);
+  return [h, w];
+}
+
 /** Parses a flag value as a Fashion-MNIST class index 0–9. */
 export function classFlag(value: string): number {
   const n = Number(value);

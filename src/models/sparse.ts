@@ -49,8 +49,12 @@ export function sparseAutoencoder(options: SparseAutoencoderOptions = {}): Autoe
   const init = (k: number): ReturnType<typeof tf.initializers.glorotUniform> =>
     tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
   const encoder = tf.sequential({ name: 'sparse_encoder' });
-  encoder.add(tf.layers.flatten({ inputShape, name: 'flatten' }));
-  encoder.add(tf.layers.dense({ units: 100, activation: 'selu', kernelInitializer: init(1), name: 'hidden1' }));
+  // table rows [f] need no Flatten (nor the Reshape at the end)
+  const flat = inputShape.length === 1;
+  if (!flat) encoder.add(tf.layers.flatten({ inputShape, name: 'flatten' }));
+  encoder.add(
+    tf.layers.dense({ units: 100, activation: 'selu', kernelInitializer: init(1), name: 'hidden1', ...(flat ? { inputShape } : {}) }),
+  );
   encoder.add(tf.layers.dense({ units: codingUnits, activation: 'sigmoid', kernelInitializer: init(2), name: 'codings' }));
   if (sparsity !== null) encoder.add(new ActivityRegularization({ regularizer: sparsity, name: 'sparsity' }));
   const decoder = tf.sequential({
@@ -58,7 +62,7 @@ export function sparseAutoencoder(options: SparseAutoencoderOptions = {}): Autoe
     layers: [
       tf.layers.dense({ units: 100, activation: 'selu', inputShape: [codingUnits], kernelInitializer: init(3), name: 'hidden3' }),
       tf.layers.dense({ units: size, activation: outputActivation, kernelInitializer: init(4), name: 'output' }),
-      tf.layers.reshape({ targetShape: inputShape, name: 'reshape_out' }),
+      ...(flat ? [] : [tf.layers.reshape({ targetShape: inputShape, name: 'reshape_out' })]),
     ],
   });
   return { encoder, decoder, autoencoder: compose(encoder, decoder, 'sparse_autoencoder') };

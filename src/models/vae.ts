@@ -67,7 +67,8 @@ export function variationalAutoencoder(options: VariationalAutoencoderOptions = 
     );
     h = tf.layers.flatten({ name: 'flatten' }).apply(h) as tf.SymbolicTensor;
   } else {
-    h = tf.layers.flatten({ name: 'flatten' }).apply(input) as tf.SymbolicTensor;
+    // table rows [f] need no Flatten (nor the Reshape at the end)
+    h = inputShape.length === 1 ? input : (tf.layers.flatten({ name: 'flatten' }).apply(input) as tf.SymbolicTensor);
     h = tf.layers.dense({ units: 150, activation: 'selu', kernelInitializer: init(1), name: 'hidden1' }).apply(h) as tf.SymbolicTensor;
     h = tf.layers.dense({ units: 100, activation: 'selu', kernelInitializer: init(2), name: 'hidden2' }).apply(h) as tf.SymbolicTensor;
   }
@@ -96,7 +97,7 @@ export function variationalAutoencoder(options: VariationalAutoencoderOptions = 
     decoder.add(tf.layers.dense({ units: 100, activation: 'selu', inputShape: [d], kernelInitializer: init(20), name: 'hidden3' }));
     decoder.add(tf.layers.dense({ units: 150, activation: 'selu', kernelInitializer: init(21), name: 'hidden4' }));
     decoder.add(tf.layers.dense({ units: size, activation: outputActivation, kernelInitializer: init(22), name: 'output' }));
-    decoder.add(tf.layers.reshape({ targetShape: inputShape, name: 'reshape_out' }));
+    if (inputShape.length > 1) decoder.add(tf.layers.reshape({ targetShape: inputShape, name: 'reshape_out' }));
   }
   const output = decoder.apply(codings) as tf.SymbolicTensor;
   const name = conv ? 'conv_vae' : 'vae';

@@ -29,6 +29,25 @@ test("summary conv prints the seed model's parameter counts", async () => {
   assert.match(r.stdout, /deconv1 \(Conv2DTranspose\)\s+\S+\s+\[null,7,7,32\]\s+18464/);
 });
 
+test('summary builds the model for --image-size, --color and --features; wrong input is one clear line', async () => {
+  const rgb = await aekit(['summary', 'conv', '--image-size', '30x20', '--color', 'rgb', '--decoder', 'upsample']);
+  assert.equal(rgb.code, 0, rgb.stderr);
+  assert.match(rgb.stdout, /upconv3 \(Conv2D\)\s+\S+\s+\[null,30,20,3\]/);
+  assert.doesNotMatch(rgb.stdout, /Conv2DTranspose/);
+  const table = await aekit(['summary', 'dense', '--features', '7']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /decoder_output \(Dense\)\s+\S+\s+\[null,7\]/);
+  await expectClearError(
+    ['summary', 'conv', '--image-size', '64'],
+    /--image-size <HxW>' argument '64' is invalid. expected HEIGHTxWIDTH such as 32x32/,
+  );
+  await expectClearError(
+    ['summary', 'conv', '--features', '7'],
+    /^aekit: conv summary: the conv model takes images .*shape \[7\]: use the dense model for them\n$/,
+  );
+  await expectClearError(['summary', 'dense', '--features', '7', '--color', 'rgb'], /--features describes table rows/);
+});
+
 test('unknown commands, models and options are refused clearly', async () => {
   await expectClearError(['trian'], /unknown command 'trian'/);
   await expectClearError(['train', 'convv'], /unknown model 'convv': expected one of .*conv/);

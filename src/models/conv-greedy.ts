@@ -1,38 +1,38 @@
 /**
  * Greedy layer-wise training of the convolutional autoencoder, as stacked convolutional
  * autoencoders are trained (Masci et al. 2011): each conv + pool stage of the encoder is trained
- * with its own transposed-convolution decoder, on the codings of the stages below it.
+ * with its own decoder stage, on the codings of the stages below it.
  *
- * The seed model's decoder already mirrors its encoder stage by stage, so each stage's decoder is
- * the matching layer of the final decoder: stage 1 = conv1 + pool1 ‖ deconv3 (28×28×1 ↔ 14×14×16),
- * stage 2 = conv2 + pool2 ‖ deconv2 (14×14×16 ↔ 7×7×32), stage 3 = conv3 + pool3 ‖ deconv1
- * (7×7×32 ↔ 3×3×64). Training a stage trains the stacked model's own layers.
+ * The decoder already mirrors the encoder stage by stage (each decoder stage restores the exact
+ * size its encoder stage pooled), so each stage's decoder is the matching stage of the final
+ * decoder. For the book's model: stage 1 = conv1 + pool1 ‖ deconv3 (28×28×1 ↔ 14×14×16), stage 2 =
+ * conv2 + pool2 ‖ deconv2 (14×14×16 ↔ 7×7×32), stage 3 = conv3 + pool3 ‖ deconv1 (7×7×32 ↔
+ * 3×3×64). Any number of stages, any input shape, either decoder. Training a stage trains the
+ * stacked model's own layers.
  */
 import * as tf from '../core/tf.js';
 import type { Autoencoder } from './conv.js';
+import { isDecoderStageLayer } from './conv-layers.js';
 import type { StageModels } from './stages.js';
 
-/** The three greedy stages of a built {@link convAutoencoder} (see the module comment). */
+/** The greedy stages of a built {@link convAutoencoder}, one per conv + pool stage, input side first (see the module comment). */
 export function convGreedyStages(model: Autoencoder): StageModels[] {
   const enc = (name: string): tf.layers.Layer => model.encoder.getLayer(name);
-  const dec = (name: string): tf.layers.Layer => model.decoder.getLayer(name);
-  const plan: Array<{ input: number[]; layers: tf.layers.Layer[]; decoder: tf.layers.Layer[] }> = [
-    {
-      input: [28, 28],
-      layers: [enc('reshape_in'), enc('conv1'), enc('pool1')],
-      decoder: [dec('deconv3'), dec('reshape_out')],
-    },
-    { input: enc('pool1').outputShape.slice(1) as number[], layers: [enc('conv2'), enc('pool2')], decoder: [dec('deconv2')] },
-    { input: enc('pool2').outputShape.slice(1) as number[], layers: [enc('conv3'), enc('pool3')], decoder: [dec('deconv1')] },
-  ];
-  return plan.map((p, k) => {
-    const input = tf.input({ shape: p.input, name: `conv_stage${k + 1}_input` });
-    const codings = p.layers.reduce<tf.SymbolicTensor>((x, l) => l.apply(x) as tf.SymbolicTensor, input);
-    const output = p.decoder.reduce<tf.SymbolicTensor>((x, l) => l.apply(x) as tf.SymbolicTensor, codings);
+  const k = model.encoder.layers.filter((l) => /^conv\d+$/.test(l.name)).length;
+  const grey = model.encoder.layers.some((l) => l.name === 'reshape_in');
+  return Array.from({ length: k }, (_, s) => {
+    const i = s + 1;
+    const inputShape = (i === 1 ? model.encoder.inputs[0].shape : enc(`pool${i - 1}`).outputShape).slice(1) as number[];
+    const layers = [...(i === 1 && grey ? [enc('reshape_in')] : []), enc(`conv${i}`), enc(`pool${i}`)];
+    const decoder = model.decoder.layers.filter((l) => isDecoderStageLayer(l.name, k + 1 - i));
+    if (i === 1 && grey) decoder.push(model.decoder.getLayer('reshape_out'));
+    const input = tf.input({ shape: inputShape, name: `conv_stage${i}_input` });
+    const codings = layers.reduce<tf.SymbolicTensor>((x, l) => l.apply(x) as tf.SymbolicTensor, input);
+    const output = decoder.reduce<tf.SymbolicTensor>((x, l) => l.apply(x) as tf.SymbolicTensor, codings);
     return {
-      name: `stage${k + 1}`,
-      autoencoder: tf.model({ inputs: input, outputs: output, name: `conv_stage${k + 1}_autoencoder` }),
-      encoder: tf.model({ inputs: input, outputs: codings, name: `conv_stage${k + 1}_encoder` }),
+      name: `stage${i}`,
+      autoencoder: tf.model({ inputs: input, outputs: output, name: `conv_stage${i}_autoencoder` }),
+      encoder: tf.model({ inputs: input, outputs: codings, name: `conv_stage${i}_encoder` }),
     };
   });
 }

@@ -1,14 +1,30 @@
 /**
- * The book's convolutional autoencoder for 28×28 grey images (Géron, ch. 17; the seed page).
+ * The seed's convolutional autoencoder (Géron, ch. 17), sized from the input: the book's model for
+ * 28×28 grey images, the same family for any H×W×C image and any number of conv + pool stages.
  */
 import * as tf from '../core/tf.js';
+import {
+  type ConvActivation,
+  type ConvDecoder,
+  convDecoderLayers,
+  convEncoderLayers,
+  convPlan,
+  type InitializerOf,
+  type OutputActivation,
+} from './conv-layers.js';
 
 /** Options of {@link convAutoencoder}. Defaults give the book's model exactly. */
 export interface ConvAutoencoderOptions {
-  /** Filters of the encoder's three Conv2D layers. Default `[16, 32, 64]`. */
-  filters?: [number, number, number];
+  /** Shape of one sample: `[h, w]` grey (reshaped to `[h, w, 1]` inside) or `[h, w, c]`. Default `[28, 28]`. */
+  inputShape?: number[];
+  /** Filters of the encoder's Conv2D layers, one conv + pool stage each, input side first. Default `[16, 32, 64]`. */
+  filters?: number[];
+  /** `'transpose'`: Conv2DTranspose stages (the seed's); `'upsample'`: UpSampling2D(2) + Conv2D(3, same) stages. Default `'transpose'`. */
+  decoder?: ConvDecoder;
   /** Activation of the hidden layers. Default `'selu'`. */
-  activation?: 'selu' | 'relu' | 'elu' | 'tanh';
+  activation?: ConvActivation;
+  /** Activation of the last layer: `'sigmoid'` for values in [0, 1], `'linear'` otherwise. Default `'sigmoid'`. */
+  outputActivation?: OutputActivation;
   /** Seed for the weight initialisers, so that two builds start from the same weights. */
   seed?: number;
 }
@@ -24,70 +40,43 @@ export interface Autoencoder {
 }
 
 /** Glorot-uniform initialiser with a fixed seed (Keras's default kernel initialiser). */
-function glorot(seed: number | undefined, offset: number): ReturnType<typeof tf.initializers.glorotUniform> {
-  return tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + offset });
+function glorot(seed: number | undefined): InitializerOf {
+  return (offset) => tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + offset });
 }
 
 /**
- * Builds the seed's convolutional autoencoder.
+ * Builds the seed's convolutional autoencoder for samples of `inputShape`; the output has the
+ * input's shape.
  *
- * Encoder: `[n, 28, 28]` → Reshape `[28, 28, 1]` → 3 × (Conv2D 3×3 same selu → MaxPool 2) → `[n, 3, 3, 64]`
- * (23,296 parameters). Decoder: Conv2DTranspose(32, 3, strides 2, valid) → 7×7, (16, same) → 14×14,
- * (1, same, sigmoid) → 28×28 → Reshape `[28, 28]` (23,233 parameters).
+ * Book defaults (28×28 grey): encoder `[n, 28, 28]` → Reshape `[28, 28, 1]` → 3 × (Conv2D 3×3 same
+ * selu → MaxPool 2) → `[n, 3, 3, 64]` (23,296 parameters); decoder Conv2DTranspose(32, 3, strides
+ * 2, valid) → 7×7, (16, same) → 14×14, (1, same, sigmoid) → 28×28 → Reshape `[28, 28]` (23,233
+ * parameters). Other sizes: each decoder stage restores the size its encoder stage pooled (valid
+ * padding and a one-row/column Cropping2D or ZeroPadding2D where pooling dropped an odd row or
+ * column; see `conv-layers.ts`). Kernel initialisers: `conv{i}` seed + i, decoder stage j
+ * seed + k + j for k stages.
  *
  * @example
  * const { autoencoder, encoder } = convAutoencoder({ seed: 42 });
+ * const rgb = convAutoencoder({ inputShape: [32, 48, 3], filters: [16, 32], decoder: 'upsample', outputActivation: 'sigmoid' });
  */
 export function convAutoencoder(options: ConvAutoencoderOptions = {}): Autoencoder {
-  const { filters = [16, 32, 64], activation = 'selu', seed } = options;
-  const [f1, f2, f3] = filters;
-  const encoder = tf.sequential({
-    name: 'conv_encoder',
-    layers: [
-      tf.layers.reshape({ targetShape: [28, 28, 1], inputShape: [28, 28], name: 'reshape_in' }),
-      tf.layers.conv2d({ filters: f1, kernelSize: 3, padding: 'same', activation, kernelInitializer: glorot(seed, 1), name: 'conv1' }),
-      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }),
-      tf.layers.conv2d({ filters: f2, kernelSize: 3, padding: 'same', activation, kernelInitializer: glorot(seed, 2), name: 'conv2' }),
-      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }),
-      tf.layers.conv2d({ filters: f3, kernelSize: 3, padding: 'same', activation, kernelInitializer: glorot(seed, 3), name: 'conv3' }),
-      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool3' }),
-    ],
-  });
-  const decoder = tf.sequential({
+  const {
+    inputShape = [28, 28],
+    filters = [16, 32, 64],
+    decoder = 'transpose',
+    activation = 'selu',
+    outputActivation = 'sigmoid',
+    seed,
+  } = options;
+  const plan = convPlan(inputShape, filters);
+  const init = glorot(seed);
+  const encoder = tf.sequential({ name: 'conv_encoder', layers: convEncoderLayers(plan, filters, activation, init) });
+  const decoderModel = tf.sequential({
     name: 'conv_decoder',
-    layers: [
-      tf.layers.conv2dTranspose({
-        filters: f2,
-        kernelSize: 3,
-        strides: 2,
-        padding: 'valid',
-        activation,
-        inputShape: [3, 3, f3],
-        kernelInitializer: glorot(seed, 4),
-        name: 'deconv1',
-      }),
-      tf.layers.conv2dTranspose({
-        filters: f1,
-        kernelSize: 3,
-        strides: 2,
-        padding: 'same',
-        activation,
-        kernelInitializer: glorot(seed, 5),
-        name: 'deconv2',
-      }),
-      tf.layers.conv2dTranspose({
-        filters: 1,
-        kernelSize: 3,
-        strides: 2,
-        padding: 'same',
-        activation: 'sigmoid',
-        kernelInitializer: glorot(seed, 6),
-        name: 'deconv3',
-      }),
-      tf.layers.reshape({ targetShape: [28, 28], name: 'reshape_out' }),
-    ],
+    layers: convDecoderLayers(plan, filters, { decoder, activation, outputActivation, init, offset: filters.length }),
   });
-  return { encoder, decoder, autoencoder: compose(encoder, decoder, 'conv_autoencoder') };
+  return { encoder, decoder: decoderModel, autoencoder: compose(encoder, decoderModel, 'conv_autoencoder') };
 }
 
 /** Composes an encoder and a decoder into one functional model that shares their layers. */

@@ -6,6 +6,9 @@
 export type { Autoencoder, ConvAutoencoderOptions } from './conv.js';
 export { compose, convAutoencoder } from './conv.js';
 export { convGreedyStages } from './conv-greedy.js';
+export type { ConvActivation, ConvDecoder, OutputActivation } from './conv-layers.js';
+export { CONV_DECODERS } from './conv-layers.js';
+export type { LinearAutoencoderOptions } from './linear.js';
 export { linearAutoencoder } from './linear.js';
 export type { NoiseSpec } from './noise.js';
 export { addNoise, noiseLayer, parseNoise, withInputNoise } from './noise.js';

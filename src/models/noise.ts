@@ -32,13 +32,15 @@ export function parseNoise(spec: string): NoiseSpec {
 }
 
 /**
- * The tfjs layer that applies `noise` in training only. (No seed: a seeded tfjs Dropout would draw
+ * The tfjs layer that applies `noise` in training only, taking `inputShape` when it is a model's
+ * first layer. (No seed: a seeded tfjs Dropout would draw
  * the same mask at every step.)
  */
-export function noiseLayer(noise: NoiseSpec): tf.layers.Layer {
+export function noiseLayer(noise: NoiseSpec, inputShape?: number[]): tf.layers.Layer {
+  const first = inputShape === undefined ? {} : { inputShape };
   return noise.kind === 'gaussian'
-    ? tf.layers.gaussianNoise({ stddev: noise.amount, name: 'input_noise' })
-    : tf.layers.dropout({ rate: noise.amount, name: 'input_noise' });
+    ? tf.layers.gaussianNoise({ stddev: noise.amount, name: 'input_noise', ...first })
+    : tf.layers.dropout({ rate: noise.amount, name: 'input_noise', ...first });
 }
 
 /**

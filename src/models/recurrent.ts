@@ -18,19 +18,22 @@ export interface RecurrentAutoencoderOptions {
   features?: number;
   /** Units of the outer LSTMs and of the coding LSTM. Default `[100, 30]`. */
   units?: [number, number];
+  /** Activation of the output Dense: `'sigmoid'` for values in [0, 1], `'linear'` for unbounded ones. Default `'sigmoid'`. */
+  outputActivation?: 'sigmoid' | 'linear';
   /** Seed of the weight initialisers. */
   seed?: number;
 }
 
 /**
- * Builds the recurrent autoencoder for sequences `[n, steps, features]` (values in [0, 1]).
+ * Builds the recurrent autoencoder for sequences `[n, steps, features]` (a grey image `[h, w]` is
+ * h steps of w features); the output Dense ends in `outputActivation` (sigmoid: values in [0, 1]).
  * Encoder: `[n, steps, features]` → `[n, 30]`; decoder: `[n, 30]` → `[n, steps, features]`.
  *
  * @example
  * const { autoencoder } = recurrentAutoencoder({ steps: 50, features: 3, seed: 42 });
  */
 export function recurrentAutoencoder(options: RecurrentAutoencoderOptions = {}): Autoencoder {
-  const { steps = 28, features = 28, units = [100, 30], seed } = options;
+  const { steps = 28, features = 28, units = [100, 30], outputActivation = 'sigmoid', seed } = options;
   for (const [name, v] of [
     ['steps', steps],
     ['features', features],
@@ -64,7 +67,7 @@ export function recurrentAutoencoder(options: RecurrentAutoencoderOptions = {}):
         tf.layers.repeatVector({ n: steps, inputShape: [coding], name: 'repeat' }),
         layer(outer, true, 5, 'lstm3'),
         timeDistributed({
-          layer: tf.layers.dense({ units: features, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform(s(7)) }),
+          layer: tf.layers.dense({ units: features, activation: outputActivation, kernelInitializer: tf.initializers.glorotUniform(s(7)) }),
           name: 'time_distributed',
         }),
       ],

@@ -21,8 +21,10 @@ export interface StackedAutoencoderOptions {
   activation?: (typeof STACKED_ACTIVATIONS)[number];
   /** Tie each decoder layer to the transposed kernel of its encoder partner ({@link DenseTranspose}). Default false. */
   tied?: boolean;
-  /** Shape of one input image. Default `[28, 28]`. */
+  /** Shape of one sample (any rank; flattened). Default `[28, 28]`. */
   inputShape?: number[];
+  /** Activation of the output layer: `'sigmoid'` for values in [0, 1], `'linear'` for unbounded ones. Default `'sigmoid'`. */
+  outputActivation?: 'sigmoid' | 'linear';
   /** Seed of the weight initialisers, so that two builds start from the same weights. */
   seed?: number;
   /** Denoising: a noise layer right after Flatten, active only in training (`'gaussian:0.2'`, `'dropout:0.5'`). Default none. */
@@ -51,8 +53,10 @@ function checkUnits(units: number[]): void {
 /**
  * Builds the stacked autoencoder.
  *
- * Encoder: `[n, 28, 28]` → Flatten → Dense(units[0], act) → … → Dense(units[k-1], act) → codings
- * `[n, units[k-1]]`. Decoder: Dense(units[k-2], act) → … → Dense(784, sigmoid) → Reshape `[n, 28, 28]`.
+ * Encoder: `[n, ...inputShape]` → Flatten → Dense(units[0], act) → … → Dense(units[k-1], act) → codings
+ * `[n, units[k-1]]`. Decoder: Dense(units[k-2], act) → … → Dense(size, outputActivation) → Reshape
+ * `[n, ...inputShape]`, size = the product of `inputShape` (784 for the book's 28×28); table rows
+ * `[f]` need neither Flatten nor Reshape.
  * Book defaults: 78,500 + 3,030 encoder and 3,100 + 79,184 = 82,284 decoder parameters;
  * with `tied: true` the decoder owns only its biases (100 + 784 = 884).
  *
@@ -60,28 +64,42 @@ function checkUnits(units: number[]): void {
  * const { autoencoder, encoder } = stackedAutoencoder({ units: [100, 30], tied: true, seed: 42 });
  */
 export function stackedAutoencoder(options: StackedAutoencoderOptions = {}): Autoencoder {
-  const { units = [100, 30], activation = 'selu', tied = false, inputShape = [28, 28], seed, noise = null } = options;
+  const {
+    units = [100, 30],
+    activation = 'selu',
+    tied = false,
+    inputShape = [28, 28],
+    outputActivation = 'sigmoid',
+    seed,
+    noise = null,
+  } = options;
+  if (inputShape.length === 0 || !inputShape.every((d) => Number.isInteger(d) && d > 0))
+    throw new ArgumentError('input', `expected a sample shape of positive sizes, found [${inputShape.join(', ')}]`);
   checkUnits(units);
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   // Encoder layers in order; model families that extend this model (noise, sparsity) insert
   // their layers into these lists before the models are assembled.
-  const encoderLayers: tf.layers.Layer[] = [tf.layers.flatten({ inputShape, name: 'flatten' })];
-  if (noise !== null) encoderLayers.push(noiseLayer(typeof noise === 'string' ? parseNoise(noise) : noise));
+  // Samples of rank 1 (table rows) need no Flatten: the first layer takes the input shape.
+  const flat = inputShape.length === 1;
+  const encoderLayers: tf.layers.Layer[] = flat ? [] : [tf.layers.flatten({ inputShape, name: 'flatten' })];
+  const spec = noise === null ? null : typeof noise === 'string' ? parseNoise(noise) : noise;
+  if (spec !== null) encoderLayers.push(noiseLayer(spec, encoderLayers.length === 0 ? inputShape : undefined));
   const dense: tf.layers.Layer[] = units.map((u, i) =>
     tf.layers.dense({
       units: u,
       activation,
       kernelInitializer: glorot(seed, i + 1),
       name: stackedLayerNames.encoder(i + 1),
+      ...(i === 0 && encoderLayers.length === 0 ? { inputShape } : {}),
     }),
   );
   encoderLayers.push(...dense);
   const encoder = tf.sequential({ name: 'stacked_encoder', layers: encoderLayers });
-  // Decoder: undo encoder layer k, k-1, …, 1; the last one outputs pixels through a sigmoid.
+  // Decoder: undo encoder layer k, k-1, …, 1; the last one outputs the values through outputActivation.
   const sizes = [inputSize, ...units];
   const decoderLayers: tf.layers.Layer[] = [];
   for (let i = units.length; i >= 1; i--) {
-    const act = i === 1 ? 'sigmoid' : activation;
+    const act = i === 1 ? outputActivation : activation;
     const name = stackedLayerNames.decoder(i);
     const first = i === units.length ? { inputShape: [units[units.length - 1]] } : {};
     decoderLayers.push(
@@ -90,7 +108,7 @@ export function stackedAutoencoder(options: StackedAutoencoderOptions = {}): Aut
         : tf.layers.dense({ units: sizes[i - 1], activation: act, kernelInitializer: glorot(seed, 100 + i), name, ...first }),
     );
   }
-  decoderLayers.push(tf.layers.reshape({ targetShape: inputShape, name: 'reshape_out' }));
+  if (!flat) decoderLayers.push(tf.layers.reshape({ targetShape: inputShape, name: 'reshape_out' }));
   const decoder = tf.sequential({ name: 'stacked_decoder', layers: decoderLayers });
   return { encoder, decoder, autoencoder: compose(encoder, decoder, 'stacked_autoencoder') };
 }
@@ -109,10 +127,11 @@ export function stackedGreedyStages(model: Autoencoder): StageModels[] {
     const dec = model.decoder.getLayer(stackedLayerNames.decoder(i));
     const inShape = i === 1 ? inputShape : [(encoderDense[k - 1] as unknown as { units: number }).units];
     const input = tf.input({ shape: inShape, name: `stage${i}_input` });
-    let x = i === 1 ? (model.encoder.getLayer('flatten').apply(input) as tf.SymbolicTensor) : input;
+    const flatten = i === 1 && inputShape.length > 1;
+    let x = flatten ? (model.encoder.getLayer('flatten').apply(input) as tf.SymbolicTensor) : input;
     const codings = enc.apply(x) as tf.SymbolicTensor;
     x = dec.apply(codings) as tf.SymbolicTensor;
-    if (i === 1) x = tf.layers.reshape({ targetShape: inputShape, name: 'stage1_reshape' }).apply(x) as tf.SymbolicTensor;
+    if (flatten) x = tf.layers.reshape({ targetShape: inputShape, name: 'stage1_reshape' }).apply(x) as tf.SymbolicTensor;
     return {
       name: `stage${i}`,
       autoencoder: tf.model({ inputs: input, outputs: x, name: `stage${i}_autoencoder` }),

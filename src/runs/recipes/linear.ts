@@ -9,14 +9,16 @@ import { pointCloud } from '../../data/point-cloud.js';
 import { toFloatSamples } from '../../data/samples.js';
 import { linearAutoencoder } from '../../models/linear.js';
 import { scatterPlot } from '../../viz/basic-charts.js';
-import type { Recipe } from '../recipe.js';
+import { FASHION_INPUT, type Recipe } from '../recipe.js';
 
 /** The `linear` recipe. */
 export const linearRecipe: Recipe = {
   name: 'linear',
   description: 'linear autoencoder = PCA: Dense(2) ‖ Dense(3), no activations, on a generated 3-D point cloud (60 points)',
   defaults: { epochs: 20, batchSize: 32, optimizer: 'sgd', lr: 1.5, loss: 'meanSquaredError' },
-  build: ({ seed }) => linearAutoencoder({ seed }),
+  // The run still passes Fashion-MNIST's input to every recipe; this one always trains on its own
+  // 3-D points, so that input means "the point cloud".
+  build: ({ seed, input }) => linearAutoencoder({ seed, inputShape: input === FASHION_INPUT ? [3] : input.shape }),
   async loadData({ seed }) {
     const cloud = pointCloud(60, seed);
     const samples = { x: cloud.points, shape: [3], count: cloud.count };

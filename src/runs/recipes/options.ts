@@ -4,7 +4,7 @@
 import { ArgumentError } from '../../core/errors.js';
 import { parseNoise } from '../../models/noise.js';
 import type { RecipeOption } from '../recipe.js';
-import { checkedBy } from './parsers.js';
+import { checkedBy, positiveIntList } from './parsers.js';
 
 /** `noise`: input noise while training (denoising), for recipes that offer it (stacked, conv). */
 export const NOISE_OPTION: RecipeOption = {
@@ -44,3 +44,19 @@ export function greedyEpochsOption(defaults: string): RecipeOption {
     description: `with --greedy: epochs of each stage, then of the fine-tuning (default: ${defaults})`,
   };
 }
+
+/** Help text of `units`, shared by the stacked and dense recipes (the CLI shows one text per flag). */
+const UNITS_DESCRIPTION =
+  'units of the encoder Dense layers, coding size last (stacked: 100,30; dense: ⌈f/2⌉,⌈f/4⌉ for f values per sample, at least 2,1)';
+
+/** `units`: the encoder Dense sizes of a dense autoencoder; `defaultValue` undefined when the recipe derives it from the data. */
+export function unitsOption(defaultValue?: number[]): RecipeOption {
+  return { key: 'units', value: 'list', description: UNITS_DESCRIPTION, parse: positiveIntList('units'), defaultValue };
+}
+
+/** `tied`: tie the decoder's weights to the encoder's (stacked, dense). */
+export const TIED_OPTION: RecipeOption = {
+  key: 'tied',
+  description: 'tie decoder weights to the transposed encoder kernels (DenseTranspose)',
+  defaultValue: false,
+};

@@ -13,6 +13,7 @@ import { makeOptimizer } from '../../training/optimizers.js';
 import { histogramPanels } from '../../viz/basic-charts.js';
 import type { Recipe } from '../recipe.js';
 import { reconstructions } from './artifacts.js';
+import { outputActivationOf } from './inputs.js';
 import { checkedBy, positiveInt } from './parsers.js';
 
 /** The `sparse` recipe. */
@@ -36,8 +37,14 @@ export const sparseRecipe: Recipe = {
       parse: positiveInt('codingUnits'),
     },
   ],
-  build: ({ seed, sparsity, codingUnits }) =>
-    sparseAutoencoder({ seed, sparsity: sparsity as string | undefined, codingUnits: codingUnits as number | undefined }),
+  build: ({ seed, input, sparsity, codingUnits }) =>
+    sparseAutoencoder({
+      seed,
+      inputShape: input.shape,
+      outputActivation: outputActivationOf(input),
+      sparsity: sparsity as string | undefined,
+      codingUnits: codingUnits as number | undefined,
+    }),
   async train(ctx) {
     const { built, settings, data } = ctx;
     ctx.compile(built.autoencoder);

@@ -6,8 +6,9 @@ import { STACKED_ACTIVATIONS, type StackedAutoencoderOptions, stackedAutoencoder
 import type { Recipe } from '../recipe.js';
 import { denoisingReconstructions } from './artifacts.js';
 import { greedyHooks } from './greedy.js';
-import { GREEDY_OPTION, greedyEpochsOption, NOISE_OPTION } from './options.js';
-import { oneOf, positiveIntList } from './parsers.js';
+import { outputActivationOf } from './inputs.js';
+import { GREEDY_OPTION, greedyEpochsOption, NOISE_OPTION, TIED_OPTION, unitsOption } from './options.js';
+import { oneOf } from './parsers.js';
 
 /** Book settings of the greedy stages: stage 1 BCE SGD(1.5), later stages MSE SGD(0.05); fine-tuning BCE SGD(0.1). */
 export const STACKED_GREEDY_DEFAULTS = {
@@ -22,13 +23,7 @@ export const stackedRecipe: Recipe = {
   description: 'stacked dense autoencoder 784→100→30→100→784 (81,530 + 82,284 parameters; --tied: 884 in the decoder)',
   defaults: { epochs: 20, batchSize: 32, optimizer: 'sgd', lr: 1.5, loss: 'binaryCrossentropy' },
   options: [
-    {
-      key: 'units',
-      value: 'list',
-      description: 'units of the encoder Dense layers, coding size last (default 100,30)',
-      parse: positiveIntList('units'),
-      defaultValue: [100, 30],
-    },
+    unitsOption([100, 30]),
     {
       key: 'activation',
       value: 'name',
@@ -36,14 +31,16 @@ export const stackedRecipe: Recipe = {
       parse: oneOf('activation', STACKED_ACTIVATIONS),
       defaultValue: 'selu',
     },
-    { key: 'tied', description: 'tie decoder weights to the transposed encoder kernels (DenseTranspose)', defaultValue: false },
+    TIED_OPTION,
     GREEDY_OPTION,
     greedyEpochsOption('stacked: 10 per stage, then 10 of fine-tuning'),
     NOISE_OPTION,
   ],
-  build: ({ seed, units, activation, tied, noise }) =>
+  build: ({ seed, input, units, activation, tied, noise }) =>
     stackedAutoencoder({
       seed,
+      inputShape: input.shape,
+      outputActivation: outputActivationOf(input),
       units: units as number[] | undefined,
       activation: activation as StackedAutoencoderOptions['activation'],
       tied: tied === true,

@@ -10,6 +10,7 @@ import { latentLoss } from '../../training/losses.js';
 import { makeOptimizer } from '../../training/optimizers.js';
 import type { Recipe } from '../recipe.js';
 import { reconstructions } from './artifacts.js';
+import { outputActivationOf } from './inputs.js';
 import { positiveInt } from './parsers.js';
 
 /** The `vae` recipe. */
@@ -21,7 +22,14 @@ export const vaeRecipe: Recipe = {
     { key: 'conv', description: "convolutional VAE from the seed's conv layers", defaultValue: false },
     { key: 'codings', value: 'n', description: 'size of the codings (default 10)', defaultValue: 10, parse: positiveInt('codings') },
   ],
-  build: ({ seed, conv, codings }) => variationalAutoencoder({ seed, conv: conv === true, codings: codings as number | undefined }),
+  build: ({ seed, input, conv, codings }) =>
+    variationalAutoencoder({
+      seed,
+      inputShape: input.shape,
+      outputActivation: outputActivationOf(input),
+      conv: conv === true,
+      codings: codings as number | undefined,
+    }),
   async train(ctx) {
     const { settings, data } = ctx;
     const built = ctx.built as VariationalAutoencoder;

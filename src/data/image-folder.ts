@@ -360,12 +360,8 @@ export async function loadImageFolder(request: ImageFolderRequest, options: Load
   let validFiles: ScannedRoot['files'];
   if (validRoot === null) {
     const n = trainFiles.length;
-    const held = Math.round(n * validationSplit);
-    if (held === 0 || held === n)
-      throw new ArgumentError(
-        'validationSplit',
-        `${validationSplit} of the ${plural(n, 'image')} in ${train.name} leaves ${held === 0 ? 'no validation image' : 'no training image'}; add images or change it`,
-      );
+    if (n < 2)
+      throw new ArgumentError('validationSplit', `${train.name} holds ${plural(n, 'image')}: a validation split needs at least 2; add images`);
     const split = seededSplit(n, validationSplit, seed);
     const all = trainFiles;
     validFiles = Array.from(split.valid, (i) => all[i]);

@@ -50,7 +50,9 @@ export function requestOf(spec: DataSpec): DataRequest {
     case 'fashion-mnist':
       return { kind: 'fashion-mnist', dataDir: spec.dataDir };
     case 'images':
-      return { kind: 'images', dir: spec.dir, validationSplit: spec.validationSplit, seed: spec.seed };
+      // The split comes with the spec as `like`: given here it would hold out part of train/ even
+      // when the folder has a validation or test split of its own.
+      return { kind: 'images', dir: spec.dir };
     case 'table':
       return { kind: 'table', file: spec.file, validationSplit: spec.validationSplit, seed: spec.seed };
     case 'npy':

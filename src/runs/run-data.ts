@@ -4,7 +4,7 @@
  * `data.spec`); other data is prepared the run's way (image size and colour, table columns and
  * scaling) and refused, with one line naming both shapes, when the model cannot take it.
  */
-import { ArgumentError } from '../core/errors.js';
+import { AekitError, ArgumentError } from '../core/errors.js';
 import type * as tf from '../core/tf.js';
 import type { DataSpec, Dataset } from '../data/dataset.js';
 import type { FashionMnist } from '../data/fashion-mnist.js';
@@ -50,7 +50,7 @@ function what(spec: DataSpec): string {
  * Loads the data a command works on for the run described by `metrics`: the run's own data, or
  * `options.request` prepared the run's way; checks that `options.model` takes its samples.
  *
- * @throws ArgumentError (argument `data`) naming the run's and the data's shapes when they differ.
+ * @throws AekitError `E_DATA_SHAPE` naming the run's and the data's shapes when they differ.
  * @example
  * const data = await runDataset(run.metrics, { model: run.model });
  */
@@ -74,9 +74,9 @@ export async function runDataset(metrics: RunMetrics, options: RunDataOptions = 
     const got = data.train.shape;
     if (want.join(',') !== got.join(',')) {
       await data.close?.();
-      throw new ArgumentError(
-        'data',
+      throw new AekitError(
         `the run in ${metrics.options.out ?? 'this directory'} was trained on ${what(spec)} (samples ${describeShape(want)}); ${data.source.split(':')[0]} has samples ${describeShape(got)}: give data of the run's kind and shape`,
+        { code: 'E_DATA_SHAPE' },
       );
     }
   }

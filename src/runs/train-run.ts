@@ -87,6 +87,17 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 }
 
+/** The option that gives data of each kind (named in errors about the data). */
+const DATA_ARGUMENT: Record<DataSpec['kind'], string> = {
+  'fashion-mnist': 'dataDir',
+  images: 'images',
+  table: 'table',
+  npy: 'npy',
+  idx: 'idx',
+  sequences: 'sequences',
+  points: 'model',
+};
+
 /** The {@link ModelInput} of `data`: its sample shape, kind and value range. */
 export function modelInputOf(data: Dataset): ModelInput {
   const kind =
@@ -325,7 +336,14 @@ async function trainOn(
   const { modelOptions, settings, log, dir, blocked, engine } = r;
   log(`data: ${data.source}`);
   const input = modelInputOf(data);
-  recipe.checkInput?.(input);
+  try {
+    recipe.checkInput?.(input);
+  } catch (err) {
+    // The model cannot take this data: the data flag is at fault.
+    if (err instanceof ArgumentError)
+      throw new ArgumentError(DATA_ARGUMENT[data.spec.kind], err.template.replace(/^\{[^}]+\}: /, ''), { cause: err });
+    throw err;
+  }
   // Cross-entropy needs targets in [0, 1]: unbounded data (standardised tables) is fitted with MSE.
   if (!input.unitRange && settings.loss === 'binaryCrossentropy') settings.loss = 'meanSquaredError';
   const built = recipe.build({ seed: settings.seed, input, ...modelOptions });

@@ -26,7 +26,8 @@ export function interpolateCommand(): Command {
       await useBackend(flags.backend);
       const { model: encoder, metrics } = await openRun(dir, 'encoder');
       const { model: decoder } = await openRun(dir, 'decoder');
-      const data = await commandData(metrics, flags, encoder);
+      // --steps here counts decodings, not the time steps of --sequences data (not offered here).
+      const data = await commandData(metrics, { ...flags, steps: undefined }, encoder);
       if (data.image === undefined) {
         await data.close?.();
         throw new UsageError(`'${dir}': the run's data are not images; interpolate draws images`);

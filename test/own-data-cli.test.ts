@@ -69,7 +69,10 @@ function refused(r: { code: number | null; stdout: string; stderr: string }, pat
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.ok(!hasStackTrace(r.stderr), r.stderr);
   // One line; commander's own parse errors add its usual hint line.
-  const lines = r.stderr.trim().split('\n').filter((l) => l !== '(run with --help for usage)');
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '(run with --help for usage)');
   assert.equal(lines.length, 1, `one line: ${r.stderr}`);
   assert.match(r.stderr, pattern);
 }
@@ -176,6 +179,9 @@ test('data flags: one clear line for bad combinations', async () => {
   refused(await aekit(['train', 'conv', '--images', images, '--table', table]), /--images and --table: give one data source/);
   refused(await aekit(['train', 'dense', '--columns', 'a,b']), /--columns applies to --table data only/);
   refused(await aekit(['train', 'conv', '--images', images, '--image-size', '32']), /--image-size.*expected HEIGHTxWIDTH such as 32x32/);
-  refused(await aekit(['train', 'conv', '--table', table, '--epochs', '1', '--out', path.join(dir, 'x')]), /^aekit: --table: the conv model takes images.*\[5\].*dense/);
+  refused(
+    await aekit(['train', 'conv', '--table', table, '--epochs', '1', '--out', path.join(dir, 'x')]),
+    /^aekit: --table: the conv model takes images.*\[5\].*dense/,
+  );
   refused(await aekit(['train', 'dense', '--table', path.join(dir, 'nope.csv'), '--out', path.join(dir, 'y')]), /nope\.csv/);
 });

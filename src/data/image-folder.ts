@@ -361,7 +361,10 @@ export async function loadImageFolder(request: ImageFolderRequest, options: Load
   if (validRoot === null) {
     const n = trainFiles.length;
     if (n < 2)
-      throw new ArgumentError('validationSplit', `${train.name} holds ${plural(n, 'image')}: a validation split needs at least 2; add images`);
+      throw new ArgumentError(
+        'validationSplit',
+        `${train.name} holds ${plural(n, 'image')}: a validation split needs at least 2; add images`,
+      );
     const split = seededSplit(n, validationSplit, seed);
     const all = trainFiles;
     validFiles = Array.from(split.valid, (i) => all[i]);

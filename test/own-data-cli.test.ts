@@ -115,6 +115,27 @@ test('every command works on the image run without a data flag', async () => {
   assert.ok(existsSync(path.join(run, 'anomalies', 'worst.png')));
   ok(await aekit(['report', run]), 'report');
   ok(await aekit(['interpolate', run, '--rows', '2', '--out', path.join(dir, 'lines.png'), '--backend', 'wasm']), 'interpolate');
+  // pretraining --from: classifiers over the run's three colour classes, scored on its test/ images.
+  const pre = path.join(dir, 'pre');
+  const p = await aekit([
+    'pretraining',
+    '--from',
+    run,
+    '--labels',
+    '9',
+    '--seeds',
+    '1',
+    '--classifier-epochs',
+    '2',
+    '--out',
+    pre,
+    '--backend',
+    'wasm',
+  ]);
+  ok(p, 'pretraining --from');
+  const report = JSON.parse(await readFile(path.join(pre, 'pretraining.json'), 'utf8'));
+  assert.equal(report.results.length, 3);
+  for (const r of report.results) assert.ok(r.test_accuracy >= 0 && r.test_accuracy <= 1);
 });
 
 test('the image run refuses a table and resizes other images to its size', async () => {

@@ -9,6 +9,7 @@ import type { DataRequest } from '../data/load.js';
 import { runDataset } from '../runs/run-data.js';
 import type { RunMetrics } from '../runs/run-dir.js';
 import { choiceFlag, dataDirOption, fractionFlag, intFlag, positiveFlag, UsageError } from './options.js';
+import { stepProgress } from './progress.js';
 
 /** The parsed data flags. */
 export interface DataFlags {
@@ -193,5 +194,10 @@ export function memoryBudgetOf(flags: DataFlags): number | undefined {
  * name, prepared the run's way and checked against `model`'s input.
  */
 export function commandData(metrics: RunMetrics, flags: DataFlags, model?: tf.LayersModel): Promise<Dataset> {
-  return runDataset(metrics, { request: dataRequestOf(flags), model, memoryBudget: memoryBudgetOf(flags) });
+  return runDataset(metrics, {
+    request: dataRequestOf(flags),
+    model,
+    memoryBudget: memoryBudgetOf(flags),
+    progress: stepProgress('decoding images'),
+  });
 }

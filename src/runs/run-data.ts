@@ -5,6 +5,7 @@
  * scaling) and refused, with one line naming both shapes, when the model cannot take it.
  */
 import { AekitError, ArgumentError } from '../core/errors.js';
+import type { StepProgress } from '../core/progress.js';
 import type * as tf from '../core/tf.js';
 import type { DataSpec, Dataset } from '../data/dataset.js';
 import type { FashionMnist } from '../data/fashion-mnist.js';
@@ -20,6 +21,8 @@ export interface RunDataOptions {
   /** The model the data is for: its input shape is checked against the data's. */
   model?: tf.LayersModel;
   memoryBudget?: number;
+  /** Progress of decoding an image folder. */
+  progress?: StepProgress;
   /** Fashion-MNIST already loaded (tests). */
   fashionMnist?: FashionMnist;
 }
@@ -68,7 +71,12 @@ export async function runDataset(metrics: RunMetrics, options: RunDataOptions = 
   const data =
     request.kind === 'fashion-mnist' && options.fashionMnist !== undefined
       ? fashionMnistDataset(options.fashionMnist, request.dataDir)
-      : await loadData(request, { like: spec, likeShape: metrics.data.shape, memoryBudget: options.memoryBudget });
+      : await loadData(request, {
+          like: spec,
+          likeShape: metrics.data.shape,
+          memoryBudget: options.memoryBudget,
+          progress: options.progress,
+        });
   if (options.model !== undefined) {
     const want = modelInputShape(options.model);
     const got = data.train.shape;

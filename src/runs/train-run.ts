@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError, InterruptedError } from '../core/errors.js';
-import { type ProgressSink, silentProgress } from '../core/progress.js';
+import { type ProgressSink, type StepProgress, silentProgress } from '../core/progress.js';
 import type * as tf from '../core/tf.js';
 import type { DataSpec } from '../data/dataset.js';
 import type { FashionMnist } from '../data/fashion-mnist.js';
@@ -54,6 +54,8 @@ export interface TrainRunOptions extends RunCallbackOptions {
   dataset?: DataRequest | DataSpec;
   /** Bytes of decoded images held in memory at most; larger image folders stream from a cache file. Default 1 GiB. */
   memoryBudget?: number;
+  /** Progress of decoding an image folder. */
+  dataProgress?: StepProgress;
   /** Engine. Default `auto`. */
   backend?: BackendName;
   /** Run directory. Default `runs/<model>-<timestamp>`. It must be new, an empty directory, or a run directory and `overwrite` set (see `RunDirectory`). */
@@ -117,7 +119,7 @@ async function runData(
 ): Promise<Dataset> {
   let data: Dataset | null = null;
   if (options.dataset !== undefined) {
-    data = await loadData(options.dataset, { seed: settings.seed, memoryBudget: options.memoryBudget });
+    data = await loadData(options.dataset, { seed: settings.seed, memoryBudget: options.memoryBudget, progress: options.dataProgress });
   } else if (recipe.loadData !== undefined) {
     data = await recipe.loadData({ dataDir: options.dataDir, modelOptions, seed: settings.seed });
   }

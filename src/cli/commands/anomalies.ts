@@ -15,6 +15,7 @@ import { openRun } from '../../runs/saved-run.js';
 import { errorGridPng, histogramPng } from '../../viz/anomaly-plots.js';
 import { addDataFlags, type DataFlags, dataRequestOf, memoryBudgetOf } from '../data-flags.js';
 import { backendOption, choiceFlag, intFlag, percentileFlag, thresholdFlag, UsageError } from '../options.js';
+import { stepProgress } from '../progress.js';
 
 /** Defaults of `aekit anomalies` (shown in `--help`): the threshold is the 99th percentile of the validation errors. */
 export const ANOMALY_DEFAULTS = { split: 'test', threshold: 'auto', percentile: 99, metric: 'mse', worst: 30 } as const;
@@ -102,9 +103,12 @@ export function anomaliesCommand(): Command {
       request = (isDir ? { kind: 'images', dir: flags.input } : { kind: 'idx', file: flags.input }) satisfies DataRequest;
     }
     // The threshold comes from the run's own validation data, of the classes it was trained on.
-    const own = await runDataset(run.metrics, { model: run.model, memoryBudget: memoryBudgetOf(flags) });
+    const progress = stepProgress('decoding images');
+    const own = await runDataset(run.metrics, { model: run.model, memoryBudget: memoryBudgetOf(flags), progress });
     const data =
-      request === undefined ? own : await runDataset(run.metrics, { request, model: run.model, memoryBudget: memoryBudgetOf(flags) });
+      request === undefined
+        ? own
+        : await runDataset(run.metrics, { request, model: run.model, memoryBudget: memoryBudgetOf(flags), progress });
     try {
       const classes = data.classes ?? [];
       const ownValid = excluded === null ? own.valid : withoutLabel(own.valid, excluded, own.classes ?? []);

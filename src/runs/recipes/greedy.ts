@@ -96,11 +96,16 @@ export function greedyHooks(
       }
       const epochs = (ctx.modelOptions.greedyEpochs ?? undefined) as number[] | undefined;
       const models = stagesOf(ctx.built);
+      // Cross-entropy needs targets in [0, 1]: on unbounded data (standardised tables) the phases
+      // that reconstruct the inputs use MSE instead.
+      const bounded = (p: PhaseSettings): PhaseSettings =>
+        ctx.data.unitRange || p.loss !== 'binaryCrossentropy' ? p : { ...p, loss: 'meanSquaredError' };
       const stages = models.map((m, k) => {
-        const s = schedule.stages(k);
+        const s = bounded(schedule.stages(k));
         return { ...m, ...s, epochs: epochs?.[k] ?? s.epochs };
       });
-      await trainGreedyInRun(ctx, stages, { ...schedule.fineTune, epochs: epochs?.at(-1) ?? schedule.fineTune.epochs });
+      const fineTune = bounded(schedule.fineTune);
+      await trainGreedyInRun(ctx, stages, { ...fineTune, epochs: epochs?.at(-1) ?? fineTune.epochs });
     },
   };
 }

@@ -180,7 +180,7 @@ test('train dense --table --label-column, then anomalies prints the ROC AUC agai
   const a = await aekit(['anomalies', tableRun(), '--backend', 'wasm']);
   ok(a, 'anomalies');
   const m =
-    /ROC AUC for detecting class 1 \(1, the rarer of the two classes in the training data\) among (\d+) valid samples: (\d\.\d+)/.exec(
+    /ROC AUC for detecting class 1 \(1, the rarer of the two classes in the run's validation data\) among (\d+) valid samples: (\d\.\d+)/.exec(
       a.stdout,
     );
   assert.ok(m, a.stdout);

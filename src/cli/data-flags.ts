@@ -191,12 +191,19 @@ export function memoryBudgetOf(flags: DataFlags): number | undefined {
 
 /**
  * The data a command on the run of `metrics` works on: the run's own, or the one its data flags
- * name, prepared the run's way and checked against `model`'s input.
+ * name, prepared the run's way and checked against `model`'s input; `train: false` when the
+ * command reads no training samples (an image folder's are then not decoded).
  */
-export function commandData(metrics: RunMetrics, flags: DataFlags, model?: tf.LayersModel): Promise<Dataset> {
+export function commandData(
+  metrics: RunMetrics,
+  flags: DataFlags,
+  model?: tf.LayersModel,
+  options: { train?: boolean } = {},
+): Promise<Dataset> {
   return runDataset(metrics, {
     request: dataRequestOf(flags),
     model,
+    skipTrain: options.train === false,
     memoryBudget: memoryBudgetOf(flags),
     progress: stepProgress('decoding images'),
   });

@@ -44,6 +44,8 @@ export interface LoadImageFolderOptions {
   /** Where the cache file goes. Default os.tmpdir(). */
   cacheDir?: string;
   /** Receives (decoded, total) images while decoding. */
+  /** Decode only the validation and test images: `train` is then empty (commands that read no training images). Default false. */
+  skipTrain?: boolean;
   progress?: StepProgress;
   /** The spec of a run trained before: use its image size, colour and class names (other sizes are resized; unknown class folders are an error naming them). */
   like?: Extract<DataSpec, { kind: 'images' }>;
@@ -373,7 +375,9 @@ export async function loadImageFolder(request: ImageFolderRequest, options: Load
   } else validFiles = validRoot.files;
   const testFiles = testRoot === null ? null : testRoot.files;
   const testShared = testRoot !== null && testRoot === validRoot;
-  const storeFiles = [...trainFiles, ...validFiles, ...(testFiles === null || testShared ? [] : testFiles)];
+  // Commands that read only validation and test images leave the training images undecoded.
+  const decodedTrain = options.skipTrain === true ? [] : trainFiles;
+  const storeFiles = [...decodedTrain, ...validFiles, ...(testFiles === null || testShared ? [] : testFiles)];
 
   const colour =
     like !== undefined
@@ -430,12 +434,15 @@ export async function loadImageFolder(request: ImageFolderRequest, options: Load
           );
     return { bytes, shape, count: n, ...(labels === null ? {} : { labels: labels.subarray(from, from + n) }) };
   };
-  const trainSamples = split(0, trainFiles.length);
-  const validSamples = split(trainFiles.length, validFiles.length);
+  const trainSamples = split(0, decodedTrain.length);
+  const validSamples = split(decodedTrain.length, validFiles.length);
   const testSamples =
-    testFiles === null ? undefined : testShared ? validSamples : split(trainFiles.length + validFiles.length, testFiles.length);
+    testFiles === null ? undefined : testShared ? validSamples : split(decodedTrain.length + validFiles.length, testFiles.length);
 
-  const counts = [`${count(trainFiles.length)} train`, `${count(validFiles.length)} validation (${validName})`];
+  const counts = [
+    `${count(trainFiles.length)} train${decodedTrain.length < trainFiles.length ? ' (not read)' : ''}`,
+    `${count(validFiles.length)} validation (${validName})`,
+  ];
   if (testFiles !== null) counts.push(`${count(testFiles.length)} test`);
   const held =
     fileRows === null ? `in memory (${formatBytes(totalBytes)})` : `streamed from a cache file in ${cacheDir} (${formatBytes(totalBytes)})`;

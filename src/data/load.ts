@@ -40,6 +40,8 @@ export interface LoadDataOptions {
   cacheDir?: string;
   /** Progress of decoding image folders. */
   progress?: StepProgress;
+  /** Only validation and test samples are needed: image folders then leave `train` empty (undecoded). */
+  skipTrain?: boolean;
   /** Fashion-MNIST already loaded (tests, repeated runs). */
   fashionMnist?: FashionMnist;
 }
@@ -111,6 +113,7 @@ export async function loadData(request: DataRequest | DataSpec, options: LoadDat
           memoryBudget: options.memoryBudget,
           cacheDir: options.cacheDir,
           progress: options.progress,
+          skipTrain: options.skipTrain,
           like: sameKind as Extract<DataSpec, { kind: 'images' }> | undefined,
         },
       );

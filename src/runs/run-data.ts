@@ -23,6 +23,8 @@ export interface RunDataOptions {
   memoryBudget?: number;
   /** Progress of decoding an image folder. */
   progress?: StepProgress;
+  /** The command reads no training samples: image folders leave them undecoded (`train` empty). */
+  skipTrain?: boolean;
   /** Fashion-MNIST already loaded (tests). */
   fashionMnist?: FashionMnist;
 }
@@ -76,6 +78,7 @@ export async function runDataset(metrics: RunMetrics, options: RunDataOptions = 
           likeShape: metrics.data.shape,
           memoryBudget: options.memoryBudget,
           progress: options.progress,
+          skipTrain: options.skipTrain,
         });
   if (options.model !== undefined) {
     const want = modelInputShape(options.model);

@@ -34,20 +34,20 @@ interface AnomalyFlags extends DataFlags {
 
 const fmt = (x: number): string => x.toPrecision(4);
 
-/** The class whose detection the ROC AUC measures: given, else the class the run left out, else the rarer of two classes in training. */
+/** The class whose detection the ROC AUC measures: given, else the class the run left out, else the rarer of two classes in the run's validation data. */
 function positiveClass(
   given: number | undefined,
   excluded: number | null,
-  trainLabels: ArrayLike<number> | undefined,
+  knownLabels: ArrayLike<number> | undefined,
   classes: number,
 ): { label: number; why: string } | null {
   if (given !== undefined) return { label: given, why: 'given with --holdout-class' };
   if (excluded !== null) return { label: excluded, why: 'the class this run was trained without' };
-  if (classes === 2 && trainLabels !== undefined) {
+  if (classes === 2 && knownLabels !== undefined) {
     let ones = 0;
-    for (let i = 0; i < trainLabels.length; i++) ones += trainLabels[i] === 1 ? 1 : 0;
-    const label = ones <= trainLabels.length - ones ? 1 : 0;
-    return { label, why: 'the rarer of the two classes in the training data' };
+    for (let i = 0; i < knownLabels.length; i++) ones += knownLabels[i] === 1 ? 1 : 0;
+    const label = ones <= knownLabels.length - ones ? 1 : 0;
+    return { label, why: "the rarer of the two classes in the run's validation data" };
   }
   return null;
 }
@@ -104,11 +104,10 @@ export function anomaliesCommand(): Command {
     }
     // The threshold comes from the run's own validation data, of the classes it was trained on.
     const progress = stepProgress('decoding images');
-    const own = await runDataset(run.metrics, { model: run.model, memoryBudget: memoryBudgetOf(flags), progress });
-    const data =
-      request === undefined
-        ? own
-        : await runDataset(run.metrics, { request, model: run.model, memoryBudget: memoryBudgetOf(flags), progress });
+    const budget = memoryBudgetOf(flags);
+    // Training samples are never scored here: an image folder's are not decoded.
+    const own = await runDataset(run.metrics, { model: run.model, memoryBudget: budget, progress, skipTrain: true });
+    const data = request === undefined ? own : await runDataset(run.metrics, { request, model: run.model, memoryBudget: budget, progress });
     try {
       const classes = data.classes ?? [];
       const ownValid = excluded === null ? own.valid : withoutLabel(own.valid, excluded, own.classes ?? []);
@@ -133,7 +132,7 @@ export function anomaliesCommand(): Command {
       const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => errors[b] - errors[a]);
       const above = order.filter((i) => errors[i] > threshold);
 
-      const positive = labels === undefined ? null : positiveClass(flags.holdoutClass, excluded, data.train.labels, classes.length);
+      const positive = labels === undefined ? null : positiveClass(flags.holdoutClass, excluded, own.valid.labels, classes.length);
       if (positive !== null && classes.length > 0 && positive.label >= classes.length)
         throw new UsageError(`--holdout-class ${positive.label}: the data has classes 0–${classes.length - 1} (${classes.join(', ')})`);
       let auc: number | null = null;

@@ -34,7 +34,7 @@ export function encodeCommand(): Command {
         if (!/\.(csv|npy)$/i.test(flags.out)) throw new UsageError(`--out '${flags.out}': expected a file name ending in .csv or .npy`);
         await useBackend(flags.backend);
         const { model: encoder, metrics } = await openRun(dir, 'encoder');
-        const data = await commandData(metrics, flags, encoder);
+        const data = await commandData(metrics, flags, encoder, { train: flags.split === 'train' });
         try {
           const split = splitOf(data, flags.split);
           const count = Math.min(split.count, flags.limit ?? Infinity);

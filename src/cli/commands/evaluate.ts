@@ -23,7 +23,7 @@ export function evaluateCommand(): Command {
   return command.addOption(backendOption()).action(async (dir: string, flags: DataFlags & { backend: BackendName }) => {
     await useBackend(flags.backend);
     const run = await openRun(dir);
-    const data = await commandData(run.metrics, flags, run.model);
+    const data = await commandData(run.metrics, flags, run.model, { train: false });
     try {
       const recorded = run.metrics.epochs.at(-1);
       const own = Object.keys(flags).every((k) => k === 'backend');

@@ -27,7 +27,7 @@ export function interpolateCommand(): Command {
       const { model: encoder, metrics } = await openRun(dir, 'encoder');
       const { model: decoder } = await openRun(dir, 'decoder');
       // --steps here counts decodings, not the time steps of --sequences data (not offered here).
-      const data = await commandData(metrics, { ...flags, steps: undefined }, encoder);
+      const data = await commandData(metrics, { ...flags, steps: undefined }, encoder, { train: false });
       if (data.image === undefined) {
         await data.close?.();
         throw new UsageError(`'${dir}': the run's data are not images; interpolate draws images`);

@@ -56,7 +56,7 @@ export function mapCommand(): Command {
     const base = out.slice(0, -4);
     await useBackend(flags.backend);
     const { model: encoder, metrics } = await openRun(dir, 'encoder');
-    const data = await commandData(metrics, flags, encoder);
+    const data = await commandData(metrics, flags, encoder, { train: false });
     const split = splitOf(data, flags.split);
     const count = Math.min(flags.count, split.count);
     if (count < 3) throw new UsageError(`--split ${flags.split}: ${count} samples are too few for a map (need at least 3)`);

@@ -27,7 +27,7 @@ export function reconstructCommand(): Command {
     .action(async (dir: string, flags: DataFlags & { out: string; count: number; split: 'valid' | 'test'; backend: BackendName }) => {
       await useBackend(flags.backend);
       const run = await openRun(dir);
-      const data = await commandData(run.metrics, flags, run.model);
+      const data = await commandData(run.metrics, flags, run.model, { train: false });
       try {
         const split = splitOf(data, flags.split);
         if (data.image !== undefined) {

@@ -128,7 +128,7 @@ test('anomalies: threshold from validation errors, pictures, ROC AUC for the hel
   assert.match(r.stdout, /threshold \S+ \(mse\): the 99th percentile of 4550 validation errors \(class 7 Sneaker left out/);
   assert.match(
     r.stdout,
-    /ROC AUC for detecting class 7 \(Sneaker\) among 5000 valid images: [01]\.\d{4} \(the class this run was trained without\)/,
+    /ROC AUC for detecting class 7 \(Sneaker, the class this run was trained without\) among 5000 valid samples: [01]\.\d{4}/,
   );
   const summary = JSON.parse(await readFile(path.join(run, 'anomalies', 'summary.json'), 'utf8'));
   assert.equal(summary.count, 5000);

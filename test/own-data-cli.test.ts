@@ -72,7 +72,7 @@ function refused(r: { code: number | null; stdout: string; stderr: string }, pat
   const lines = r.stderr
     .trim()
     .split('\n')
-    .filter((l) => l !== '(run with --help for usage)');
+    .filter((l) => l !== '(run with --help for usage)' && !l.startsWith('decoding images: '));
   assert.equal(lines.length, 1, `one line: ${r.stderr}`);
   assert.match(r.stderr, pattern);
 }
@@ -152,7 +152,7 @@ test('the image run refuses a table and resizes other images to its size', async
       .toFile(path.join(other, `g${i}.png`));
   const r = await aekit(['anomalies', imageRun(), '--images', other, '--backend', 'wasm', '--out-dir', path.join(dir, 'other-out')]);
   ok(r, 'anomalies --images');
-  assert.match(r.stdout, /of 4 samples above the threshold/);
+  assert.match(r.stdout, /of 4 images above the threshold/);
 });
 
 test('train dense --table --label-column, then anomalies prints the ROC AUC against the label column', async () => {
@@ -205,4 +205,64 @@ test('data flags: one clear line for bad combinations', async () => {
     /^aekit: --table: the conv model takes images.*\[5\].*dense/,
   );
   refused(await aekit(['train', 'dense', '--table', path.join(dir, 'nope.csv'), '--out', path.join(dir, 'y')]), /nope\.csv/);
+});
+
+/** A version-1.0 `.npy` file of uint8 values of `shape` (written here: tests reach aekit through its CLI only). */
+function npyBytes(data: Uint8Array, shape: number[]): Buffer {
+  let header = `{'descr': '|u1', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
+  header += `${' '.repeat(63 - ((10 + header.length) % 64))}\n`;
+  const head = Buffer.alloc(10);
+  head.set([0x93, ...Buffer.from('NUMPY'), 1, 0]);
+  head.writeUInt16LE(header.length, 8);
+  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data)]);
+}
+
+/** An IDX file of uint8 values with dimensions `dims`. */
+function idxBytes(dims: number[], data: ArrayLike<number>): Buffer {
+  const head = Buffer.alloc(4 + 4 * dims.length);
+  head.set([0, 0, 0x08, dims.length]);
+  dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([head, Buffer.from(Uint8Array.from(data))]);
+}
+
+test('train on a .npy array and on an IDX file of another size; evaluate and reconstruct read them back', async () => {
+  // 40 grey 16×16 images as uint8 [n, h, w] (.npy), and the same as an IDX image file with labels.
+  const n = 40;
+  const pixels = new Uint8Array(n * 16 * 16);
+  for (let i = 0; i < n; i++) for (let p = 0; p < 256; p++) pixels[i * 256 + p] = (p % 16 === i % 16 ? 200 : 20) + (i % 3);
+  const npy = path.join(dir, 'images.npy');
+  await writeFile(npy, npyBytes(pixels, [n, 16, 16]));
+  const idx = path.join(dir, 'images.idx');
+  await writeFile(idx, idxBytes([n, 16, 16], pixels));
+  const labels = path.join(dir, 'labels.idx');
+  await writeFile(
+    labels,
+    idxBytes(
+      [n],
+      Array.from({ length: n }, (_, i) => i % 2),
+    ),
+  );
+  for (const [name, flags] of [
+    ['npy', ['--npy', npy]],
+    ['idx', ['--idx', idx, '--idx-labels', labels]],
+  ] as const) {
+    const run = path.join(dir, `${name}-run`);
+    ok(await aekit(['train', 'conv', ...flags, '--epochs', '1', '--backend', 'wasm', '--out', run]), `train --${name}`);
+    const metrics = JSON.parse(await readFile(path.join(run, 'metrics.json'), 'utf8'));
+    assert.equal(metrics.data.spec.kind, name);
+    assert.deepEqual(metrics.data.shape, [16, 16]);
+    assert.deepEqual(metrics.data.image, { height: 16, width: 16, channels: 1 });
+    const e = await aekit(['evaluate', run, '--backend', 'wasm']);
+    ok(e, `evaluate ${name}`);
+    assert.match(e.stdout, /validation \(4 samples\).*PSNR/);
+    ok(await aekit(['reconstruct', run, '--out', path.join(dir, `${name}.png`), '--backend', 'wasm']), `reconstruct ${name}`);
+  }
+  // Other images are resized and turned grey to fit the 16×16 grey run; a table is refused.
+  const resized = await aekit(['evaluate', path.join(dir, 'npy-run'), '--images', images, '--backend', 'wasm']);
+  ok(resized, 'evaluate --images on the npy run');
+  assert.match(resized.stdout, /validation \(18 samples\)/);
+  refused(
+    await aekit(['evaluate', path.join(dir, 'idx-run'), '--table', table, '--backend', 'wasm']),
+    /samples \[16, 16\].*sensor\.csv has samples \[5\]/,
+  );
 });

@@ -55,9 +55,9 @@ test('aekit train conv on real data: loss falls, run directory complete, reload 
 
   const ev = await aekit(['evaluate', run, '--backend', 'wasm']);
   assert.equal(ev.code, 0, ev.stderr);
-  const val = Number(/validation \(5000 images\): loss ([\d.]+)/.exec(ev.stdout)?.[1]);
+  const val = Number(/validation \(5000 samples\): loss ([\d.]+)/.exec(ev.stdout)?.[1]);
   assert.ok(Math.abs(val - e2.val_loss) < 1e-3, `reloaded model's val_loss ${val} matches recorded ${e2.val_loss}`);
-  assert.match(ev.stdout, /test \(10000 images\): loss [\d.]+, rounded_accuracy 0\.\d+/);
+  assert.match(ev.stdout, /test \(10000 samples\): loss [\d.]+, rounded_accuracy 0\.\d+/);
 
   const out = path.join(dir, 'grid.png');
   const rc = await aekit(['reconstruct', run, '--out', out, '--count', '12', '--backend', 'wasm']);

@@ -9,7 +9,7 @@ import type { DataRequest } from '../data/load.js';
 import { runDataset } from '../runs/run-data.js';
 import type { RunMetrics } from '../runs/run-dir.js';
 import { choiceFlag, dataDirOption, fractionFlag, intFlag, positiveFlag, UsageError } from './options.js';
-import { stepProgress } from './progress.js';
+import { decodingProgress } from './progress.js';
 
 /** The parsed data flags. */
 export interface DataFlags {
@@ -205,6 +205,6 @@ export function commandData(
     model,
     skipTrain: options.train === false,
     memoryBudget: memoryBudgetOf(flags),
-    progress: stepProgress('decoding images'),
+    progress: decodingProgress(),
   });
 }

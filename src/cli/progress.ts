@@ -38,15 +38,16 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
 
 /**
  * Shows progress of `label` on `stream` (stderr by default), yielding to the event loop now and
- * then so the display and signals stay live.
+ * then so the display and signals stay live; computations of fewer than `minTotal` steps show none.
  */
-export function stepProgress(label: string, stream: NodeJS.WriteStream = process.stderr): StepProgress {
+export function stepProgress(label: string, stream: NodeJS.WriteStream = process.stderr, minTotal = 0): StepProgress {
   let bar: cliProgress.SingleBar | undefined;
   let lastTenth = -1;
   let lastYield = Date.now();
   const started = Date.now();
   return {
     async update(done, total) {
+      if (total < minTotal) return;
       if (stream.isTTY) {
         if (bar === undefined) {
           bar = new cliProgress.SingleBar(
@@ -81,4 +82,9 @@ export function stepProgress(label: string, stream: NodeJS.WriteStream = process
       bar = undefined;
     },
   };
+}
+
+/** Progress of decoding an image folder: shown from 500 images on (fewer decode in about a second). */
+export function decodingProgress(): StepProgress {
+  return stepProgress('decoding images', process.stderr, 500);
 }

@@ -162,12 +162,13 @@ export async function readImageFile(file: string, options: ImageReadOptions = {}
     : decodeImage(bytes, file, { ...options, dtype: 'float32' });
 }
 
-/** Images read by {@link readImages}: `count` grey images of `height × width` floats in [0, 1], one after another. */
+/** Images read by {@link readImages}: `count` images of `height × width × channels` floats in [0, 1], one after another. */
 export interface ImageFiles {
   images: Float32Array;
   count: number;
   height: number;
   width: number;
+  channels: 1 | 3;
   /** File names (image directory) or `image-00001` … (IDX). */
   names: string[];
   format: 'image-dir' | 'idx';
@@ -179,11 +180,14 @@ export interface ReadImagesOptions {
   size?: { height: number; width: number };
   /** Resize images of another size from a directory (IDX files must already have `size`). Default false. */
   resize?: boolean;
+  /** `grey` (default; colour becomes luma) or `rgb` (IDX files hold grey images only). */
+  colour?: 'grey' | 'rgb';
 }
 
 /**
- * Reads `input` as grey images in [0, 1] (0 = background): a directory → every PNG, JPEG and WebP
- * file in it (sorted by name; colour turned to luma, transparency to black; other files ignored);
+ * Reads `input` as grey (or, with `colour: 'rgb'`, RGB) images in [0, 1] (0 = background): a
+ * directory → every PNG, JPEG and WebP file in it (sorted by name; for grey, colour turned to luma;
+ * transparency to black; other files ignored);
  * a file → an IDX image file. Every image must have `size` (default 28×28) unless `resize` is set.
  *
  * @throws ImageFileError naming `input` or the file when it is missing, holds no images, or an
@@ -192,15 +196,16 @@ export interface ReadImagesOptions {
  * const { images, count, names } = await readImages('my-images/');
  */
 export async function readImages(input: string, options: ReadImagesOptions = {}): Promise<ImageFiles> {
-  const { size = { height: 28, width: 28 }, resize = false } = options;
-  const dims = `${size.height}×${size.width}`;
+  const { size = { height: 28, width: 28 }, resize = false, colour = 'grey' } = options;
+  const channels = colour === 'rgb' ? 3 : 1;
+  const dims = `${size.height}×${size.width}${colour === 'rgb' ? ' RGB' : ''}`;
   const stat = await fs.stat(input).catch(() => null);
   if (stat === null)
     throw new ImageFileError(
       `--input '${input}': expected a directory of ${dims} images (PNG, JPEG, WebP) or an IDX image file, but it does not exist`,
       'E_IMAGE_MISSING',
     );
-  const pixels = size.height * size.width;
+  const pixels = size.height * size.width * channels;
   if (stat.isDirectory()) {
     const names = (await fs.readdir(input))
       .filter((n) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase()))
@@ -212,14 +217,16 @@ export async function readImages(input: string, options: ReadImagesOptions = {})
       );
     const images = new Float32Array(names.length * pixels);
     for (const [i, name] of names.entries()) {
-      images.set((await readImageFile(path.join(input, name), { colour: 'grey', size, resize })).data, i * pixels);
+      images.set((await readImageFile(path.join(input, name), { colour, size, resize })).data, i * pixels);
     }
-    return { images, count: names.length, height: size.height, width: size.width, names, format: 'image-dir' };
+    return { images, count: names.length, height: size.height, width: size.width, channels, names, format: 'image-dir' };
   }
+  if (channels === 3)
+    throw new ImageFileError(`--input '${input}': an IDX image file holds grey images, but ${dims} images are needed`, 'E_IMAGE_FORMAT');
   const idx = parseIdxImages(await fs.readFile(input), input, size);
   const images = Float32Array.from(idx.data, (v) => v / 255);
   const names = Array.from({ length: idx.count }, (_, i) => `image-${String(i + 1).padStart(5, '0')}`);
-  return { images, count: idx.count, height: size.height, width: size.width, names, format: 'idx' };
+  return { images, count: idx.count, height: size.height, width: size.width, channels: 1, names, format: 'idx' };
 }
 
 /** Writes images as an uncompressed IDX file (`0x00000803`, uint8, count × height × width; default 28 × 28). */

@@ -17,7 +17,7 @@ import { imageShape } from './dataset.js';
 import { IMAGE_EXTENSIONS, ImageFileError, readImageFile } from './image-files.js';
 import { type FileRows, RowFileWriter } from './row-file.js';
 import { type ByteRows, type ByteSamples, MemoryRows, RowSubset } from './samples.js';
-import { seededSplit } from './split.js';
+import { seededPermutation, seededSplit } from './split.js';
 
 /** What to load: a folder of images and how to split and convert it. */
 export interface ImageFolderRequest {
@@ -373,8 +373,12 @@ export async function loadImageFolder(request: ImageFolderRequest, options: Load
     trainFiles = Array.from(split.train, (i) => all[i]);
     validName = `${Math.round(validationSplit * 1000) / 10}% of ${trainDir === null ? 'the folder' : 'train/'}, seed ${seed}`;
   } else validFiles = validRoot.files;
-  const testFiles = testRoot === null ? null : testRoot.files;
+  // Validation and test images in a seeded order, as Keras shuffles them: the first N of a split
+  // (maps, encodings, pictures) are a sample of every class, not the first class folder.
+  const shuffle = <T>(files: readonly T[], salt: number): T[] => Array.from(seededPermutation(files.length, seed + salt), (i) => files[i]);
+  validFiles = shuffle(validFiles, 1);
   const testShared = testRoot !== null && testRoot === validRoot;
+  const testFiles = testRoot === null ? null : testShared ? validFiles : shuffle(testRoot.files, 2);
   // Commands that read only validation and test images leave the training images undecoded.
   const decodedTrain = options.skipTrain === true ? [] : trainFiles;
   const storeFiles = [...decodedTrain, ...validFiles, ...(testFiles === null || testShared ? [] : testFiles)];

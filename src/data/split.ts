@@ -21,14 +21,7 @@ export function seededSplit(count: number, validationSplit: number, seed: number
   checkSplit(validationSplit, seed);
   if (!Number.isInteger(count) || count < 2)
     throw new ArgumentError('validationSplit', `cannot split ${count} sample(s) into training and validation samples: need at least 2`);
-  const order = Uint32Array.from({ length: count }, (_, i) => i);
-  const random = seededRandom(seed);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
+  const order = seededPermutation(count, seed);
   const nValid = Math.min(count - 1, Math.max(1, Math.round(count * validationSplit)));
   return { train: order.slice(nValid).sort(), valid: order.slice(0, nValid).sort() };
 }
@@ -38,6 +31,23 @@ export function checkSplit(validationSplit: number, seed: number): void {
   if (!Number.isFinite(validationSplit) || validationSplit <= 0 || validationSplit >= 1)
     throw new ArgumentError('validationSplit', `expected a fraction between 0 and 1 (exclusive), got ${validationSplit}`);
   if (!Number.isInteger(seed) || seed < 0) throw new ArgumentError('seed', `expected a non-negative integer, got ${seed}`);
+}
+
+/** The indices 0 … n−1 in a seeded random order (Fisher–Yates). */
+export function seededPermutation(n: number, seed: number): Uint32Array {
+  return permutation(n, seededRandom(seed));
+}
+
+/** The indices 0 … n−1 shuffled (Fisher–Yates) with `random`, uniform in [0, 1). */
+export function permutation(n: number, random: () => number): Uint32Array {
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
 }
 
 /** `s` split by {@link seededSplit} into `[train, valid]` (floats copied, bytes as views). */

@@ -8,6 +8,7 @@ import { type ProgressSink, silentProgress } from '../core/progress.js';
 import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
 import { type AnySamples, floatRows, isByteSamples, sampleSize as size } from '../data/samples.js';
+import { permutation } from '../data/split.js';
 import { type BatchLogs, type Callback, type CallbackState, type EpochRecord, TerminateOnNaN, terminateOnNaN } from './callbacks.js';
 import { captureOptimizerState, type OptimizerState, restoreOptimizerState } from './optimizer-state.js';
 
@@ -98,18 +99,6 @@ export interface TrainStep {
   optimizer?: tf.Optimizer;
   train(x: tf.Tensor, y: tf.Tensor): number[] | Promise<number[]>;
   evaluate?(x: tf.Tensor, y: tf.Tensor): number[] | Promise<number[]>;
-}
-
-function permutation(n: number, random: () => number): Uint32Array {
-  const p = new Uint32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
-  }
-  return p;
 }
 
 /** Copies the samples at `indices[from..to)` into one batch tensor pair (bytes become floats / 255). */

@@ -1,13 +1,12 @@
 /** `aekit anomalies RUN_DIR`: reconstruction errors as anomaly scores, a threshold, pictures, and a ROC AUC against known labels. */
 
-import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { ERROR_METRICS, type ErrorMetric, percentile, reconstructionErrors, rocAuc } from '../../analysis/scores.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import type { Dataset } from '../../data/dataset.js';
-import type { DataRequest } from '../../data/load.js';
-import { floatRows, type Samples } from '../../data/samples.js';
+import { readImages } from '../../data/image-files.js';
+import { type AnySamples, floatRows, type Samples } from '../../data/samples.js';
 import { withoutLabel } from '../../data/subsets.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { runDataset, splitOf } from '../../runs/run-data.js';
@@ -15,7 +14,7 @@ import { openRun } from '../../runs/saved-run.js';
 import { errorGridPng, histogramPng } from '../../viz/anomaly-plots.js';
 import { addDataFlags, type DataFlags, dataRequestOf, memoryBudgetOf } from '../data-flags.js';
 import { backendOption, choiceFlag, intFlag, percentileFlag, thresholdFlag, UsageError } from '../options.js';
-import { stepProgress } from '../progress.js';
+import { decodingProgress } from '../progress.js';
 
 /** Defaults of `aekit anomalies` (shown in `--help`): the threshold is the 99th percentile of the validation errors. */
 export const ANOMALY_DEFAULTS = { split: 'test', threshold: 'auto', percentile: 99, metric: 'mse', worst: 30 } as const;
@@ -94,16 +93,10 @@ export function anomaliesCommand(): Command {
     await useBackend(flags.backend);
     const run = await openRun(dir);
     const excluded = (run.metrics.options as { excludeClass?: number | null }).excludeClass ?? null;
-    let request = dataRequestOf(flags);
-    if (flags.input !== undefined) {
-      if (request !== undefined) throw new UsageError('--input and a data flag: give one of them');
-      const isDir = statSync(flags.input, { throwIfNoEntry: false })?.isDirectory();
-      if (isDir === undefined)
-        throw new UsageError(`--input '${flags.input}': expected a directory of images or an IDX image file, but it does not exist`);
-      request = (isDir ? { kind: 'images', dir: flags.input } : { kind: 'idx', file: flags.input }) satisfies DataRequest;
-    }
+    const request = dataRequestOf(flags);
+    if (flags.input !== undefined && request !== undefined) throw new UsageError('--input and a data flag: give one of them');
     // The threshold comes from the run's own validation data, of the classes it was trained on.
-    const progress = stepProgress('decoding images');
+    const progress = decodingProgress();
     const budget = memoryBudgetOf(flags);
     // Training samples are never scored here: an image folder's are not decoded.
     const own = await runDataset(run.metrics, { model: run.model, memoryBudget: budget, progress, skipTrain: true });
@@ -121,13 +114,29 @@ export function anomaliesCommand(): Command {
           : 'given with --threshold';
       // Other data given: all of it is scored (its own split only when it has train and test parts).
       const splitName = flags.split ?? (data.test !== undefined ? 'test' : 'valid');
-      const scored =
-        request !== undefined && data.test === undefined && flags.split === undefined ? concatenated(data) : splitOf(data, splitName);
-      const where = request !== undefined && data.test === undefined && flags.split === undefined ? 'all' : splitName;
+      // --input: image files (named in the output) or an IDX file, at the run's size and colour.
+      const image = data.image ?? { height: 28, width: 28, channels: 1 as const };
+      const files =
+        flags.input === undefined
+          ? null
+          : await readImages(flags.input, {
+              size: { height: image.height, width: image.width },
+              resize: true,
+              colour: image.channels === 3 ? 'rgb' : 'grey',
+            });
+      const everything = request !== undefined && data.test === undefined && flags.split === undefined;
+      const scored: AnySamples =
+        files !== null
+          ? { x: files.images, shape: data.train.shape, count: files.count }
+          : everything
+            ? concatenated(data)
+            : splitOf(data, splitName);
+      const where = files !== null ? 'input' : everything ? 'all' : splitName;
       const count = scored.count;
       const labels = scored.labels;
       const className = (l: number): string => classes[l] ?? `class ${l}`;
-      const name = (i: number): string => `${where}[${i}]${labels === undefined ? '' : ` ${className(labels[i])}`}`;
+      const name = (i: number): string =>
+        files !== null ? files.names[i] : `${where}[${i}]${labels === undefined ? '' : ` ${className(labels[i])}`}`;
       const errors = await reconstructionErrors(run.model, scored, count, flags.metric);
       const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => errors[b] - errors[a]);
       const above = order.filter((i) => errors[i] > threshold);
@@ -141,15 +150,20 @@ export function anomaliesCommand(): Command {
         if (isPositive.some((p) => p) && isPositive.some((p) => !p)) auc = rocAuc(errors, isPositive);
       }
 
-      const csv = [`index,label,error,anomaly`];
+      const csv = [files === null ? 'index,label,error,anomaly' : 'index,file,error,anomaly'];
       for (let i = 0; i < count; i++)
-        csv.push(`${i},${labels === undefined ? '' : labels[i]},${errors[i]},${errors[i] > threshold ? 1 : 0}`);
+        csv.push(
+          `${i},${files !== null ? files.names[i] : labels === undefined ? '' : labels[i]},${errors[i]},${errors[i] > threshold ? 1 : 0}`,
+        );
       await writeFileAtomic(path.join(outDir, 'scores.csv'), `${csv.join('\n')}\n`);
       const written = ['scores.csv', 'histogram.png', 'summary.json'];
       if (data.image !== undefined) {
         const worst = order.slice(0, flags.worst).map((i) => ({
           pixels: floatRows(scored, [i], 0, 1),
-          caption: [fmt(errors[i]), labels === undefined ? `#${i}` : className(labels[i]).slice(0, 14)],
+          caption: [
+            fmt(errors[i]),
+            files !== null ? files.names[i].slice(0, 14) : labels === undefined ? `#${i}` : className(labels[i]).slice(0, 14),
+          ],
         }));
         await writeFileAtomic(
           path.join(outDir, 'worst.png'),
@@ -187,12 +201,16 @@ export function anomaliesCommand(): Command {
         positiveClass: positive?.label ?? null,
         positiveClassRule: positive?.why ?? null,
         rocAuc: auc,
-        worst: order.slice(0, flags.worst).map((i) => ({ index: i, label: labels?.[i] ?? null, error: errors[i] })),
+        worst: order
+          .slice(0, flags.worst)
+          .map((i) => ({ index: i, label: labels?.[i] ?? null, file: files?.names[i] ?? null, error: errors[i] })),
       };
       await writeFileAtomic(path.join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 
       console.log(`threshold ${fmt(threshold)} (${flags.metric}): ${how}`);
-      console.log(`${above.length} of ${count} samples above the threshold (${((100 * above.length) / count).toFixed(1)}%); the worst:`);
+      console.log(
+        `${above.length} of ${count} ${data.image === undefined ? 'samples' : 'images'} above the threshold (${((100 * above.length) / count).toFixed(1)}%); the worst:`,
+      );
       for (const i of above.slice(0, 10)) console.log(`  ${name(i)}: ${fmt(errors[i])}`);
       if (above.length > 10) console.log(`  … ${above.length - 10} more in ${path.join(outDir, 'scores.csv')}`);
       if (auc !== null && positive !== null && labels !== undefined) {

@@ -1,13 +1,10 @@
 /** `aekit denoise RUN_DIR --input … --out …`: cleans images with a (denoising) run's autoencoder. */
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { ensureDirectory, writeFileAtomic } from '../../core/fs.js';
 import * as tf from '../../core/tf.js';
-import type { ImageLayout } from '../../data/dataset.js';
-import { parseIdxImages } from '../../data/idx.js';
-import { encodeIdxImages, IMAGE_EXTENSIONS, ImageFileError, readImageFile } from '../../data/image-files.js';
+import { encodeIdxImages, readImages } from '../../data/image-files.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { addNoise, parseNoise } from '../../models/noise.js';
 import { openRun } from '../../runs/saved-run.js';
@@ -25,40 +22,6 @@ function pngNames(names: string[]): string[] {
     seen.set(out, name);
     return out;
   });
-}
-
-/** Images to denoise: a directory's PNG, JPEG and WebP files (sorted by name; resized to `layout`), or an IDX image file. */
-async function readInputs(
-  input: string,
-  layout: ImageLayout,
-): Promise<{ images: Float32Array; count: number; names: string[]; idx: boolean }> {
-  const stat = await fs.stat(input).catch(() => null);
-  if (stat === null)
-    throw new ImageFileError(
-      `--input '${input}': expected a directory of images or an IDX image file, but it does not exist`,
-      'E_IMAGE_MISSING',
-    );
-  const size = { height: layout.height, width: layout.width };
-  const per = layout.height * layout.width * layout.channels;
-  if (stat.isDirectory()) {
-    const names = (await fs.readdir(input))
-      .filter((n) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase()))
-      .sort();
-    if (names.length === 0)
-      throw new ImageFileError(
-        `--input '${input}': expected PNG, JPEG or WebP files (${IMAGE_EXTENSIONS.join(', ')}), found none`,
-        'E_IMAGE_MISSING',
-      );
-    const images = new Float32Array(names.length * per);
-    const colour = layout.channels === 3 ? 'rgb' : 'grey';
-    for (const [i, name] of names.entries())
-      images.set((await readImageFile(path.join(input, name), { colour, size, resize: true })).data, i * per);
-    return { images, count: names.length, names, idx: false };
-  }
-  if (layout.channels !== 1)
-    throw new UsageError(`--input '${input}': an IDX file holds grey images, but the run was trained on RGB images`);
-  const idx = parseIdxImages(await fs.readFile(input), input, size);
-  return { images: Float32Array.from(idx.data, (v) => v / 255), count: idx.count, names: [], idx: true };
 }
 
 /** Builds the `denoise` command. */
@@ -89,7 +52,11 @@ export function denoiseCommand(): Command {
       if (layout === undefined)
         throw new UsageError(`'${dir}' was trained on ${metrics.data.spec?.kind} data, not images: denoise cleans images`);
       if (path.resolve(flags.out) === path.resolve(flags.input)) throw new UsageError('--out must differ from --input');
-      const files = await readInputs(flags.input, layout);
+      const files = await readImages(flags.input, {
+        size: { height: layout.height, width: layout.width },
+        resize: true,
+        colour: layout.channels === 3 ? 'rgb' : 'grey',
+      });
       const per = layout.height * layout.width * layout.channels;
       const inputShape = model.inputs[0].shape.slice(1) as number[];
       const inputs = new Float32Array(files.count * per);
@@ -104,7 +71,7 @@ export function denoiseCommand(): Command {
         inputs.set(x, from * per);
         outputs.set(y, from * per);
       }
-      if (!files.idx) {
+      if (files.format === 'image-dir') {
         const outNames = pngNames(files.names);
         await ensureDirectory(flags.out);
         for (const [i, name] of outNames.entries())

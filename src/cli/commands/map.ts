@@ -115,7 +115,7 @@ export function mapCommand(): Command {
     console.log(`${METHOD_TITLES[flags.method]}: ${seconds.toFixed(1)} s for ${count} points`);
     if (knnCodings !== null && knnMap !== null)
       console.log(
-        `${k}-NN accuracy (leave-one-out): codings ${knnCodings.toFixed(4)}, 2-D map ${knnMap.toFixed(4)}${knnRaw === null ? '' : `, raw inputs ${knnRaw.toFixed(4)}`}`,
+        `${k}-NN accuracy (leave-one-out): codings ${knnCodings.toFixed(4)}, 2-D map ${knnMap.toFixed(4)}${knnRaw === null ? '' : `, raw ${data.image === undefined ? 'inputs' : 'pixels'} ${knnRaw.toFixed(4)}`}`,
       );
     else console.log('no k-NN accuracy: the data has no labels');
     console.log(`wrote ${out}, ${base}.csv, ${base}.json${flags.thumbnails ? `, ${base}-thumbnails.png` : ''}`);

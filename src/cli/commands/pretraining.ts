@@ -10,9 +10,9 @@ import { backendOption, dataDirOption, intFlag, positiveFlag } from '../options.
 
 function labelList(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
-  if (parts.some((s) => !/^\d+$/.test(s) || Number(s) < 10)) {
+  if (parts.some((s) => !/^\d+$/.test(s) || Number(s) < 2)) {
     throw new InvalidArgumentError(
-      `expected comma-separated label counts ≥ 10 (one image per class at least), e.g. 100,500,1000,5000, got '${value}'.`,
+      `expected comma-separated label counts (at least one image per class: ≥ 10 for Fashion-MNIST), e.g. 100,500,1000,5000, got '${value}'.`,
     );
   }
   return parts.map(Number);

@@ -16,7 +16,7 @@ import {
   positiveFlag,
   recipeOptions,
 } from '../options.js';
-import { stepProgress, terminalProgress } from '../progress.js';
+import { decodingProgress, terminalProgress } from '../progress.js';
 import { stopOnSignals } from '../signals.js';
 
 interface TrainFlags {
@@ -124,7 +124,7 @@ export function trainCommand(): Command {
         dataDir,
         dataset,
         memoryBudget: memoryBudgetOf(flags),
-        dataProgress: stepProgress('decoding images'),
+        dataProgress: decodingProgress(),
         backend,
         out,
         overwrite,

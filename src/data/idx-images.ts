@@ -8,8 +8,8 @@ import type { DataSpec, Dataset, ImageLayout } from './dataset.js';
 import { imageShape } from './dataset.js';
 import { DataError, parseIdx, parseIdxLabels } from './idx.js';
 import { readData, type SampleLike } from './npy.js';
-import { type ByteSamples, MemoryRows, pickAny } from './samples.js';
-import { DEFAULT_VALIDATION_SPLIT, seededSplit } from './split.js';
+import { type ByteSamples, MemoryRows } from './samples.js';
+import { DEFAULT_VALIDATION_SPLIT, splitSamples } from './split.js';
 
 /** The {@link DataSpec} of an IDX images file. */
 export type IdxSpec = Extract<DataSpec, { kind: 'idx' }>;
@@ -111,7 +111,6 @@ export async function loadIdx(request: IdxRequest, options: IdxOptions = {}): Pr
     throw new DataError(`${file}: ${set.count} image(s); need at least 2 (one to train on, one to validate)`, 'E_SHAPE', {
       argument: 'idx',
     });
-  const { train, valid } = seededSplit(set.count, validationSplit, seed);
   const per = set.image.height * set.image.width * set.image.channels;
   const all: ByteSamples = {
     bytes: new MemoryRows(set.data, per),
@@ -119,6 +118,7 @@ export async function loadIdx(request: IdxRequest, options: IdxOptions = {}): Pr
     count: set.count,
     ...(labels === undefined ? {} : { labels }),
   };
+  const [train, valid] = splitSamples(all, validationSplit, seed);
   let classes: string[] | undefined;
   if (labels !== undefined) {
     let max = 0;
@@ -127,12 +127,12 @@ export async function loadIdx(request: IdxRequest, options: IdxOptions = {}): Pr
   }
   const { height, width, channels } = set.image;
   return {
-    train: pickAny(all, train),
-    valid: pickAny(all, valid),
+    train,
+    valid,
     source:
       `${file}: ${set.count.toLocaleString('en-US')} ${height}×${width}${channels === 3 ? '×3' : ''} images` +
       `${labelsFile === undefined ? '' : `, labels from ${labelsFile} (${classes!.length} classes)`}, ` +
-      `${train.length.toLocaleString('en-US')} train / ${valid.length.toLocaleString('en-US')} validation`,
+      `${train.count.toLocaleString('en-US')} train / ${valid.count.toLocaleString('en-US')} validation`,
     spec: { kind: 'idx', file, ...(labelsFile === undefined ? {} : { labels: labelsFile }), validationSplit, seed },
     unitRange: true,
     image: set.image,

@@ -11,7 +11,7 @@ import { loadIdx } from './idx-images.js';
 import { type ImageFolderRequest, loadImageFolder } from './image-folder.js';
 import { loadNpy } from './npy.js';
 import { pointCloud } from './point-cloud.js';
-import { firstOf } from './samples.js';
+import { firstSamples } from './samples.js';
 import { readSequenceCsv } from './sequences-csv.js';
 import { splitSamples } from './split.js';
 import { loadTable, type TableRequest } from './table.js';
@@ -76,7 +76,7 @@ export function requestOf(spec: DataSpec): DataRequest {
 }
 
 /** Fashion-MNIST's book split as a {@link Dataset}. */
-export function fashionMnistDataset(data: FashionMnist, dataDir?: string): Dataset {
+function fashionMnistDataset(data: FashionMnist, dataDir?: string): Dataset {
   return {
     train: data.train,
     valid: data.valid,
@@ -173,5 +173,5 @@ function isSpec(r: DataRequest | DataSpec): r is DataSpec {
 
 /** The first `n` training samples of `data` (validation and test unchanged). */
 export function limitTraining(data: Dataset, n: number | null): Dataset {
-  return n === null ? data : { ...data, train: firstOf(data.train, n) };
+  return n === null ? data : { ...data, train: firstSamples(data.train, n) };
 }

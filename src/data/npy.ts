@@ -11,8 +11,8 @@
 import { promises as fs } from 'node:fs';
 import type { DataSpec, Dataset, ImageLayout } from './dataset.js';
 import { DataError } from './idx.js';
-import { type ByteSamples, MemoryRows, pickAny, pickSamples, type Samples } from './samples.js';
-import { DEFAULT_VALIDATION_SPLIT, seededSplit } from './split.js';
+import { type ByteSamples, MemoryRows, type Samples } from './samples.js';
+import { DEFAULT_VALIDATION_SPLIT, splitSamples } from './split.js';
 
 /** The dtypes aekit reads: little-endian float32, uint8, and float64 / int32 / int64 converted to float32. */
 export type NpyDtype = '<f4' | '|u1' | '<f8' | '<i4' | '<i8';
@@ -276,20 +276,19 @@ export async function loadNpy(request: NpyRequest, options: NpyOptions = {}): Pr
     unit = lo >= 0 && hi <= 1;
   }
   const image = imageLayout(sample, unit);
-  const { train, valid } = seededSplit(n, validationSplit, seed);
   const per = data.length / n;
   const all: Samples | ByteSamples = bytes
     ? { bytes: new MemoryRows(data, per), shape: sample, count: n }
     : { x: data, shape: sample, count: n };
-  const pick = (rows: Uint32Array) => (bytes ? pickAny(all as ByteSamples, rows) : pickSamples(all as Samples, rows));
+  const [train, valid] = splitSamples(all, validationSplit, seed);
   const kind = image
     ? `${image.height}×${image.width}${image.channels === 3 ? '×3' : ''} images`
     : `samples of shape [${sample.join(', ')}]`;
   const values = `${DTYPE_NAMES[array.dtype]}${array.converted ? `, ${array.converted}` : ''}${bytes ? ', read as value / 255' : unit ? ', all in [0, 1]' : ''}`;
   return {
-    train: pick(train),
-    valid: pick(valid),
-    source: `${file}: ${n.toLocaleString('en-US')} ${kind} (${values}), ${train.length.toLocaleString('en-US')} train / ${valid.length.toLocaleString('en-US')} validation`,
+    train,
+    valid,
+    source: `${file}: ${n.toLocaleString('en-US')} ${kind} (${values}), ${train.count.toLocaleString('en-US')} train / ${valid.count.toLocaleString('en-US')} validation`,
     spec: { kind: 'npy', file, validationSplit, seed },
     unitRange: unit,
     ...(image ? { image } : {}),

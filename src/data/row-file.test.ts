@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { FileRows, RowFileWriter } from './row-file.js';
-import { floatRows, MemoryRows, pickAny } from './samples.js';
+import { floatRows, MemoryRows, pickSamples } from './samples.js';
 
 let dir: string;
 before(async () => {
@@ -95,8 +95,8 @@ test('FileRows behind ByteSamples: a picked subset converts to the same floats a
   for (let i = 0; i < 10; i++) writer.writeRow(i, row(i, per));
   const rows = writer.finish();
   const memory = new MemoryRows(readFileSync(rows.file), per);
-  const onDisk = pickAny({ bytes: rows, shape: [2, 2], count: 10 }, [9, 2, 3, 4, 0]);
-  const inMemory = pickAny({ bytes: memory, shape: [2, 2], count: 10 }, [9, 2, 3, 4, 0]);
+  const onDisk = pickSamples({ bytes: rows, shape: [2, 2], count: 10 }, [9, 2, 3, 4, 0]);
+  const inMemory = pickSamples({ bytes: memory, shape: [2, 2], count: 10 }, [9, 2, 3, 4, 0]);
   const order = [4, 0, 1, 2, 3];
   assert.deepEqual(floatRows(onDisk, order, 0, 5), floatRows(inMemory, order, 0, 5));
   assert.equal(floatRows(onDisk, null, 0, 1)[1], Math.fround(row(9, per)[1]! / 255));

@@ -30,9 +30,10 @@ export function sampleSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** The first `n` samples of `s` (views, no copy); `s` itself when it has no more than `n`. */
-export function firstSamples<T extends Samples>(s: T, n: number): T {
+/** The first `n` samples of `s`, floats or bytes (views, no copy); `s` itself when it has no more than `n`. */
+export function firstSamples<T extends AnySamples>(s: T, n: number): T {
   if (n >= s.count) return s;
+  if (isByteSamples(s)) return { ...s, count: n, ...(s.labels === undefined ? {} : { labels: s.labels.subarray(0, n) }) };
   const per = sampleSize(s.shape);
   return {
     ...s,
@@ -43,15 +44,28 @@ export function firstSamples<T extends Samples>(s: T, n: number): T {
   };
 }
 
-/** The rows at `indices` of `count`-row flat `data` with `per` floats a row, in that order (a copy). */
-function pickRows(data: Float32Array, per: number, indices: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(indices.length * per);
-  for (let j = 0; j < indices.length; j++) out.set(data.subarray(indices[j] * per, (indices[j] + 1) * per), j * per);
+/**
+ * The rows `indices[from..to)` of flat `data` with `per` floats a row, in that order, as one new
+ * array (`from`, `to` default to all of `indices`).
+ */
+export function pickRows(data: Float32Array, per: number, indices: ArrayLike<number>, from = 0, to = indices.length): Float32Array {
+  const out = new Float32Array((to - from) * per);
+  for (let j = from; j < to; j++) out.set(data.subarray(indices[j] * per, (indices[j] + 1) * per), (j - from) * per);
   return out;
 }
 
-/** The samples at `indices` of `s`, in that order (a copy, labels and targets included). */
-export function pickSamples<T extends Samples>(s: T, indices: ArrayLike<number>): T {
+/**
+ * The samples at `indices` of `s`, in that order, labels and targets included: a copy for floats,
+ * a view ({@link RowSubset}) for bytes.
+ */
+export function pickSamples<T extends AnySamples>(s: T, indices: ArrayLike<number>): T {
+  if (isByteSamples(s))
+    return {
+      ...s,
+      bytes: new RowSubset(s.bytes, Uint32Array.from(indices)),
+      count: indices.length,
+      ...(s.labels === undefined ? {} : { labels: Uint8Array.from(indices, (i) => s.labels![i]) }),
+    };
   return {
     ...s,
     x: pickRows(s.x, sampleSize(s.shape), indices),
@@ -120,12 +134,7 @@ export function floatRows(s: AnySamples, indices: ArrayLike<number> | null, from
   const per = sampleSize(s.shape);
   const n = to - from;
   if (!isByteSamples(s)) {
-    if (indices === null) return s.x.slice(from * per, to * per);
-    return pickRows(
-      s.x,
-      per,
-      Array.from({ length: n }, (_, i) => indices[from + i]),
-    );
+    return indices === null ? s.x.slice(from * per, to * per) : pickRows(s.x, per, indices, from, to);
   }
   const rows = indices === null ? Array.from({ length: n }, (_, i) => from + i) : Array.from({ length: n }, (_, i) => indices[from + i]);
   const bytes = new Uint8Array(n * per);
@@ -147,13 +156,6 @@ export function toFloatSamples(s: AnySamples, n = s.count): Samples {
   };
 }
 
-/** The first `n` samples of `s`, floats or bytes (no copy). */
-export function firstOf<T extends AnySamples>(s: T, n: number): T {
-  if (n >= s.count) return s;
-  if (!isByteSamples(s)) return firstSamples(s as Samples, n) as T;
-  return { ...s, count: n, ...(s.labels === undefined ? {} : { labels: s.labels.subarray(0, n) }) };
-}
-
 /** The rows `rows` of another {@link ByteRows}, in that order (a view: no bytes are copied). */
 export class RowSubset implements ByteRows {
   readonly count: number;
@@ -172,15 +174,4 @@ export class RowSubset implements ByteRows {
       out,
     );
   }
-}
-
-/** The samples at `indices` of `s`, in that order: a copy for floats, a view for bytes. */
-export function pickAny<T extends AnySamples>(s: T, indices: ArrayLike<number>): T {
-  if (!isByteSamples(s)) return pickSamples(s as Samples, indices) as T;
-  return {
-    ...s,
-    bytes: new RowSubset(s.bytes, Uint32Array.from(indices)),
-    count: indices.length,
-    ...(s.labels === undefined ? {} : { labels: Uint8Array.from(indices, (i) => s.labels![i]) }),
-  };
 }

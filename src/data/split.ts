@@ -3,7 +3,7 @@
  */
 import { ArgumentError } from '../core/errors.js';
 import { seededRandom } from '../core/random.js';
-import { type AnySamples, pickAny } from './samples.js';
+import { type AnySamples, pickSamples } from './samples.js';
 
 /** Default fraction of rows held out for validation. */
 export const DEFAULT_VALIDATION_SPLIT = 0.1;
@@ -53,5 +53,5 @@ export function permutation(n: number, random: () => number): Uint32Array {
 /** `s` split by {@link seededSplit} into `[train, valid]` (floats copied, bytes as views). */
 export function splitSamples<T extends AnySamples>(s: T, validationSplit: number, seed: number): [T, T] {
   const { train, valid } = seededSplit(s.count, validationSplit, seed);
-  return [pickAny(s, train), pickAny(s, valid)];
+  return [pickSamples(s, train), pickSamples(s, valid)];
 }

@@ -3,30 +3,17 @@
  */
 import { ArgumentError } from '../core/errors.js';
 import { CLASS_NAMES, type FashionMnist } from './fashion-mnist.js';
-import { type AnySamples, type LabelledSamples, pickAny, pickSamples } from './samples.js';
-
-/** Checks that `label` is a Fashion-MNIST class index (0–9); `argument` names the option in errors. */
-export function checkClass(label: number, argument: string): number {
-  if (!Number.isInteger(label) || label < 0 || label >= CLASS_NAMES.length) {
-    throw new ArgumentError(
-      argument,
-      `expected a class index 0–${CLASS_NAMES.length - 1} (${CLASS_NAMES.map((n, i) => `${i} ${n}`).join(', ')}), got ${label}`,
-    );
-  }
-  return label;
-}
+import { type AnySamples, type LabelledSamples, pickSamples } from './samples.js';
 
 /**
- * The samples of `split` whose label is not `label`, in their original order (a copy).
+ * The samples of Fashion-MNIST `split` whose label is not `label` (a class index 0–9), in their
+ * original order (a copy).
  *
  * @example
  * const noSneakers = withoutClass(data.train, 7); // 7 = Sneaker
  */
 export function withoutClass<T extends LabelledSamples>(split: T, label: number): T {
-  checkClass(label, 'excludeClass');
-  const kept: number[] = [];
-  for (let i = 0; i < split.count; i++) if (split.labels[i] !== label) kept.push(i);
-  return pickSamples(split, kept);
+  return withoutLabel(split, label, CLASS_NAMES);
 }
 
 /** Fashion-MNIST without class `label` in its train and validation splits (test keeps every class); unchanged when `label` is undefined. */
@@ -49,5 +36,5 @@ export function withoutLabel<T extends AnySamples>(s: T, label: number, classes:
   if (labels === undefined) throw new ArgumentError(argument, 'the data has no labels, so no class can be left out');
   const kept: number[] = [];
   for (let i = 0; i < s.count; i++) if (labels[i] !== label) kept.push(i);
-  return pickAny(s, kept);
+  return pickSamples(s, kept);
 }

@@ -16,8 +16,8 @@ import { ArgumentError, ConflictError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import type * as tf from '../core/tf.js';
 import type { Dataset } from '../data/dataset.js';
-import { type FashionMnist, loadFashionMnist } from '../data/fashion-mnist.js';
-import { fashionMnistDataset } from '../data/load.js';
+import type { FashionMnist } from '../data/fashion-mnist.js';
+import { loadData } from '../data/load.js';
 import { type LabelledSamples, toFloatSamples } from '../data/samples.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import { evaluate } from '../training/fit.js';
@@ -168,7 +168,7 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
   const fromMetrics = options.from === undefined ? null : await readRunMetrics(options.from);
   const dataset: Dataset =
     fromMetrics === null
-      ? fashionMnistDataset(options.data ?? (await loadFashionMnist({ dataDir: options.dataDir })), options.dataDir)
+      ? await loadData({ kind: 'fashion-mnist', dataDir: options.dataDir }, { fashionMnist: options.data })
       : await runDataset(fromMetrics, { fashionMnist: options.data });
   await dataset.close?.();
   const classCount = dataset.classes?.length ?? 0;

@@ -9,7 +9,7 @@ import type { StepProgress } from '../core/progress.js';
 import type * as tf from '../core/tf.js';
 import type { DataSpec, Dataset } from '../data/dataset.js';
 import type { FashionMnist } from '../data/fashion-mnist.js';
-import { type DataRequest, fashionMnistDataset, loadData } from '../data/load.js';
+import { type DataRequest, loadData } from '../data/load.js';
 import type { AnySamples } from '../data/samples.js';
 import { modelInputShape } from '../training/predict.js';
 import type { RunMetrics } from './run-dir.js';
@@ -70,16 +70,14 @@ export async function runDataset(metrics: RunMetrics, options: RunDataOptions = 
       imageSize: options.request.imageSize ?? { height: image.height, width: image.width },
       color: options.request.color ?? (image.channels === 3 ? 'rgb' : 'grey'),
     };
-  const data =
-    request.kind === 'fashion-mnist' && options.fashionMnist !== undefined
-      ? fashionMnistDataset(options.fashionMnist, request.dataDir)
-      : await loadData(request, {
-          like: spec,
-          likeShape: metrics.data.shape,
-          memoryBudget: options.memoryBudget,
-          progress: options.progress,
-          skipTrain: options.skipTrain,
-        });
+  const data = await loadData(request, {
+    like: spec,
+    likeShape: metrics.data.shape,
+    memoryBudget: options.memoryBudget,
+    progress: options.progress,
+    skipTrain: options.skipTrain,
+    fashionMnist: options.fashionMnist,
+  });
   if (options.model !== undefined) {
     const want = modelInputShape(options.model);
     const got = data.train.shape;

@@ -11,7 +11,7 @@ import { type ProgressSink, type StepProgress, silentProgress } from '../core/pr
 import type * as tf from '../core/tf.js';
 import type { DataSpec } from '../data/dataset.js';
 import type { FashionMnist } from '../data/fashion-mnist.js';
-import { type DataRequest, fashionMnistDataset, limitTraining, loadData } from '../data/load.js';
+import { type DataRequest, limitTraining, loadData } from '../data/load.js';
 import { withoutLabel } from '../data/subsets.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import { type EpochRecord, type FitOptions, fit } from '../training/fit.js';
@@ -123,10 +123,7 @@ async function runData(
   } else if (recipe.loadData !== undefined) {
     data = await recipe.loadData({ dataDir: options.dataDir, modelOptions, seed: settings.seed });
   }
-  data ??=
-    options.data !== undefined
-      ? fashionMnistDataset(options.data, options.dataDir)
-      : await loadData({ kind: 'fashion-mnist', dataDir: options.dataDir });
+  data ??= await loadData({ kind: 'fashion-mnist', dataDir: options.dataDir }, { fashionMnist: options.data });
   if (options.excludeClass !== undefined) {
     const classes = data.classes ?? [];
     const label = options.excludeClass;

@@ -7,7 +7,7 @@ import { ArgumentError, InterruptedError } from '../core/errors.js';
 import { type ProgressSink, silentProgress } from '../core/progress.js';
 import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
-import { type AnySamples, floatRows, isByteSamples, sampleSize as size } from '../data/samples.js';
+import { type AnySamples, floatRows, isByteSamples, pickRows, sampleSize as size } from '../data/samples.js';
 import { permutation } from '../data/split.js';
 import { type BatchLogs, type Callback, type CallbackState, type EpochRecord, TerminateOnNaN, terminateOnNaN } from './callbacks.js';
 import { captureOptimizerState, type OptimizerState, restoreOptimizerState } from './optimizer-state.js';
@@ -106,17 +106,9 @@ function batchAt(samples: AnySamples, indices: Uint32Array | null, from: number,
   const n = to - from;
   const x = tf.tensor(floatRows(samples, indices, from, to), [n, ...samples.shape]);
   if (isByteSamples(samples) || samples.y === undefined) return [x, x];
-  const ys = size(samples.yShape ?? []);
   const yShape = samples.yShape ?? [];
-  const y = samples.y;
-  const picked =
-    indices === null
-      ? y.slice(from * ys, to * ys)
-      : (() => {
-          const out = new Float32Array(n * ys);
-          for (let i = 0; i < n; i++) out.set(y.subarray(indices[from + i] * ys, (indices[from + i] + 1) * ys), i * ys);
-          return out;
-        })();
+  const ys = size(yShape);
+  const picked = indices === null ? samples.y.slice(from * ys, to * ys) : pickRows(samples.y, ys, indices, from, to);
   return [x, tf.tensor(picked, [n, ...yShape])];
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { errorMatching } from '../testing/errors.js';
 import { DataError, parseIdxImages } from './idx.js';
 import { loadIdx, parseIdxImageSet } from './idx-images.js';
 import { type ByteSamples, isByteSamples, toFloatSamples } from './samples.js';
@@ -31,15 +32,7 @@ async function file(name: string, bytes: Uint8Array): Promise<string> {
   return f;
 }
 
-function dataError(code: string, argument: string, ...parts: RegExp[]) {
-  return (err: unknown) => {
-    assert.ok(err instanceof DataError, `a DataError, got ${err}`);
-    assert.equal(err.code, code);
-    assert.equal(err.argument, argument);
-    for (const p of parts) assert.match(err.message, p);
-    return true;
-  };
-}
+const dataError = (code: string, argument: string, ...parts: RegExp[]) => errorMatching(DataError, code, argument, ...parts);
 
 test('parseIdxImageSet reads any size, 3-D grey or 4-D with 1 or 3 channels; Fashion-MNIST keeps its strict check', () => {
   const grey = parseIdxImageSet(idx([3, 5, 7]), 'g');

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { errorMatching } from '../testing/errors.js';
 import { DataError } from './idx.js';
 import { encodeNpy, loadNpy, npyHeader, parseNpy } from './npy.js';
 import { type ByteSamples, isByteSamples, type Samples, toFloatSamples } from './samples.js';
@@ -19,14 +20,7 @@ async function file(name: string, bytes: Uint8Array): Promise<string> {
   return f;
 }
 
-function dataError(code: string, ...parts: RegExp[]) {
-  return (err: unknown) => {
-    assert.ok(err instanceof DataError, `a DataError, got ${err}`);
-    assert.equal(err.code, code);
-    for (const p of parts) assert.match(err.message, p);
-    return true;
-  };
-}
+const dataError = (code: string, ...parts: RegExp[]) => errorMatching(DataError, code, undefined, ...parts);
 
 /** A .npy file with a hand-written header dict (for what encodeNpy does not write). */
 function rawNpy(dict: string, body: Uint8Array): Uint8Array {

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { errorMatching } from '../testing/errors.js';
 import type { Samples } from './samples.js';
 import { CsvError } from './sequences-csv.js';
 import { seededSplit } from './split.js';
@@ -11,15 +12,7 @@ import { loadTable, parseTable, type TableSpec } from './table.js';
 /** 20 rows: a = row index, b = 2·index + 1, label alternates ok / bad. */
 const TWENTY = `a,b,label\n${Array.from({ length: 20 }, (_, i) => `${i},${2 * i + 1},${i % 2 ? 'bad' : 'ok'}`).join('\n')}\n`;
 
-function csvError(code: string, argument: string, ...parts: RegExp[]) {
-  return (err: unknown) => {
-    assert.ok(err instanceof CsvError, `a CsvError, got ${err}`);
-    assert.equal(err.code, code);
-    assert.equal(err.argument, argument);
-    for (const p of parts) assert.match(err.message, p);
-    return true;
-  };
-}
+const csvError = (code: string, argument: string, ...parts: RegExp[]) => errorMatching(CsvError, code, argument, ...parts);
 
 const rows = (s: Samples): number[][] =>
   Array.from({ length: s.count }, (_, i) => Array.from(s.x.subarray(i * s.shape[0], (i + 1) * s.shape[0])));

@@ -93,6 +93,8 @@ export interface Recipe {
    * shape equals `input.shape`).
    */
   build(options: { seed?: number; input: ModelInput } & Record<string, unknown>): Autoencoder;
+  /** The input of the recipe's own data (`loadData`), for `aekit summary` without input flags; default Fashion-MNIST's. */
+  defaultInput?: ModelInput;
   /** The recipe's own data when no data is given (linear: the book's point cloud); null → Fashion-MNIST. */
   loadData?(options: { dataDir?: string; modelOptions: Record<string, unknown>; seed: number }): Promise<Dataset | null>;
   /** Refuses data the model cannot take (throws an `ArgumentError` naming the data flag); default: any. */

@@ -128,6 +128,21 @@ class Monitor {
   }
 }
 
+/** A callback that watches one metric with a {@link Monitor}: the best value so far and its epoch. */
+abstract class Watching {
+  protected abstract readonly watch: Monitor;
+
+  /** Epoch with the best monitored value, null before the first. */
+  get bestEpoch(): number | null {
+    return this.watch.bestEpoch;
+  }
+
+  /** Best monitored value so far. */
+  get best(): number {
+    return this.watch.best;
+  }
+}
+
 /** Options of {@link earlyStopping}. */
 export interface EarlyStoppingOptions {
   /** Metric of the epoch record to watch. Default `val_loss`. */
@@ -143,7 +158,7 @@ export interface EarlyStoppingOptions {
 }
 
 /** The {@link earlyStopping} callback; its fields say what happened once training has ended. */
-export class EarlyStopping implements Callback {
+export class EarlyStopping extends Watching implements Callback {
   readonly monitor: string;
   readonly patience: number;
   readonly restoreBestWeights: boolean;
@@ -151,27 +166,18 @@ export class EarlyStopping implements Callback {
   stoppedEpoch: number | null = null;
   /** Whether the best epoch's weights were set at the end. */
   restored = false;
-  private readonly watch: Monitor;
+  protected readonly watch: Monitor;
   private wait = 0;
   private bestWeights: tf.Tensor[] | null = null;
 
   constructor(options: EarlyStoppingOptions = {}) {
+    super();
     const { monitor = 'val_loss', mode, patience = 0, minDelta = 0, restoreBestWeights = false } = options;
     checkPatience('earlyStopping', 'patience', patience);
     this.watch = new Monitor('earlyStopping', monitor, mode, minDelta);
     this.monitor = monitor;
     this.patience = patience;
     this.restoreBestWeights = restoreBestWeights;
-  }
-
-  /** Epoch with the best monitored value, null before the first. */
-  get bestEpoch(): number | null {
-    return this.watch.bestEpoch;
-  }
-
-  /** Best monitored value so far. */
-  get best(): number {
-    return this.watch.best;
   }
 
   onTrainBegin(): void {
@@ -241,29 +247,20 @@ export interface SaveBestOptions {
 }
 
 /** The {@link saveBest} callback; `bestEpoch`, `best` and `saves` tell what it did. */
-export class SaveBest implements Callback {
+export class SaveBest extends Watching implements Callback {
   readonly monitor: string;
   /** How many times `save` was called. */
   saves = 0;
-  private readonly watch: Monitor;
+  protected readonly watch: Monitor;
   private readonly save: SaveBestOptions['save'];
 
   constructor(options: SaveBestOptions) {
+    super();
     const { save, monitor = 'val_loss', mode, minDelta = 0 } = options ?? {};
     if (typeof save !== 'function') throw new ArgumentError('save', `saveBest: expected a function (model, info) => …, got ${typeof save}`);
     this.watch = new Monitor('saveBest', monitor, mode, minDelta);
     this.monitor = monitor;
     this.save = save;
-  }
-
-  /** Epoch last saved, null before the first. */
-  get bestEpoch(): number | null {
-    return this.watch.bestEpoch;
-  }
-
-  /** Best monitored value so far. */
-  get best(): number {
-    return this.watch.best;
   }
 
   onTrainBegin(): void {

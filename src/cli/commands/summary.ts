@@ -16,20 +16,24 @@ const INPUT_FLAGS = new Set(['imageSize', 'color', 'features']);
 /**
  * The input the summary builds for: `--features N` → table rows `[N]` (unbounded values, as a
  * standardised table: linear output); else images of `--image-size` (default 28×28) in `--color`
- * (grey `[h, w]`, rgb `[h, w, 3]`; values in [0, 1]); no flag → Fashion-MNIST's 28×28 grey.
+ * (grey `[h, w]`, rgb `[h, w, 3]`; values in [0, 1]); no flag → `fallback` (the model's own data's
+ * input, else Fashion-MNIST's 28×28 grey).
  */
-export function summaryInput(flags: {
-  imageSize?: { height: number; width: number };
-  color?: 'grey' | 'rgb';
-  features?: number;
-}): ModelInput {
+export function summaryInput(
+  flags: {
+    imageSize?: { height: number; width: number };
+    color?: 'grey' | 'rgb';
+    features?: number;
+  },
+  fallback: ModelInput = FASHION_INPUT,
+): ModelInput {
   const { imageSize, color, features } = flags;
   if (features !== undefined) {
     if (imageSize !== undefined || color !== undefined)
       throw new UsageError('--features describes table rows; --image-size and --color describe images: give one or the other');
     return { shape: [features], kind: 'table', unitRange: false };
   }
-  if (imageSize === undefined && color === undefined) return FASHION_INPUT;
+  if (imageSize === undefined && color === undefined) return fallback;
   const { height: h, width: w } = imageSize ?? { height: 28, width: 28 };
   return { shape: color === 'rgb' ? [h, w, 3] : [h, w], kind: 'images', unitRange: true };
 }
@@ -48,13 +52,12 @@ export function summaryCommand(): Command {
       ),
     )
     .addOption(new Option('--features <n>', 'build the model for table rows of n values (unbounded: linear output)').argParser(intFlag(1)));
-  // The models' own options (e.g. `stacked --tied`), as `aekit train` accepts them; `features` is
-  // the summary's own flag here (the recurrent model's CSV --features shapes a file, not a summary).
+  // The models' own options (e.g. `stacked --tied`), as `aekit train` accepts them.
   for (const { option, key } of recipeOptions()) if (!INPUT_FLAGS.has(key)) command.addOption(option);
   return command.action(async (name: string, flags: Record<string, unknown>) => {
     const recipe = getRecipe(name);
     const modelOptions = resolveModelOptions(recipe, modelOptionsOf(name, flags, INPUT_FLAGS));
-    const input = summaryInput(flags);
+    const input = summaryInput(flags, recipe.defaultInput);
     try {
       recipe.checkInput?.(input);
     } catch (err) {

@@ -5,31 +5,21 @@
 
 import { pcaDirections, principalAngles } from '../../analysis/subspace.js';
 import * as tf from '../../core/tf.js';
+import { loadData } from '../../data/load.js';
 import { pointCloud } from '../../data/point-cloud.js';
 import { toFloatSamples } from '../../data/samples.js';
 import { linearAutoencoder } from '../../models/linear.js';
 import { scatterPlot } from '../../viz/basic-charts.js';
-import { FASHION_INPUT, type Recipe } from '../recipe.js';
+import type { Recipe } from '../recipe.js';
 
 /** The `linear` recipe. */
 export const linearRecipe: Recipe = {
   name: 'linear',
   description: 'linear autoencoder = PCA: Dense(2) ‖ Dense(3), no activations, on a generated 3-D point cloud (60 points)',
   defaults: { epochs: 20, batchSize: 32, optimizer: 'sgd', lr: 1.5, loss: 'meanSquaredError' },
-  // The run still passes Fashion-MNIST's input to every recipe; this one always trains on its own
-  // 3-D points, so that input means "the point cloud".
-  build: ({ seed, input }) => linearAutoencoder({ seed, inputShape: input === FASHION_INPUT ? [3] : input.shape }),
-  async loadData({ seed }) {
-    const cloud = pointCloud(60, seed);
-    const samples = { x: cloud.points, shape: [3], count: cloud.count };
-    return {
-      train: samples,
-      valid: samples,
-      source: `generated 3-D point cloud: 60 centred points (seed ${seed}); validation = the same points, as the book has no validation set`,
-      spec: { kind: 'points', count: 60, seed },
-      unitRange: false,
-    };
-  },
+  build: ({ seed, input }) => linearAutoencoder({ seed, inputShape: input.shape }),
+  defaultInput: { shape: [3], kind: 'arrays', unitRange: false },
+  loadData: ({ seed }) => loadData({ kind: 'points', count: 60, seed }),
   async artifacts(ctx) {
     const { built, data, settings } = ctx;
     const { count, x } = toFloatSamples(data.train);

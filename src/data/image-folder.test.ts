@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
-import { type AekitError, ArgumentError } from '../core/errors.js';
+import { type AekitError, ArgumentError, InterruptedError } from '../core/errors.js';
 import { ImageFileError } from './image-files.js';
 import { type LoadImageFolderOptions, loadImageFolder } from './image-folder.js';
 import { FileRows } from './row-file.js';
@@ -245,6 +245,29 @@ test('a folder over the memory budget is streamed from a cache file: same pixels
   await streamed.close?.();
   assert.deepEqual(readdirSync(cacheDir), [], 'close removes the cache file');
   assert.throws(() => allBytes(streamed.train), /was closed/);
+});
+
+test('an aborted signal stops decoding: an InterruptedError, no cache file left', async () => {
+  const root = await folder('abort');
+  for (let i = 0; i < 30; i++) await flat(path.join(root, `${i}.png`), i);
+  const cacheDir = path.join(root, 'cache');
+  const signal = { aborted: false };
+  const progress = {
+    update: (done: number) => {
+      if (done >= 5) signal.aborted = true;
+    },
+    stop: () => {},
+  };
+  await assert.rejects(
+    loadImageFolder({ dir: root }, { memoryBudget: 10, cacheDir, signal, progress, concurrency: 2 }),
+    (err: InterruptedError) => {
+      assert.ok(err instanceof InterruptedError);
+      assert.match(err.message, /interrupted while decoding images \(\d+ of 30\): nothing was written/);
+      assert.equal(err.checkpointed, false);
+      return true;
+    },
+  );
+  assert.deepEqual(readdirSync(cacheDir), [], 'the partial cache file is removed');
 });
 
 test('like: the run’s size, colour and classes; unknown class folders are an error', async () => {

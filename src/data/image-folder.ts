@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, InterruptedError } from '../core/errors.js';
 import type { StepProgress } from '../core/progress.js';
 import type { DataSpec, Dataset, ImageLayout } from './dataset.js';
 import { imageShape } from './dataset.js';
@@ -44,6 +44,8 @@ export interface LoadImageFolderOptions {
   /** Where the cache file goes. Default os.tmpdir(). */
   cacheDir?: string;
   /** Receives (decoded, total) images while decoding. */
+  /** Stops decoding once aborted (the CLI aborts it on Ctrl-C): an `InterruptedError` is thrown, no cache file is left. */
+  signal?: { readonly aborted: boolean };
   /** Decode only the validation and test images: `train` is then empty (commands that read no training images). Default false. */
   skipTrain?: boolean;
   progress?: StepProgress;
@@ -223,6 +225,7 @@ async function decodeAll(
   store: (row: number, pixels: Uint8Array) => void,
   concurrency: number,
   progress: StepProgress | undefined,
+  signal: { readonly aborted: boolean } | undefined,
 ): Promise<void> {
   let next = 0;
   let done = 0;
@@ -231,7 +234,7 @@ async function decodeAll(
   let failure: unknown;
   const step = Math.max(1, Math.floor(files.length / 200));
   const worker = async (): Promise<void> => {
-    while (failedRow === Number.POSITIVE_INFINITY && next < files.length) {
+    while (failedRow === Number.POSITIVE_INFINITY && next < files.length && signal?.aborted !== true) {
       const row = next++;
       try {
         const { data } = await readImageFile(files[row]!, { ...read, resize: true, dtype: 'uint8' });
@@ -254,6 +257,12 @@ async function decodeAll(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
   if (failedRow !== Number.POSITIVE_INFINITY) throw failure;
+  if (signal?.aborted === true)
+    throw new InterruptedError(`interrupted while decoding images (${done} of ${files.length}): nothing was written`, {
+      checkpointed: false,
+      epoch: 0,
+      batch: 0,
+    });
 }
 
 /**
@@ -286,7 +295,7 @@ async function decodeAll(
 export async function loadImageFolder(request: ImageFolderRequest, options: LoadImageFolderOptions = {}): Promise<Dataset> {
   checkOptions(request, options);
   const { dir, seed = DEFAULT_SEED } = request;
-  const { memoryBudget = DEFAULT_BUDGET, cacheDir = os.tmpdir(), progress, like } = options;
+  const { memoryBudget = DEFAULT_BUDGET, cacheDir = os.tmpdir(), progress, like, signal } = options;
   const concurrency = options.concurrency ?? 2 * os.availableParallelism();
   const explicitSplit = request.validationSplit !== undefined;
   const validationSplit = request.validationSplit ?? like?.validationSplit ?? DEFAULT_SPLIT;
@@ -408,13 +417,13 @@ export async function loadImageFolder(request: ImageFolderRequest, options: Load
   try {
     if (totalBytes <= memoryBudget) {
       const bytes = new Uint8Array(totalBytes);
-      await decodeAll(files, read, (row, pixels) => bytes.set(pixels, row * rowBytes), concurrency, progress);
+      await decodeAll(files, read, (row, pixels) => bytes.set(pixels, row * rowBytes), concurrency, progress, signal);
       base = new MemoryRows(bytes, rowBytes);
     } else {
       await fs.mkdir(cacheDir, { recursive: true });
       const writer = RowFileWriter.create(rowBytes, total, { dir: cacheDir });
       try {
-        await decodeAll(files, read, (row, pixels) => writer.writeRow(row, pixels), concurrency, progress);
+        await decodeAll(files, read, (row, pixels) => writer.writeRow(row, pixels), concurrency, progress, signal);
       } catch (err) {
         writer.abort();
         throw err;

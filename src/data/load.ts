@@ -40,6 +40,8 @@ export interface LoadDataOptions {
   cacheDir?: string;
   /** Progress of decoding image folders. */
   progress?: StepProgress;
+  /** Stops decoding an image folder once aborted (an `InterruptedError`). */
+  signal?: { readonly aborted: boolean };
   /** Only validation and test samples are needed: image folders then leave `train` empty (undecoded). */
   skipTrain?: boolean;
   /** Fashion-MNIST already loaded (tests, repeated runs). */
@@ -114,6 +116,7 @@ export async function loadData(request: DataRequest | DataSpec, options: LoadDat
           cacheDir: options.cacheDir,
           progress: options.progress,
           skipTrain: options.skipTrain,
+          signal: options.signal,
           like: sameKind as Extract<DataSpec, { kind: 'images' }> | undefined,
         },
       );

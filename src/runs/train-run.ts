@@ -119,7 +119,12 @@ async function runData(
 ): Promise<Dataset> {
   let data: Dataset | null = null;
   if (options.dataset !== undefined) {
-    data = await loadData(options.dataset, { seed: settings.seed, memoryBudget: options.memoryBudget, progress: options.dataProgress });
+    data = await loadData(options.dataset, {
+      seed: settings.seed,
+      memoryBudget: options.memoryBudget,
+      progress: options.dataProgress,
+      signal: options.signal,
+    });
   } else if (recipe.loadData !== undefined) {
     data = await recipe.loadData({ dataDir: options.dataDir, modelOptions, seed: settings.seed });
   }

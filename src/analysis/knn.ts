@@ -1,9 +1,11 @@
 /**
  * Exact k-nearest neighbours (brute force in plain JavaScript: measured faster here than tfjs's
  * `matMul` on the wasm backend) and the leave-one-out k-NN classification accuracy used to compare
- * how well classes separate in a space.
+ * how well classes separate in a space; k-NN anomaly scores of new points against a reference set
+ * (one matrix product per batch, on the active backend).
  */
 import { ArgumentError } from '../core/errors.js';
+import * as tf from '../core/tf.js';
 import { type Samples, sampleSize } from '../data/samples.js';
 
 /**
@@ -134,4 +136,89 @@ export function knnAccuracy(points: Points, labels: ArrayLike<number>, k = 5, ne
     if (best === labels[i]) right++;
   }
   return right / points.count;
+}
+
+/** Options of {@link knnScores}. */
+export interface KnnScoreOptions {
+  /** Neighbours averaged. Default 5. */
+  k?: number;
+  /**
+   * The queries are the reference points themselves (same rows, same order): each point's own row
+   * is skipped, so a training point's score is that of a new point (leave-one-out).
+   */
+  excludeSelf?: boolean;
+  /** Queries compared with the whole reference set at once (one matrix product each). Default 512. */
+  batchSize?: number;
+}
+
+/**
+ * The k-NN anomaly score of each query: its mean Euclidean distance to the `k` nearest points of
+ * `reference` (PyOD's `KNN(method='mean')`). Distances come from one matrix product per batch of
+ * queries on the active tfjs backend (|q − r|² = |q|² + |r|² − 2·q·r); the nearest `k` are kept
+ * in plain JavaScript.
+ *
+ * @example
+ * const scores = knnScores(trainCodings, testCodings, { k: 5 }); // higher = farther from training
+ */
+export function knnScores(reference: Points, queries: Points, options: KnnScoreOptions = {}): Float32Array {
+  const { k = 5, excludeSelf = false, batchSize = 512 } = options;
+  checkPoints(reference, 'knnScores');
+  checkPoints(queries, 'knnScores');
+  const dim = pointDim(reference);
+  if (pointDim(queries) !== dim)
+    throw new ArgumentError('queries', `knnScores: the reference points have ${dim} values each, the queries ${pointDim(queries)}`);
+  const available = reference.count - (excludeSelf ? 1 : 0);
+  if (!Number.isInteger(k) || k < 1 || k > available)
+    throw new ArgumentError('k', `knnScores: {k} must be an integer in 1…${available} (the reference points), got ${k}`);
+  if (excludeSelf && queries.count !== reference.count)
+    throw new ArgumentError(
+      'queries',
+      `knnScores: excludeSelf needs the reference points as queries, got ${queries.count} of ${reference.count}`,
+    );
+  const n = reference.count;
+  const squaredNorms = (p: Points): Float64Array => {
+    const out = new Float64Array(p.count);
+    for (let i = 0; i < p.count; i++) {
+      let s = 0;
+      for (let q = i * dim; q < (i + 1) * dim; q++) s += p.x[q] * p.x[q];
+      out[i] = s;
+    }
+    return out;
+  };
+  const refNorms = squaredNorms(reference);
+  const queryNorms = excludeSelf ? refNorms : squaredNorms(queries);
+  const scores = new Float32Array(queries.count);
+  const ref = tf.tensor2d(reference.x, [n, dim]);
+  const best = new Float64Array(k);
+  try {
+    for (let from = 0; from < queries.count; from += batchSize) {
+      const m = Math.min(batchSize, queries.count - from);
+      const dots = tf.tidy(() => tf.matMul(tf.tensor2d(queries.x.subarray(from * dim, (from + m) * dim), [m, dim]), ref, false, true));
+      const d = dots.dataSync();
+      dots.dispose();
+      for (let r = 0; r < m; r++) {
+        best.fill(Infinity);
+        const self = excludeSelf ? from + r : -1;
+        const qn = queryNorms[from + r];
+        const row = r * n;
+        for (let j = 0; j < n; j++) {
+          const dist = qn + refNorms[j] - 2 * d[row + j];
+          if (dist < best[k - 1] && j !== self) {
+            let p = k - 1;
+            while (p > 0 && best[p - 1] > dist) {
+              best[p] = best[p - 1];
+              p--;
+            }
+            best[p] = dist;
+          }
+        }
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += Math.sqrt(Math.max(0, best[p]));
+        scores[from + r] = sum / k;
+      }
+    }
+  } finally {
+    ref.dispose();
+  }
+  return scores;
 }

@@ -105,3 +105,40 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>):
     throw new ArgumentError('positive', `rocAuc: needs both positives and negatives, found ${pos} positives and ${neg} negatives`);
   return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
+
+/**
+ * The ROC curve of `scores` for telling the `positive` items from the others, sampled at
+ * `points` evenly spaced false-positive rates from 0 to 1: at each, the highest true-positive rate
+ * reached without exceeding it (a step curve, as the thresholds sweep from high to low).
+ *
+ * @example
+ * const { fpr, tpr } = rocCurve(scores, isAnomaly); // fpr = [0, 0.01, …, 1]
+ */
+export function rocCurve(scores: ArrayLike<number>, positive: ArrayLike<boolean>, points = 101): { fpr: number[]; tpr: number[] } {
+  const n = scores.length;
+  if (positive.length !== n) throw new ArgumentError('positive', `rocCurve: ${n} scores but ${positive.length} positive flags`);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  let pos = 0;
+  for (let i = 0; i < n; i++) if (positive[i]) pos++;
+  const neg = n - pos;
+  if (pos === 0 || neg === 0)
+    throw new ArgumentError('positive', `rocCurve: needs both positives and negatives, found ${pos} positives and ${neg} negatives`);
+  const fpr = Array.from({ length: points }, (_, i) => i / (points - 1));
+  const tpr = new Array<number>(points).fill(0);
+  let tp = 0;
+  let fp = 0;
+  let at = 0;
+  for (let i = 0; i < n; ) {
+    // every item tied with this score crosses the threshold together
+    let j = i;
+    while (j < n && scores[order[j]] === scores[order[i]]) {
+      if (positive[order[j]]) tp++;
+      else fp++;
+      j++;
+    }
+    i = j;
+    while (at < points && fpr[at] < fp / neg - 1e-12) at++;
+    for (let q = at; q < points; q++) tpr[q] = Math.max(tpr[q], tp / pos);
+  }
+  return { fpr, tpr };
+}

@@ -85,6 +85,12 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/anomalies.js')).anomaliesCommand(),
   },
   {
+    name: 'benchmark',
+    usage: '[options] <one-class|holdout>',
+    summary: 'anomaly benchmarks on labelled images: one-class and leave-one-class-out ROC AUCs',
+    load: async () => (await import('./commands/benchmark.js')).benchmarkCommand(),
+  },
+  {
     name: 'report',
     usage: '[options] <run-dir>',
     summary: 'one self-contained HTML page about a run',

@@ -82,6 +82,14 @@ export function classFlag(value: string): number {
   return n;
 }
 
+/** Parses a comma-separated list of class indices (`8`, `0,2,4`); their range is checked against the data's classes. */
+export function classListFlag(value: string): number[] {
+  const list = value.split(',').map((s) => s.trim());
+  if (list.some((s) => !/^\d+$/.test(s))) throw new InvalidArgumentError(`expected class indices such as 8 or 0,2,4, got '${value}'.`);
+  if (new Set(list.map(Number)).size !== list.length) throw new InvalidArgumentError(`'${value}' names a class twice.`);
+  return list.map(Number);
+}
+
 /** Parses a flag value as a percentile in (0, 100). */
 export function percentileFlag(value: string): number {
   const n = Number(value);

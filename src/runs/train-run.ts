@@ -6,13 +6,13 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ArgumentError, InterruptedError } from '../core/errors.js';
+import { ArgumentError, ConflictError, InterruptedError } from '../core/errors.js';
 import { type ProgressSink, type StepProgress, silentProgress } from '../core/progress.js';
 import type * as tf from '../core/tf.js';
 import type { DataSpec } from '../data/dataset.js';
 import type { FashionMnist } from '../data/fashion-mnist.js';
 import { type DataRequest, limitTraining, loadData } from '../data/load.js';
-import { withoutLabel } from '../data/subsets.js';
+import { onlyLabels, withoutLabel } from '../data/subsets.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import { type EpochRecord, type FitOptions, fit } from '../training/fit.js';
 import { saveModel } from '../training/io.js';
@@ -45,6 +45,8 @@ export interface TrainRunOptions extends RunCallbackOptions {
   limit?: number;
   /** Leave out every sample of this class (Fashion-MNIST: 0–9; else the index in the data's classes) from training and validation (anomaly detection). */
   excludeClass?: number;
+  /** Train and validate on these classes only (same indices as `excludeClass`): one-class anomaly detection. */
+  onlyClass?: number[];
   /** Directory with the Fashion-MNIST files (see `loadFashionMnist`). */
   dataDir?: string;
   /**
@@ -109,7 +111,7 @@ export function modelInputOf(data: Dataset): ModelInput {
 
 /**
  * Loads the run's data: `options.dataset`, else the recipe's own data, else Fashion-MNIST; then
- * leaves out `excludeClass` and keeps the first `limit` training samples.
+ * leaves out `excludeClass` (or keeps only `onlyClass`) and keeps the first `limit` training samples.
  */
 async function runData(
   recipe: Recipe,
@@ -133,6 +135,11 @@ async function runData(
     const classes = data.classes ?? [];
     const label = options.excludeClass;
     data = { ...data, train: withoutLabel(data.train, label, classes), valid: withoutLabel(data.valid, label, classes) };
+  }
+  if (options.onlyClass !== undefined) {
+    const classes = data.classes ?? [];
+    const labels = options.onlyClass;
+    data = { ...data, train: onlyLabels(data.train, labels, classes), valid: onlyLabels(data.valid, labels, classes) };
   }
   return limitTraining(data, settings.limit);
 }
@@ -184,6 +191,8 @@ export function resolveSettings(recipe: Recipe, options: TrainRunOptions): Train
   if (settings.limit !== null && !(Number.isInteger(settings.limit) && settings.limit > 0)) {
     throw new ArgumentError('limit', `expected a positive integer, got ${settings.limit}`);
   }
+  if (options.onlyClass !== undefined && options.excludeClass !== undefined)
+    throw new ConflictError(['onlyClass', 'excludeClass'], '{onlyClass} and {excludeClass} both given: give one of them');
   return settings;
 }
 
@@ -217,6 +226,7 @@ const SETTING_KEYS = new Set([
   'limit',
   'backend',
   'excludeClass',
+  'onlyClass',
   'dataDir',
   'out',
 ]);
@@ -289,6 +299,7 @@ export async function resumeRun(runDir: string, options: ResumeRunOptions = {}):
     limit: (r.limit as number | null) ?? undefined,
     backend: r.backend as BackendName,
     excludeClass: (r.excludeClass as number | null) ?? undefined,
+    onlyClass: (r.onlyClass as number[] | null) ?? undefined,
     dataDir: (r.dataDir as string | null) ?? undefined,
     dataset: checkpoint.state.metrics.data.spec,
     out: runDir,
@@ -370,7 +381,14 @@ async function trainOn(
           backend: engine.backend,
           engine: engine.description,
           params: { encoder: encoder.countParams(), decoder: decoder.countParams() },
-          options: { ...settings, ...modelOptions, excludeClass: options.excludeClass ?? null, dataDir: options.dataDir ?? null, out: dir },
+          options: {
+            ...settings,
+            ...modelOptions,
+            excludeClass: options.excludeClass ?? null,
+            onlyClass: options.onlyClass ?? null,
+            dataDir: options.dataDir ?? null,
+            out: dir,
+          },
           data: {
             source: data.source,
             train: data.train.count,

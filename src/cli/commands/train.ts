@@ -9,6 +9,7 @@ import { addDataFlags, DATA_FLAG_KEYS, type DataFlags, dataRequestOf, memoryBudg
 import {
   backendOption,
   choiceFlag,
+  classListFlag,
   fractionFlag,
   intFlag,
   modelOptionsOf,
@@ -27,6 +28,7 @@ interface TrainFlags {
   seed: number;
   limit?: number;
   excludeClass?: number;
+  onlyClass?: number[];
   dataDir?: string;
   backend: BackendName;
   out?: string;
@@ -48,6 +50,7 @@ const COMMON = new Set([
   'seed',
   'limit',
   'excludeClass',
+  'onlyClass',
   'dataDir',
   'backend',
   'out',
@@ -84,6 +87,11 @@ export function trainCommand(): Command {
       "leave out every sample of class N (Fashion-MNIST 0–9, else the index in the data's sorted classes) from training and validation (anomaly detection)",
       intFlag(0),
     )
+    .option(
+      '--only-class <list>',
+      'train and validate on these classes only, e.g. 8 or 0,2 (same indices as --exclude-class): one-class anomaly detection',
+      classListFlag,
+    )
     .addOption(backendOption())
     .option('--out <dir>', 'run directory: new or empty, else a run replaced only with --overwrite (default: runs/<model>-<timestamp>)')
     .option('--overwrite', 'replace the run already in --out, once the new run is complete (the old one stays if training fails)')
@@ -109,7 +117,7 @@ export function trainCommand(): Command {
     const modelOptions = modelOptionsOf(model, flags, new Set([...COMMON, ...DATA_FLAG_KEYS]));
     const dataset = dataRequestOf(flags);
     const { earlyStopping, saveBest, lrSchedule, lrPatience, lrFactor, minLr } = flags;
-    const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, dataDir, backend, out, overwrite } = flags;
+    const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, onlyClass, dataDir, backend, out, overwrite } = flags;
     const stop = stopOnSignals();
     const result = await stop.run(() =>
       trainRun({
@@ -121,6 +129,7 @@ export function trainCommand(): Command {
         seed,
         limit,
         excludeClass,
+        onlyClass,
         dataDir,
         dataset,
         memoryBudget: memoryBudgetOf(flags),

@@ -1,0 +1,132 @@
+/** `aekit benchmark one-class|holdout`: the anomaly benchmarks on labelled images, per class. */
+import { Command, InvalidArgumentError } from 'commander';
+import { ANOMALY_SCORES, COMBINED_SCORES, parseScore } from '../../analysis/detector.js';
+import type { BackendName } from '../../engine/backend.js';
+import {
+  type AnomalyBenchmarkMode,
+  anomalyBenchmark,
+  type BenchmarkProtocol,
+  DEFAULT_BENCHMARK_SCORE,
+} from '../../runs/anomaly-benchmark.js';
+import { recipeNames } from '../../runs/recipes/index.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../../training/optimizers.js';
+import { imageSizeFlag } from '../data-flags.js';
+import { backendOption, choiceFlag, classListFlag, dataDirOption, intFlag, positiveFlag } from '../options.js';
+import { decodingProgress, terminalProgress } from '../progress.js';
+import { stopOnSignals } from '../signals.js';
+
+interface BenchmarkFlags {
+  dataset: 'fashion-mnist' | 'images';
+  images?: string;
+  imageSize?: { height: number; width: number };
+  color?: 'grey' | 'rgb';
+  dataDir?: string;
+  classes?: number[];
+  score: string;
+  protocol: BenchmarkProtocol;
+  model: string;
+  epochs: number;
+  batchSize?: number;
+  lr?: number;
+  optimizer?: OptimizerName;
+  seed: number;
+  k: number;
+  maxReference: number;
+  backend: BackendName;
+  out: string;
+}
+
+function scoreFlag(value: string): string {
+  if (value === 'all') return value;
+  try {
+    parseScore(value);
+  } catch {
+    throw new InvalidArgumentError(`expected all, a score (${ANOMALY_SCORES.join(', ')}) or scores joined by +, got '${value}'.`);
+  }
+  return value;
+}
+
+function benchmarkSubcommand(mode: AnomalyBenchmarkMode): Command {
+  const what =
+    mode === 'one-class'
+      ? "GEOM's one-class protocol: per class, train on that class's training images only and score the whole test split"
+      : 'leave-one-class-out: per class, train on every other class and score the whole test split (that class anomalous)';
+  return new Command(mode)
+    .description(
+      `${what}; ROC AUC per class and score. Writes OUT/results.json (score, mean_auc, classes, all_scores), results.md (beside the published numbers) and roc.png`,
+    )
+    .option(
+      '--dataset <name>',
+      'fashion-mnist, or images (with --images DIR holding train/<class>/ and test/<class>/)',
+      choiceFlag(['fashion-mnist', 'images'] as const),
+      'fashion-mnist',
+    )
+    .option('--images <dir>', 'the image folder of --dataset images')
+    .option('--image-size <HxW>', 'decode the folder at this size (default: the first image’s)', imageSizeFlag)
+    .option('--color <mode>', 'grey or rgb (default: rgb if any image has colour)', choiceFlag(['grey', 'rgb'] as const))
+    .addOption(dataDirOption())
+    .option('--classes <list>', 'class indices to run, e.g. 0,6,8 (default: all)', classListFlag)
+    .option(
+      '--score <name>',
+      `the score reported as the result: ${ANOMALY_SCORES.join(', ')}, or a + sum (${COMBINED_SCORES.join(', ')}); 'all' reports the default and compares every score`,
+      scoreFlag,
+      DEFAULT_BENCHMARK_SCORE,
+    )
+    .option(
+      '--protocol <name>',
+      'test (the official test split) or dev (a seeded 10 % of the training split: for choosing settings without test data)',
+      choiceFlag(['test', 'dev'] as const),
+      'test',
+    )
+    .option('--model <name>', `autoencoder: ${recipeNames().join(', ')}`, choiceFlag(recipeNames()), 'conv')
+    .option('--epochs <n>', 'epochs per class', intFlag(1), 10)
+    .option('--batch-size <n>', "samples per step (default: the model's)", intFlag(1))
+    .option('--lr <x>', "learning rate (default: the model's)", positiveFlag)
+    .option('--optimizer <name>', `${OPTIMIZER_NAMES.join(', ')} (default: the model's)`, choiceFlag(OPTIMIZER_NAMES))
+    .option('--seed <n>', 'seed of weights, shuffling and reference subsets', intFlag(0), 42)
+    .option('--k <n>', 'neighbours of the k-NN scores', intFlag(1), 5)
+    .option('--max-reference <n>', "training images kept as the detectors' reference set", intFlag(2), 10_000)
+    .requiredOption('--out <dir>', 'directory for results.json, results.md and roc.png')
+    .addOption(backendOption())
+    .action(async (flags: BenchmarkFlags) => {
+      if (flags.dataset === 'images' && flags.images === undefined) throw new InvalidArgumentError('--dataset images needs --images DIR');
+      if (flags.dataset === 'fashion-mnist' && flags.images !== undefined)
+        throw new InvalidArgumentError('--images DIR is read with --dataset images');
+      const stop = stopOnSignals();
+      await stop.run(() =>
+        anomalyBenchmark({
+          mode,
+          dataset:
+            flags.dataset === 'images'
+              ? { kind: 'images', dir: flags.images as string, imageSize: flags.imageSize, color: flags.color }
+              : { kind: 'fashion-mnist', dataDir: flags.dataDir },
+          classes: flags.classes,
+          score: flags.score === 'all' ? DEFAULT_BENCHMARK_SCORE : flags.score,
+          allScores: flags.score === 'all',
+          protocol: flags.protocol,
+          model: flags.model,
+          epochs: flags.epochs,
+          batchSize: flags.batchSize,
+          lr: flags.lr,
+          optimizer: flags.optimizer,
+          seed: flags.seed,
+          k: flags.k,
+          maxReference: flags.maxReference,
+          backend: flags.backend,
+          out: flags.out,
+          progress: terminalProgress(),
+          dataProgress: decodingProgress(),
+          log: (line) => console.log(line),
+          signal: stop.signal,
+        }),
+      );
+    });
+}
+
+/** Builds the `benchmark` command. */
+export function benchmarkCommand(): Command {
+  return new Command('benchmark')
+    .description('anomaly-detection benchmarks on labelled images (long runs: minutes per class)')
+    .addCommand(benchmarkSubcommand('one-class'))
+    .addCommand(benchmarkSubcommand('holdout'));
+}

@@ -1,6 +1,7 @@
 /**
  * `aekit/analysis`: what a trained model says about data — codings (streamed, CSV/.npy), k-NN,
- * PCA, t-SNE, UMAP, reconstruction errors and ROC AUC, coding-layer activity, subspace angles.
+ * PCA, t-SNE, UMAP, reconstruction errors and ROC AUC, coding-layer activity, subspace angles,
+ * and the Numenta Anomaly Benchmark's scorer.
  */
 
 export type { ActivityStats } from './activity.js';
@@ -9,6 +10,32 @@ export type { CodingBatch } from './codings.js';
 export { encodeAll, encodeBatches, writeCodings } from './codings.js';
 export type { Neighbours, Points } from './knn.js';
 export { knnAccuracy, nearestNeighbours } from './knn.js';
+export type {
+  CorpusSweep,
+  LabelledSeries,
+  NabCostMatrix,
+  NabFileScore,
+  NabProfileName,
+  NabProfileScore,
+  NabScoreboard,
+  NabSeries,
+  NabWindow,
+  ScoreNabOptions,
+  SeriesScore,
+  ThresholdScore,
+} from './nab-scorer.js';
+export {
+  bestThreshold,
+  corpusSweep,
+  labelSeries,
+  NAB_PROFILES,
+  normalizedScore,
+  probationLength,
+  scaledSigmoid,
+  scoreNab,
+  scoreSeries,
+  thresholdScores,
+} from './nab-scorer.js';
 export type { PcaResult } from './pca.js';
 export { pca } from './pca.js';
 export type { ReduceMethod, ReduceOptions } from './reduce.js';

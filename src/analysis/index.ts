@@ -1,7 +1,8 @@
 /**
  * `aekit/analysis`: what a trained model says about data — codings (streamed, CSV/.npy), k-NN,
  * PCA, t-SNE, UMAP, reconstruction errors and ROC AUC, anomaly detectors (reconstruction, SSIM,
- * latent k-NN and Mahalanobis, RaPP, VAE ELBO), coding-layer activity, subspace angles.
+ * latent k-NN and Mahalanobis, RaPP, VAE ELBO), coding-layer activity, subspace angles, and the
+ * Numenta Anomaly Benchmark's scorer.
  */
 
 export type { ActivityStats } from './activity.js';
@@ -23,6 +24,32 @@ export type { KnnScoreOptions, Neighbours, Points } from './knn.js';
 export { knnAccuracy, knnScores, nearestNeighbours } from './knn.js';
 export type { MahalanobisModel } from './mahalanobis.js';
 export { fitMahalanobis, mahalanobisScores } from './mahalanobis.js';
+export type {
+  CorpusSweep,
+  LabelledSeries,
+  NabCostMatrix,
+  NabFileScore,
+  NabProfileName,
+  NabProfileScore,
+  NabScoreboard,
+  NabSeries,
+  NabWindow,
+  ScoreNabOptions,
+  SeriesScore,
+  ThresholdScore,
+} from './nab-scorer.js';
+export {
+  bestThreshold,
+  corpusSweep,
+  labelSeries,
+  NAB_PROFILES,
+  normalizedScore,
+  probationLength,
+  scaledSigmoid,
+  scoreNab,
+  scoreSeries,
+  thresholdScores,
+} from './nab-scorer.js';
 export type { PcaResult } from './pca.js';
 export { pca } from './pca.js';
 export type { ReduceMethod, ReduceOptions } from './reduce.js';

@@ -97,6 +97,12 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/report.js')).reportCommand(),
   },
   {
+    name: 'nab',
+    usage: '<command> [options]',
+    summary: "the Numenta Anomaly Benchmark: score a detector's results as NAB does (nab score)",
+    load: async () => (await import('./commands/nab.js')).nabCommand(),
+  },
+  {
     name: 'pretraining',
     usage: '[options]',
     summary: 'unsupervised pretraining: classifiers on few labels, scratch vs pretrained',

@@ -46,7 +46,9 @@ export type DataErrorCode =
   /** A sample shape that does not fit: 1-D arrays, no samples, another shape than the run was trained on. */
   | 'E_SHAPE'
   /** A value that is not a finite number. */
-  | 'E_VALUE';
+  | 'E_VALUE'
+  /** A NAB directory whose contents are not NAB's: a labels or profiles file of another shape, a results file for no data file, another row count. */
+  | 'E_NAB';
 
 /**
  * Error thrown by the data layer. The message names the file (or directory, or URL), what was

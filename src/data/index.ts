@@ -2,7 +2,8 @@
  * `aekit/data`: data sets as flat samples — Fashion-MNIST (checked against pinned SHA-256s),
  * IDX files (images of any size), NumPy `.npy` arrays, tables (CSV), sequence CSV files, image
  * files and folders of them (held as uint8, in memory or in a cache file), the book's generated
- * point cloud; `loadData` reads any of them.
+ * point cloud; `loadData` reads any of them. NAB's directory layout (series, windows, profiles, a
+ * detector's results) is read by `loadNabCorpus` and `loadNabResults`.
  */
 
 export type { ColumnScaling, DataSpec, Dataset, ImageLayout } from './dataset.js';
@@ -18,6 +19,8 @@ export type { ImageFolderRequest, LoadImageFolderOptions } from './image-folder.
 export { loadImageFolder } from './image-folder.js';
 export type { DataRequest, LoadDataOptions } from './load.js';
 export { loadData } from './load.js';
+export type { NabCorpus, NabDataFile, NabLabelWindow, NabProfileWeights, NabResults } from './nab.js';
+export { loadNabCorpus, loadNabResults, loadNabThresholds, parseNabTimestamp } from './nab.js';
 export type { NpyArray, NpyDtype, NpyOptions, NpyRequest, NpySpec, SampleLike } from './npy.js';
 export { encodeNpy, loadNpy, parseNpy } from './npy.js';
 export type { PointCloud } from './point-cloud.js';

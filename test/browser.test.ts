@@ -387,13 +387,19 @@ test(
         const g = globalThis as unknown as { aekit: typeof import('aekit/browser') };
         return g.aekit.loadModel('/models/no-such/model.json').then(
           () => null,
-          (e: Error & { code?: string }) => ({ name: e.name, code: e.code, message: e.message, isAekit: e instanceof g.aekit.AekitError }),
+          (e: Error & { code?: string; url?: string }) => ({
+            name: e.name,
+            code: e.code,
+            url: e.url,
+            message: e.message,
+            isAekit: e instanceof g.aekit.AekitError,
+          }),
         );
       });
       assert.ok(missing !== null, 'a missing model is refused');
       assert.deepEqual(
         { ...missing, message: undefined },
-        { name: 'ModelLoadError', code: 'E_MODEL_MISSING', message: undefined, isAekit: true },
+        { name: 'ModelLoadError', code: 'E_MODEL_MISSING', url: '/models/no-such/model.json', message: undefined, isAekit: true },
       );
       assert.match(missing.message, /'\/models\/no-such\/model\.json'.*404.*check the URL/);
     });

@@ -14,12 +14,12 @@ import { runAfterLoad } from '../layers/after-load.js';
  * 404 for the model.json or a weight file, `E_MODEL_INVALID` otherwise; `cause` is tfjs's error.
  */
 export class ModelLoadError extends AekitError {
-  /** What was asked for: the URL, or `'an IOHandler'`. */
-  readonly source: string;
+  /** The model.json URL asked for; null when the model came from an IOHandler. */
+  readonly url: string | null;
 
-  constructor(message: string, code: 'E_MODEL_MISSING' | 'E_MODEL_INVALID', source: string, options: { cause?: unknown } = {}) {
+  constructor(message: string, code: 'E_MODEL_MISSING' | 'E_MODEL_INVALID', url: string | null, options: { cause?: unknown } = {}) {
     super(message, { ...options, code });
-    this.source = source;
+    this.url = url;
   }
 }
 
@@ -36,7 +36,7 @@ export class ModelLoadError extends AekitError {
  * const reconstructions = model.predict(tf.zeros([1, 28, 28]));
  */
 export async function loadModel(source: string | tf.io.IOHandler, options?: tf.io.LoadOptions): Promise<tf.LayersModel> {
-  const where = typeof source === 'string' ? source : 'an IOHandler';
+  const url = typeof source === 'string' ? source : null;
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(source, options);
@@ -46,12 +46,13 @@ export async function loadModel(source: string | tf.io.IOHandler, options?: tf.i
     const hint = missing
       ? 'check the URL: it must point to the model.json of a saved model, with its weight files beside it'
       : /Unknown (layer|regularizer)/.test(reason)
-        ? 'the model uses a layer this build of aekit does not know'
+        ? 'the model uses a layer that neither tfjs nor this aekit build registers'
         : 'expected a tfjs Layers model (model.json + weights) saved by aekit or tf.LayersModel.save';
+    const from = url === null ? 'its IOHandler' : `'${url}'`;
     throw new ModelLoadError(
-      `could not load the model from '${where}': ${reason} (${hint})`,
+      `could not load the model from ${from}: ${reason} (${hint})`,
       missing ? 'E_MODEL_MISSING' : 'E_MODEL_INVALID',
-      where,
+      url,
       {
         cause: err,
       },

@@ -5,6 +5,7 @@
  *   core                   errors, atomic files, seeded randomness, progress interfaces
  *   data · engine          bytes, files and data sets; tfjs backends and aekit's kernels
  *   layers                 custom tfjs layers and regularizers
+ *   browser                the browser entry point (the aekit-layers bundles): layers + loading over HTTP
  *   models                 builders: options → Keras-style models, nothing else
  *   training               fit, custom steps, optimizers, greedy training, prediction, model I/O
  *   analysis · viz         codings, k-NN, maps, scores; pictures and the report
@@ -12,11 +13,14 @@
  *   cli                    flags → runs; the only place that prints, exits or uses commander
  *
  * Layers on one line (data · engine, analysis · viz) may not import each other, except viz →
- * analysis. src/testing holds test support that only tests may import. Tests (*.test.ts) may
- * import any layer, but no cycle anywhere.
+ * analysis. src/browser is an entry point of its own: it imports only core and layers, reaches no
+ * Node built-in module (it runs in web pages), and nothing imports it. src/testing holds test
+ * support that only tests may import. Tests (*.test.ts) may import any layer, but no cycle anywhere.
  */
-const LAYERS = ['core', 'data|engine', 'layers', 'models', 'training', 'analysis', 'viz', 'runs', 'cli'];
+const LAYERS = ['core', 'data|engine', 'layers', 'browser', 'models', 'training', 'analysis', 'viz', 'runs', 'cli'];
 const folder = (names) => `^src/(${names})/`;
+/** Node's built-in modules as dependency-cruiser names them (`fs`, `fs/promises`, … without `node:`). */
+const NODE_BUILTINS = `^(${require('node:module').builtinModules.join('|')})$`;
 
 /** A rule per layer: it may not import any layer above it. */
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({
@@ -43,6 +47,27 @@ module.exports = {
       severity: 'error',
       from: { path: folder('engine'), pathNot: '\\.test\\.ts$' },
       to: { path: folder('data') },
+    },
+    {
+      name: 'browser-only-layers-and-core',
+      comment: 'the browser bundles hold custom layers and loading, nothing of data, engine or training',
+      severity: 'error',
+      from: { path: folder('browser'), pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/', pathNot: folder('browser|layers|core') },
+    },
+    {
+      name: 'browser-no-node-builtins',
+      comment: 'src/browser runs in web pages: nothing it reaches may import a Node built-in module',
+      severity: 'error',
+      from: { path: folder('browser'), pathNot: '\\.test\\.ts$' },
+      to: { path: NODE_BUILTINS, reachable: true },
+    },
+    {
+      name: 'browser-is-an-entry-point',
+      comment: 'src/browser is what the browser bundles are built from: library code does not import it',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/browser/', '\\.test\\.ts$'] },
+      to: { path: folder('browser') },
     },
     {
       name: 'no-cycles',

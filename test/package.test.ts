@@ -1,12 +1,12 @@
 /**
- * The published package: a Keras-like namespaced API through subpath exports, and a tarball that
- * holds the library only (no tests, fixtures, bench or scripts).
+ * The published package: a Keras-like namespaced API through subpath exports (aekit/browser
+ * included), and a tarball that holds the library only (no tests, fixtures, bench or scripts).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +28,12 @@ test('the package exports namespaces and subpaths that hold what a user needs', 
   // internals stay private
   await assert.rejects(import('aekit/dist/core/errors.js' as string), /ERR_PACKAGE_PATH_NOT_EXPORTED|not exported/);
   assert.ok(!('npyHeader' in aekit.analysis) && !('registerAfterLoad' in aekit.layers));
+  // the browser build: an ES module for bundlers and the page script (test/browser.test.ts loads both in Chromium)
+  assert.equal(import.meta.resolve('aekit/browser'), pathToFileURL(path.join(ROOT, 'dist/browser/aekit-layers.mjs')).href);
+  assert.equal(
+    import.meta.resolve('aekit/browser/aekit-layers.min.js'),
+    pathToFileURL(path.join(ROOT, 'dist/browser/aekit-layers.min.js')).href,
+  );
 });
 
 test('npm pack holds no tests, fixtures, bench or scripts', async () => {
@@ -37,6 +43,8 @@ test('npm pack holds no tests, fixtures, bench or scripts', async () => {
   });
   const files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
   assert.ok(files.includes('dist/index.js') && files.includes('dist/cli/main.js') && files.includes('native/build.mjs'), files.join(' '));
+  for (const f of ['dist/browser/aekit-layers.min.js', 'dist/browser/aekit-layers.mjs', 'dist/browser/index.d.ts', 'docs/browser.md'])
+    assert.ok(files.includes(f), `${f} is published`);
   const unwanted = files.filter((f) => /\.test\.|(^|\/)testing\/|test-helper|^bench\/|^scripts\/|^test\/|\.map$|^native\/build\//.test(f));
   assert.deepEqual(unwanted, []);
 });

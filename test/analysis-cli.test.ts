@@ -125,10 +125,13 @@ test('anomalies: threshold from validation errors, pictures, ROC AUC for the hel
   }
   const r = await aekit(['anomalies', run, '--split', 'valid', '--worst', '12', '--backend', 'wasm']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /threshold \S+ \(mse\): the 99th percentile of 4550 validation errors \(class 7 Sneaker left out/);
   assert.match(
     r.stdout,
-    /ROC AUC for detecting class 7 \(Sneaker, the class this run was trained without\) among 5000 valid samples: [01]\.\d{4}/,
+    /threshold \S+ \(latent-knn\): the 99th percentile of 4550 validation scores \(the classes the run was trained on\)/,
+  );
+  assert.match(
+    r.stdout,
+    /ROC AUC for detecting class 7 Sneaker \(the class this run was trained without\) among 5000 valid samples: [01]\.\d{4}/,
   );
   const summary = JSON.parse(await readFile(path.join(run, 'anomalies', 'summary.json'), 'utf8'));
   assert.equal(summary.count, 5000);
@@ -150,6 +153,8 @@ test('anomalies: threshold from validation errors, pictures, ROC AUC for the hel
     run,
     '--input',
     inputDir,
+    '--score',
+    'mse',
     '--threshold',
     '0.2',
     '--out-dir',

@@ -111,7 +111,7 @@ test('every command works on the image run without a data flag', async () => {
   assert.ok(existsSync(path.join(run, 'map-pca-thumbnails.png')));
   const anomalies = await aekit(['anomalies', run, '--holdout-class', '0', '--backend', 'wasm']);
   ok(anomalies, 'anomalies');
-  assert.match(anomalies.stdout, /ROC AUC for detecting class 0 \(blue, given with --holdout-class\) among 18 test samples: \d\.\d{4}/);
+  assert.match(anomalies.stdout, /ROC AUC for detecting class 0 blue \(given with --holdout-class\) among 18 test samples: \d\.\d{4}/);
   assert.ok(existsSync(path.join(run, 'anomalies', 'worst.png')));
   ok(await aekit(['report', run]), 'report');
   ok(await aekit(['interpolate', run, '--rows', '2', '--out', path.join(dir, 'lines.png'), '--backend', 'wasm']), 'interpolate');
@@ -180,7 +180,7 @@ test('train dense --table --label-column, then anomalies prints the ROC AUC agai
   const a = await aekit(['anomalies', tableRun(), '--backend', 'wasm']);
   ok(a, 'anomalies');
   const m =
-    /ROC AUC for detecting class 1 \(1, the rarer of the two classes in the run's validation data\) among (\d+) valid samples: (\d\.\d+)/.exec(
+    /ROC AUC for detecting class 1 1 \(the rarer of the two classes in the run's validation data\) among (\d+) valid samples: (\d\.\d+)/.exec(
       a.stdout,
     );
   assert.ok(m, a.stdout);

@@ -148,6 +148,7 @@ export class AnomalyDetector {
   private referenceInputs: Points | null = null;
   private gaussian: MahalanobisModel | null = null;
   private referenceCount = 0;
+  private trainingScores: Float32Array | null = null;
   private hidden: tf.LayersModel | null = null;
   private vaeParts: { stats: tf.LayersModel; decoder: tf.LayersModel } | null = null;
 
@@ -211,6 +212,7 @@ export class AnomalyDetector {
       return { score: p, mean: m, std: std > 0 ? std : 1 };
     });
     const trainScores = this.combine(singles);
+    this.trainingScores = trainScores;
     this.threshold = percentile(trainScores, 100 * (1 - this.contamination));
     this.thresholdRule = `the ${fmtPct(1 - this.contamination)} quantile of ${reference.count} training scores (contamination ${this.contamination})`;
     return this;
@@ -258,6 +260,18 @@ export class AnomalyDetector {
     return this.scoreSamples(samples);
   }
 
+  /**
+   * PyOD's threshold for contamination `rate`: the (1 − rate) quantile of the training scores
+   * (k-NN scores leave each training sample's own row out), kept from `fit`. Sets and returns it.
+   */
+  thresholdForContamination(rate: number): number {
+    if (this.trainingScores === null) throw new ArgumentError('detector', 'thresholdForContamination: call fit(train) first');
+    if (!(rate > 0 && rate < 0.5)) throw new ArgumentError('contamination', `expected a rate in (0, 0.5), got ${rate}`);
+    this.threshold = percentile(this.trainingScores, 100 * (1 - rate));
+    this.thresholdRule = `the ${fmtPct(1 - rate)} quantile of ${this.trainingScores.length} training scores (contamination ${rate})`;
+    return this.threshold;
+  }
+
   /** Sets the threshold at the `q`-th percentile (0–100) of `scores` (e.g. validation scores of normal data). */
   calibrate(scores: ArrayLike<number>, q: number, what = 'validation'): this {
     this.threshold = percentile(scores, q);
@@ -283,6 +297,10 @@ export class AnomalyDetector {
     if (this.referenceInputs !== null) {
       arrays.inputs = this.referenceInputs.x;
       dims.inputs = this.referenceInputs.shape[0];
+    }
+    if (this.trainingScores !== null) {
+      arrays.training = this.trainingScores;
+      dims.training = 1;
     }
     if (this.gaussian !== null) {
       arrays.mean = this.gaussian.mean;
@@ -337,6 +355,7 @@ export class AnomalyDetector {
     if (json.normalisers.length !== d.parts.length || json.normalisers.some((n, i) => n.score !== d.parts[i]))
       throw new ArgumentError('state', `the saved detector's normalisers do not match its score '${json.score}'`);
     d.normalisers = json.normalisers;
+    if (arrays.training !== undefined) d.trainingScores = arrays.training;
     d.threshold = json.threshold;
     d.thresholdRule = json.thresholdRule;
     d.referenceCount = json.referenceCount;

@@ -11,7 +11,7 @@ import {
 import { recipeNames } from '../../runs/recipes/index.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../training/optimizers.js';
 import { imageSizeFlag } from '../data-flags.js';
-import { backendOption, choiceFlag, classListFlag, dataDirOption, intFlag, positiveFlag } from '../options.js';
+import { backendOption, choiceFlag, classListFlag, dataDirOption, intFlag, positiveFlag, UsageError } from '../options.js';
 import { decodingProgress, terminalProgress } from '../progress.js';
 import { stopOnSignals } from '../signals.js';
 
@@ -89,9 +89,9 @@ function benchmarkSubcommand(mode: AnomalyBenchmarkMode): Command {
     .requiredOption('--out <dir>', 'directory for results.json, results.md and roc.png')
     .addOption(backendOption())
     .action(async (flags: BenchmarkFlags) => {
-      if (flags.dataset === 'images' && flags.images === undefined) throw new InvalidArgumentError('--dataset images needs --images DIR');
+      if (flags.dataset === 'images' && flags.images === undefined) throw new UsageError('--dataset images needs --images DIR');
       if (flags.dataset === 'fashion-mnist' && flags.images !== undefined)
-        throw new InvalidArgumentError('--images DIR is read with --dataset images');
+        throw new UsageError('--images DIR is read with --dataset images');
       const stop = stopOnSignals();
       await stop.run(() =>
         anomalyBenchmark({

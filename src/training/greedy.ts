@@ -143,6 +143,17 @@ export async function trainGreedy(
   let train = options.train;
   let valid = options.validation;
   for (const [k, stage] of stages.entries()) {
+    if (k < at && resume !== undefined) {
+      // Trained before the interruption: its record as it was, its weights among the stacked model's.
+      const done = resume.stages[k];
+      records.push({ ...done, epochs_run: done.epochs_run.map((r) => ({ ...r })) });
+      // A training resumed in the fine-tuning needs no codings.
+      if (k < stages.length - 1 && at < stages.length) {
+        train = await encodeSamples(stage.encoder, train);
+        valid = valid === undefined ? undefined : await encodeSamples(stage.encoder, valid);
+      }
+      continue;
+    }
     const want = stage.autoencoder.inputs[0].shape.slice(1);
     if (want.join(',') !== train.shape.join(',')) {
       throw new ArgumentError(
@@ -159,27 +170,22 @@ export async function trainGreedy(
       inputShape: train.shape,
       epochs_run: k === at && resume !== undefined ? resume.fit.history.map((r) => ({ ...r })) : [],
     };
-    if (k < at && resume !== undefined) {
-      records.push({ ...record, epochs_run: resume.stages[k].epochs_run.map((r) => ({ ...r })) });
-    } else {
-      records.push(record);
-      compileFor(stage.autoencoder, stage);
-      await fit(stage.autoencoder, train, {
-        epochs: stage.epochs,
-        batchSize,
-        seed: seed + k,
-        validation: valid,
-        progress,
-        title: `${stage.name} `,
-        onEpochEnd: async (r) => {
-          record.epochs_run.push(r);
-          await options.onStageEpoch?.(stage.name, r, records);
-        },
-        ...phaseFit(k, stage.name, stage.epochs, stage.autoencoder),
-      });
-    }
-    // A training resumed in the fine-tuning needs no codings.
-    if (k < stages.length - 1 && at < stages.length) {
+    records.push(record);
+    compileFor(stage.autoencoder, stage);
+    await fit(stage.autoencoder, train, {
+      epochs: stage.epochs,
+      batchSize,
+      seed: seed + k,
+      validation: valid,
+      progress,
+      title: `${stage.name} `,
+      onEpochEnd: async (r) => {
+        record.epochs_run.push(r);
+        await options.onStageEpoch?.(stage.name, r, records);
+      },
+      ...phaseFit(k, stage.name, stage.epochs, stage.autoencoder),
+    });
+    if (k < stages.length - 1) {
       train = await encodeSamples(stage.encoder, train);
       valid = valid === undefined ? undefined : await encodeSamples(stage.encoder, valid);
     }

@@ -273,12 +273,14 @@ test('a full disk: one line naming the path and --out, the old run intact, no st
     const free = (await import('node:fs')).statfsSync(mnt);
     await writeFile(path.join(mnt, 'filler'), Buffer.alloc(Math.max(0, free.bavail * free.bsize - 24 * 1024)));
     const line = oneLine(await aekit(['train', 'linear', '--out', run, '--overwrite']));
+    // The first file that does not fit: one in the staging directory, or a checkpoint beside it.
     assert.match(
       line,
-      /^aekit: --out '.*small\/run': cannot write '.*small\/\.run\.staging-\d+\/\S+': no space left on the device \(ENOSPC\); the run was not published; the run already in '.*small\/run' is unchanged$/,
+      /^aekit: --out '.*small\/run': cannot write '.*small\/\.run\.(staging-\d+\/\S+|checkpoint\S*)': no space left on the device \(ENOSPC\); the run was not published; the run already in '.*small\/run' is unchanged$/,
     );
     assert.deepEqual(await hashTree(run), before);
     assert.deepEqual(await leftovers(mnt), []);
+    assert.ok(!existsSync(path.join(mnt, '.run.checkpoint')), 'the failed run deletes its checkpoints');
     assert.ok((await stat(path.join(run, 'model', 'weights.bin'))).size > 0);
     // Completely full: a new run cannot write its first metrics.json and leaves nothing behind.
     const left = (await import('node:fs')).statfsSync(mnt);

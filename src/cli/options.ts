@@ -26,6 +26,15 @@ export function positiveFlag(value: string): number {
   return n;
 }
 
+/** Parses a flag value as a positive number, or `0` / `off` (returned as 0) to turn the thing off. */
+export function positiveOrOffFlag(value: string): number {
+  if (value.trim() === 'off') return 0;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`expected a positive number, or 0 or 'off', got '${value}'.`);
+  return n;
+}
+
 /** Parses a flag value as a number strictly between 0 and 1. */
 export function fractionFlag(value: string): number {
   const n = Number(value);

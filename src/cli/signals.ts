@@ -1,6 +1,14 @@
 /**
- * SIGINT and SIGTERM during `aekit train` and `aekit resume`: the first asks the run to stop at the
- * end of its current batch (through the `signal` the library takes), a second one exits at once.
+ * SIGINT and SIGTERM during `aekit train`, `aekit resume` and `aekit pretraining`: the first asks
+ * the run to stop at the end of its current batch (through the `signal` the library takes), a
+ * second one ends the process at once.
+ *
+ * "At once" means even in the middle of a batch or of writing a checkpoint (which are written
+ * atomically, so the previous one stays valid). A batch runs synchronously and a JavaScript signal
+ * handler only runs between batches, so the first signal's handler removes the handlers: Node then
+ * gives both signals back their default action, and the kernel ends the process at the next one
+ * (the shell reports 130 or 143, as for the graceful exit). Signals that arrive in the same batch
+ * as the first, before it has been seen (and its message printed), count as that one.
  */
 import { InterruptedError } from '../core/errors.js';
 
@@ -22,12 +30,13 @@ export function stopOnSignals(): SignalStop {
   const controller = new AbortController();
   let received: StopSignal | null = null;
   const handlers = new Map<StopSignal, () => void>();
+  const remove = (): void => {
+    for (const [name, handler] of handlers) process.off(name, handler);
+  };
   for (const name of Object.keys(EXIT_CODES) as StopSignal[]) {
     const handler = (): void => {
-      if (received !== null) {
-        console.error(`\naekit: ${name} again: exiting now, without a checkpoint of the current epoch`);
-        process.exit(EXIT_CODES[name]);
-      }
+      // First, so that a signal sent once the message below is read takes the default action.
+      remove();
       received = name;
       console.error(`\naekit: ${name}: stopping at the end of this batch (again to exit at once)`);
       controller.abort();
@@ -35,9 +44,7 @@ export function stopOnSignals(): SignalStop {
     handlers.set(name, handler);
     process.on(name, handler);
   }
-  const remove = (): void => {
-    for (const [name, handler] of handlers) process.off(name, handler);
-  };
+
   return {
     signal: controller.signal,
     async run(action) {

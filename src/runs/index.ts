@@ -4,7 +4,7 @@
  */
 
 export type { PretrainingOptions, PretrainingReport, PretrainingResult, PretrainingSummary } from './pretraining.js';
-export { pretrainingTable, runPretraining } from './pretraining.js';
+export { pretrainingTable, resumePretraining, runPretraining } from './pretraining.js';
 export type { Dataset, Recipe, RecipeOption, TrainContext, TrainingDefaults, TrainingSettings } from './recipe.js';
 export { getRecipe, RECIPES, recipeNames } from './recipes/index.js';
 export type { CheckpointState, LoadedCheckpoint, RunMetrics, RunTarget } from './run-dir.js';

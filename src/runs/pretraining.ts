@@ -11,9 +11,10 @@
  * {@link pretrainedEncoder} and its test.
  */
 
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ArgumentError, ConflictError } from '../core/errors.js';
-import { writeFileAtomic } from '../core/fs.js';
+import { ArgumentError, ConflictError, InterruptedError } from '../core/errors.js';
+import { ensureDirectory, writeFileAtomic } from '../core/fs.js';
 import type * as tf from '../core/tf.js';
 import type { Dataset } from '../data/dataset.js';
 import type { FashionMnist } from '../data/fashion-mnist.js';
@@ -36,8 +37,9 @@ import { lineChartPng } from '../viz/line-chart.js';
 
 import { getRecipe } from './recipes/index.js';
 import { runDataset } from './run-data.js';
+import { readCheckpoint } from './run-dir.js';
 import { readRunMetrics } from './saved-run.js';
-import { modelInputOf, trainRun } from './train-run.js';
+import { modelInputOf, resumeRun, type TrainRunResult, trainRun } from './train-run.js';
 
 /** Options of {@link runPretraining}. */
 export interface PretrainingOptions {
@@ -73,6 +75,12 @@ export interface PretrainingOptions {
   /** Fashion-MNIST already loaded (tests). */
   data?: FashionMnist;
   log?: (line: string) => void;
+  /**
+   * Stops the experiment at the end of the current batch once aborted (see `TrainRunOptions.signal`):
+   * an autoencoder being trained writes its checkpoint, the classifiers done so far are in
+   * `pretraining.json`; then an `InterruptedError` naming `out` is thrown ({@link resumePretraining}).
+   */
+  signal?: { readonly aborted: boolean };
 }
 
 /** One classifier trained and scored. */
@@ -148,6 +156,74 @@ export function pretrainingTable(report: PretrainingReport): string {
  * const report = await runPretraining({ encoder: 'stacked', labels: [500], seeds: 3, out: 'runs/pre' });
  */
 export async function runPretraining(options: PretrainingOptions): Promise<PretrainingReport> {
+  return pretrain(options, null);
+}
+
+/**
+ * Continues the interrupted experiment in `out` (killed, or stopped by its `signal`) with the
+ * settings its `pretraining.json` records: an autoencoder whose training was interrupted is
+ * resumed from its checkpoint (`resumeRun`), a finished one is loaded; the classifiers already in
+ * `results` are kept, not trained again; the one that was interrupted is trained from its start
+ * (its seed fixes everything, and a classifier takes seconds). The report ends equal to that of
+ * the uninterrupted experiment, timings aside. Refuses, with an `ArgumentError` naming `runDir`, a
+ * directory without a readable `pretraining.json` and a finished experiment.
+ *
+ * @example
+ * const report = await resumePretraining('runs/pre', { log: console.log });
+ */
+export async function resumePretraining(
+  out: string,
+  options: Pick<PretrainingOptions, 'log' | 'signal' | 'data'> = {},
+): Promise<PretrainingReport> {
+  let report: PretrainingReport;
+  try {
+    report = JSON.parse(await fs.readFile(path.join(out, 'pretraining.json'), 'utf8')) as PretrainingReport;
+  } catch (err) {
+    throw new ArgumentError('runDir', `{runDir} '${out}': its pretraining.json cannot be read (${(err as Error).message})`, { cause: err });
+  }
+  if (typeof report.finished === 'string')
+    throw new ArgumentError('runDir', `{runDir} '${out}' holds a pretraining experiment finished ${report.finished}: nothing to resume`);
+  const s = report.settings as Record<string, unknown>;
+  const given = <T>(key: string): T | undefined => (s[key] ?? undefined) as T | undefined;
+  return pretrain(
+    {
+      encoder: report.encoder as 'conv' | 'stacked',
+      labels: given('labels'),
+      seeds: given('seeds'),
+      from: given('from'),
+      epochs: given('epochs'),
+      classifierEpochs: given('classifierEpochs'),
+      optimizer: given('optimizer'),
+      lr: given('lr'),
+      fineTuneLr: given('fineTuneLr'),
+      frozenEpochs: given('frozenEpochs'),
+      batchSize: given('batchSize'),
+      out,
+      dataDir: given('dataDir'),
+      backend: given('backend'),
+      limit: given('limit'),
+      ...options,
+    },
+    report,
+  );
+}
+
+/** The autoencoder of a resumed experiment: loaded when its run finished, resumed from its checkpoint, else trained again. */
+async function resumedAutoencoder(
+  aeDir: string,
+  train: () => Promise<TrainRunResult>,
+  options: Pick<PretrainingOptions, 'log' | 'signal'>,
+): Promise<{ encoder: tf.LayersModel; valLoss: number | null }> {
+  const metrics = await readRunMetrics(aeDir).catch(() => null);
+  if (typeof metrics?.finished === 'string') {
+    options.log?.(`reusing the autoencoder trained before the interruption in ${aeDir}`);
+    return { encoder: await loadModel(path.join(aeDir, 'encoder')), valLoss: metrics.epochs.at(-1)?.val_loss ?? null };
+  }
+  const run = (await readCheckpoint(aeDir)) === null ? await train() : await resumeRun(aeDir, { log: options.log, signal: options.signal });
+  return { encoder: run.encoder, valLoss: run.metrics.epochs.at(-1)?.val_loss ?? null };
+}
+
+async function pretrain(options: PretrainingOptions, resumed: PretrainingReport | null): Promise<PretrainingReport> {
   const { labels = [100, 500, 1000, 5000], seeds = 3, classifierEpochs = 20, optimizer = 'sgd', lr = 0.02, batchSize = 32, out } = options;
   const fineTuneLr = options.fineTuneLr ?? lr / 2;
   const frozenEpochs = options.frozenEpochs ?? Math.ceil(classifierEpochs / 4);
@@ -182,6 +258,60 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
   const tooMany = labels.find((n) => n > data.train.count);
   if (tooMany !== undefined) throw new ArgumentError('labels', `{labels} ${tooMany}: only ${data.train.count} training images`);
 
+  const report: PretrainingReport = resumed ?? {
+    encoder: options.encoder ?? (fromMetrics?.model as string | undefined) ?? 'conv',
+    autoencoder: { dir: options.from ?? path.join(out, 'autoencoder'), trainedHere: options.from === undefined, val_loss: null },
+    settings: {
+      labels,
+      seeds,
+      classifierEpochs,
+      optimizer,
+      lr,
+      fineTuneLr,
+      frozenEpochs,
+      batchSize,
+      backend: engine.backend,
+      modelOptions: {},
+      // What a resumed experiment needs besides (see resumePretraining).
+      from: options.from ?? null,
+      epochs: options.epochs ?? null,
+      limit: options.limit ?? null,
+      dataDir: options.dataDir ?? null,
+    },
+    results: [],
+    summary: [],
+    started: new Date().toISOString(),
+    finished: null,
+  };
+  const write = async (): Promise<void> => {
+    report.summary = summarize(report.results);
+    await writeFileAtomic(path.join(out, 'pretraining.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFileAtomic(path.join(out, 'pretraining.md'), pretrainingTable(report));
+    const series = PRETRAINING_VARIANTS.map((variant) => {
+      const cells = report.summary.filter((s) => s.variant === variant).sort((a, b) => a.labels - b.labels);
+      return { name: variant, x: cells.map((c) => c.labels), y: cells.map((c) => c.mean) };
+    }).filter((s) => s.x.length > 0);
+    await writeFileAtomic(
+      path.join(out, 'pretraining.png'),
+      await lineChartPng(series, {
+        title: `Unsupervised pretraining, ${report.encoder} encoder`,
+        xLabel: 'labelled training images',
+        yLabel: 'test accuracy',
+      }),
+    );
+  };
+  // Written before the autoencoder trains, so that an experiment killed at any point can be resumed.
+  await ensureDirectory(out);
+  await write();
+  const interrupted = (err: unknown): never => {
+    if (!(err instanceof InterruptedError)) throw err;
+    throw new InterruptedError(
+      `${err.template}; pretraining.json keeps the ${report.results.length} classifiers done`,
+      { checkpointed: true, epoch: err.epoch, batch: err.batch, runDir: out },
+      { cause: err },
+    );
+  };
+
   let trained: tf.LayersModel;
   let model: string;
   let modelOptions: Record<string, unknown> = {};
@@ -204,65 +334,42 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
   } else {
     model = options.encoder ?? 'conv';
     aeDir = path.join(out, 'autoencoder');
-    log(`training the ${model} autoencoder on ${options.limit ?? data.train.count} unlabelled images into ${aeDir}`);
-    const run = await trainRun({
-      model,
-      epochs: options.epochs,
-      out: aeDir,
-      overwrite: true, // the autoencoder is part of this experiment's output, rewritten like its other files
-      data: options.data,
-      dataDir: options.dataDir,
-      limit: options.limit,
-      backend: engine.backend as BackendName,
-      log,
-    });
-    trained = run.encoder;
-    valLoss = run.metrics.epochs.at(-1)?.val_loss ?? null;
+    const train = (): Promise<TrainRunResult> => {
+      log(`training the ${model} autoencoder on ${options.limit ?? data.train.count} unlabelled images into ${aeDir}`);
+      return trainRun({
+        model,
+        epochs: options.epochs,
+        out: aeDir,
+        overwrite: true, // the autoencoder is part of this experiment's output, rewritten like its other files
+        data: options.data,
+        dataDir: options.dataDir,
+        limit: options.limit,
+        backend: engine.backend as BackendName,
+        log,
+        signal: options.signal,
+      });
+    };
+    const ae = await (resumed === null
+      ? train().then((run) => ({ encoder: run.encoder, valLoss: run.metrics.epochs.at(-1)?.val_loss ?? null }))
+      : resumedAutoencoder(aeDir, train, options)
+    ).catch(interrupted);
+    trained = ae.encoder;
+    valLoss = ae.valLoss;
   }
+  report.autoencoder.val_loss = valLoss;
+  report.settings.modelOptions = modelOptions;
+  await write();
   const recipe = getRecipe(model);
   const testSet = labelledSamples(data.test, undefined, classCount);
-  const report: PretrainingReport = {
-    encoder: model,
-    autoencoder: { dir: aeDir, trainedHere: options.from === undefined, val_loss: valLoss },
-    settings: {
-      labels,
-      seeds,
-      classifierEpochs,
-      optimizer,
-      lr,
-      fineTuneLr,
-      frozenEpochs,
-      batchSize,
-      backend: engine.backend,
-      modelOptions,
-    },
-    results: [],
-    summary: [],
-    started: new Date().toISOString(),
-    finished: null,
-  };
-  const write = async (): Promise<void> => {
-    report.summary = summarize(report.results);
-    await writeFileAtomic(path.join(out, 'pretraining.json'), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFileAtomic(path.join(out, 'pretraining.md'), pretrainingTable(report));
-    const series = PRETRAINING_VARIANTS.map((variant) => {
-      const cells = report.summary.filter((s) => s.variant === variant).sort((a, b) => a.labels - b.labels);
-      return { name: variant, x: cells.map((c) => c.labels), y: cells.map((c) => c.mean) };
-    }).filter((s) => s.x.length > 0);
-    await writeFileAtomic(
-      path.join(out, 'pretraining.png'),
-      await lineChartPng(series, {
-        title: `Unsupervised pretraining, ${model} encoder`,
-        xLabel: 'labelled training images',
-        yLabel: 'test accuracy',
-      }),
-    );
-  };
+  const done = report.results.length;
+  if (resumed !== null && done > 0) log(`resuming after ${done} classifiers: their results are kept`);
+  let index = 0;
   for (const count of labels) {
     for (let s = 0; s < seeds; s++) {
       const seed = 42 + s;
       const train = labelledSamples(data.train, stratifiedSample(data.train.labels, count, seed, classCount), classCount);
       for (const variant of PRETRAINING_VARIANTS) {
+        if (index++ < done) continue; // done before the interruption
         const started = performance.now();
         const encoder = recipe.build({ seed, input: modelInputOf(dataset), ...modelOptions }).encoder;
         if (variant !== 'scratch') pretrainedEncoder(encoder, trained);
@@ -275,7 +382,8 @@ export async function runPretraining(options: PretrainingOptions): Promise<Pretr
           frozenEpochs,
           batchSize,
           seed,
-        });
+          signal: options.signal,
+        }).catch(interrupted);
         const scores = await evaluate(classifier, testSet);
         const accuracy = scores[classifier.metricsNames[1]];
         classifier.dispose();

@@ -6,7 +6,7 @@
 import type * as tf from '../core/tf.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Autoencoder } from '../models/conv.js';
-import type { FitOptions } from '../training/fit.js';
+import type { FitCheckpoint, FitOptions } from '../training/fit.js';
 import type { LossName, OptimizerName } from '../training/optimizers.js';
 
 /** The book's training settings for a model; every one can be overridden. */
@@ -70,8 +70,21 @@ export interface TrainContext {
   data: Dataset;
   /** Compiles a model with the run's optimizer settings (or `overrides`), its loss and `rounded_accuracy`. */
   compile(model: tf.LayersModel, overrides?: Partial<Pick<TrainingDefaults, 'optimizer' | 'lr' | 'loss'>>): void;
-  /** Fit options of the run (batch size, seed, validation, progress, and per-epoch recording into metrics.json). */
+  /**
+   * Fit options of the run (batch size, seed, validation, progress, per-epoch recording into
+   * metrics.json, checkpoints, and the resumed position of a resumed run).
+   */
   fitOptions(overrides?: Partial<FitOptions>): FitOptions;
+  /**
+   * The checkpoint a resumed run continues from: the fit's (its weights are the autoencoder's)
+   * and the state.json it was written with (where a hook's `state` is found again); null for a
+   * fresh run.
+   */
+  resume: { fit: FitCheckpoint; state: Record<string, unknown> } | null;
+  /** Writes a checkpoint of the run: the autoencoder's weights, `cp`'s position and optimizer, and `state` (JSON) into state.json. */
+  checkpoint(cp: FitCheckpoint, state?: Record<string, unknown>): Promise<void>;
+  /** Seconds between checkpoints inside an epoch (`FitOptions.checkpointSeconds`); undefined: after epochs only. */
+  checkpointSeconds: number | undefined;
   /** Records an extra section in metrics.json (e.g. `stages` of greedy training) and rewrites the file. */
   record(key: string, value: unknown): Promise<void>;
   /** Writes a file (a picture) into the run directory. */

@@ -35,12 +35,18 @@
  *   once the new run is published; stale-staging cleaning leaves it alone.
  *
  * In that area each checkpoint is a directory (`PID-SEQ/`: `model/` saved by `saveModel`,
- * `optimizer.bin`, `state.json` with the position, the RNG state, the optimizer's manifest and
- * the metrics so far), written first as `.tmp-PID-SEQ/` and renamed when complete; `latest.json`,
+ * `optimizer.bin`, `callbacks.bin` with the weights callbacks keep (early stopping's best),
+ * `files/` with what the staging directory held besides `metrics.json` (`best/`, pictures drawn
+ * between greedy phases), `state.json` with the position, the RNG state, the optimizer's manifest,
+ * the callbacks' state, the metrics so far and what the run's hooks add (the greedy phase)),
+ * written first as `.tmp-PID-SEQ/` and renamed when complete; `latest.json`,
  * replaced atomically after the rename, names the current one, and older ones are deleted after
  * that. A kill at any moment therefore leaves `latest.json` naming a complete checkpoint. A resumed
  * run adopts the target (see {@link RunDirectory.create}'s `resume`) with a new staging directory
- * of its own; a run that fails deletes its checkpoints, an interrupted one keeps them.
+ * of its own, into which {@link RunDirectory.adopt} copies the checkpoint's `files/`; a run that
+ * fails deletes its checkpoints, an interrupted one keeps them. When both areas hold a checkpoint
+ * (an unfinished run, then a run started with `overwrite` over it), the replacing run's is the
+ * one resumed; a new run that replaces another deletes what an earlier, killed replacement left.
  *
  * Every file-system failure becomes one {@link RunDirectoryError} naming the path and the argument
  * `out`.
@@ -50,9 +56,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AekitError, type AekitErrorOptions } from '../core/errors.js';
 import { ensureDirectory, fsErrorPath, fsErrorReason, writeFileAtomic } from '../core/fs.js';
-import type * as tf from '../core/tf.js';
+import * as tf from '../core/tf.js';
 import type { DataSpec, ImageLayout } from '../data/dataset.js';
 import type { Autoencoder } from '../models/conv.js';
+import type { CallbackSnapshot } from '../training/callbacks.js';
 import type { EpochRecord, FitCheckpoint, FitPosition } from '../training/fit.js';
 import { loadModel, ModelIOError, saveModel } from '../training/io.js';
 import type { OptimizerState } from '../training/optimizer-state.js';
@@ -315,6 +322,9 @@ export class RunDirectory {
     const target: RunTarget =
       options.resume === undefined ? await checkRunTarget(dir, options) : { dir, absolute: path.resolve(dir), mode: options.resume };
     const run = new RunDirectory(dir, target, metrics);
+    // Checkpoints of an earlier replacement that was killed belong to no run now: this one starts over.
+    if (options.resume === undefined && target.mode === 'replace')
+      await run.guard(run.checkpointArea, () => fs.rm(run.checkpointArea, { recursive: true, force: true }));
     await run.guard(parent, async () => {
       await fs.rm(run.staging, { recursive: true, force: true });
       await fs.mkdir(run.staging);
@@ -420,6 +430,8 @@ export class RunDirectory {
     const area = this.checkpointArea;
     const name = `${process.pid}-${++this.checkpoints}`;
     const tmp = path.join(area, `.tmp-${name}`);
+    // Read before the first await on the file system: the tensors may change once training goes on.
+    const callbacks = await callbackStates(checkpoint.callbacks);
     await this.guard(area, async () => {
       await fs.mkdir(area, { recursive: true });
       await fs.rm(tmp, { recursive: true, force: true });
@@ -427,11 +439,15 @@ export class RunDirectory {
       await saveModel(model, path.join(tmp, 'model'));
       const optimizer = checkpoint.optimizer;
       if (optimizer !== null) await fs.writeFile(path.join(tmp, 'optimizer.bin'), optimizer.data);
+      if (callbacks.data.length > 0) await fs.writeFile(path.join(tmp, 'callbacks.bin'), callbacks.data);
+      // What the run wrote so far besides metrics.json (best/, pictures drawn between greedy phases).
+      await fs.cp(this.staging, path.join(tmp, 'files'), { recursive: true, filter: (src) => path.basename(src) !== 'metrics.json' });
       const state: CheckpointState = {
         version: 1,
         position: checkpoint.position,
         history: checkpoint.history,
         optimizer: optimizer === null ? null : { className: optimizer.className, tensors: optimizer.tensors, extra: optimizer.extra },
+        ...(checkpoint.callbacks === undefined ? {} : { callbacks: callbacks.manifest }),
         metrics: this.metrics,
         ...extra,
       };
@@ -442,6 +458,16 @@ export class RunDirectory {
         if (entry !== name && entry !== 'latest.json') await fs.rm(path.join(area, entry), { recursive: true, force: true });
       }
     });
+  }
+
+  /** Copies what `checkpoint` kept of its run's files (best/, pictures) into this run's staging directory. */
+  async adopt(checkpoint: LoadedCheckpoint): Promise<void> {
+    const files = path.join(checkpoint.at, 'files');
+    const kept = await fs.stat(files).then(
+      () => true,
+      () => false,
+    );
+    if (kept) await this.guard(this.staging, () => fs.cp(files, this.staging, { recursive: true }));
   }
 
   /** Ends an interrupted run: its staging directory is deleted; the live metrics.json and the checkpoints stay for `resumeRun`. */
@@ -507,15 +533,70 @@ export interface CheckpointState {
   history: EpochRecord[];
   /** The optimizer's manifest and extra numbers; its bytes are `optimizer.bin`. */
   optimizer: Omit<OptimizerState, 'data'> | null;
+  /** Each callback's values and the shapes of its weights (whose bytes follow one another in `callbacks.bin`); null: no state. */
+  callbacks?: Array<CallbackManifest | null>;
   /** The run's metrics.json when the checkpoint was written. */
   metrics: RunMetrics;
   [key: string]: unknown;
+}
+
+/** One callback's entry of `state.json`: its values, and the weights it keeps (float32, stored in `callbacks.bin`). */
+export interface CallbackManifest {
+  values: Record<string, unknown>;
+  weights?: number[][];
+}
+
+/** The callbacks' manifest and their weights' bytes, one float32 tensor after another. */
+async function callbackStates(
+  snapshots: FitCheckpoint['callbacks'],
+): Promise<{ manifest: Array<CallbackManifest | null>; data: Uint8Array }> {
+  const manifest: Array<CallbackManifest | null> = [];
+  const parts: Float32Array[] = [];
+  for (const s of snapshots ?? []) {
+    if (s === null) {
+      manifest.push(null);
+      continue;
+    }
+    const entry: CallbackManifest = { values: s.values };
+    if (s.weights !== undefined) {
+      entry.weights = s.weights.map((w) => w.shape);
+      for (const w of s.weights) parts.push(Float32Array.from(await w.data()));
+    }
+    manifest.push(entry);
+  }
+  const data = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    data.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+    at += p.byteLength;
+  }
+  return { manifest, data };
+}
+
+/** The callbacks' snapshots of a checkpoint, their weights as new tensors. */
+function callbackSnapshots(manifest: Array<CallbackManifest | null>, bytes: Uint8Array): Array<CallbackSnapshot | null> {
+  const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  let at = 0;
+  return manifest.map((m) => {
+    if (m === null) return null;
+    if (m.weights === undefined) return { values: m.values };
+    const weights = m.weights.map((shape) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (at + n > floats.length) throw new Error(`callbacks.bin holds ${floats.length} floats, fewer than state.json's shapes need`);
+      const t = tf.tensor(floats.slice(at, at + n), shape);
+      at += n;
+      return t;
+    });
+    return { values: m.values, weights };
+  });
 }
 
 /** A checkpoint found by {@link readCheckpoint}. */
 export interface LoadedCheckpoint {
   /** The checkpoint area it was found in, and the mode of the run that wrote it. */
   area: string;
+  /** The checkpoint's own directory. */
+  at: string;
   mode: 'fresh' | 'replace';
   state: CheckpointState;
   /**
@@ -536,7 +617,8 @@ function checkpointAreaOf(absolute: string, mode: 'fresh' | 'replace'): string {
  */
 export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint | null> {
   const absolute = path.resolve(dir);
-  for (const mode of ['fresh', 'replace'] as const) {
+  // A run replacing another is newer than anything the run it replaces left in NAME/checkpoint.
+  for (const mode of ['replace', 'fresh'] as const) {
     const area = checkpointAreaOf(absolute, mode);
     let latest: { checkpoint?: unknown };
     try {
@@ -554,9 +636,18 @@ export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint | nu
       let optimizer: OptimizerState | null = null;
       if (state.optimizer !== null)
         optimizer = { ...state.optimizer, data: new Uint8Array(await fs.readFile(path.join(at, 'optimizer.bin'))) };
-      return { position: state.position, history: state.history, weights, optimizer };
+      const callbacks =
+        state.callbacks === undefined
+          ? undefined
+          : callbackSnapshots(
+              state.callbacks,
+              state.callbacks.some((c) => c?.weights !== undefined)
+                ? new Uint8Array(await fs.readFile(path.join(at, 'callbacks.bin')))
+                : new Uint8Array(0),
+            );
+      return { position: state.position, history: state.history, weights, optimizer, ...(callbacks === undefined ? {} : { callbacks }) };
     };
-    return { area, mode, state, load };
+    return { area, at, mode, state, load };
   }
   return null;
 }

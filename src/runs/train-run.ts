@@ -14,7 +14,7 @@ import type { FashionMnist } from '../data/fashion-mnist.js';
 import { type DataRequest, limitTraining, loadData } from '../data/load.js';
 import { onlyLabels, withoutLabel } from '../data/subsets.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
-import { type EpochRecord, type FitOptions, fit } from '../training/fit.js';
+import { type EpochRecord, type FitCheckpoint, type FitOptions, fit } from '../training/fit.js';
 import { saveModel } from '../training/io.js';
 import { roundedAccuracy } from '../training/metrics.js';
 import { makeOptimizer, type OptimizerName } from '../training/optimizers.js';
@@ -64,6 +64,12 @@ export interface TrainRunOptions extends RunCallbackOptions {
   out?: string;
   /** Replace the run already in `out` (only once the new one is complete). Default false. */
   overwrite?: boolean;
+  /**
+   * Inside an epoch, also write a checkpoint at the first batch boundary once this many minutes
+   * of wall time have passed since the last one (checkpoints are written after every epoch
+   * anyway); 0 writes them after epochs only. Default 10.
+   */
+  checkpointMinutes?: number;
   /** Model-specific options declared by the model's recipe (e.g. `{ units: [100, 30] }`). */
   modelOptions?: Record<string, unknown>;
   /** Progress display. */
@@ -207,16 +213,21 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   return execute(options, null);
 }
 
-/** Why a run with these options cannot be resumed, or null when it can (checkpoints are written only then). */
-function notResumable(options: TrainRunOptions, modelOptions: Record<string, unknown>): string | null {
-  if (modelOptions.greedy === true) return 'greedy runs (stages, then fine-tuning) cannot be resumed';
-  const used = (['earlyStopping', 'saveBest', 'lrSchedule'] as const).filter((k) => options[k] !== undefined && options[k] !== false);
-  if (used.length > 0) return `runs with callbacks (${used.join(', ')}) cannot be resumed`;
-  return null;
+/** The default of {@link TrainRunOptions.checkpointMinutes}. */
+export const CHECKPOINT_MINUTES = 10;
+
+function checkCheckpointMinutes(minutes: number): void {
+  if (!(typeof minutes === 'number' && Number.isFinite(minutes) && minutes >= 0))
+    throw new ArgumentError('checkpointMinutes', `expected a number of minutes ≥ 0 (0: after epochs only), got ${minutes}`);
 }
+
+/** The callback options of a run as metrics.json's `options` record them (null: not used), so that a resumed run uses them again. */
+const CALLBACK_KEYS = ['earlyStopping', 'saveBest', 'lrSchedule', 'lrPatience', 'lrFactor', 'minLr'] as const;
 
 /** The settings of metrics.json's `options` that are not model options. */
 const SETTING_KEYS = new Set([
+  ...CALLBACK_KEYS,
+  'checkpointMinutes',
   'epochs',
   'batchSize',
   'lr',
@@ -242,50 +253,52 @@ export interface ResumeRunOptions {
 /**
  * Continues the interrupted run in `runDir` (killed, or stopped by its `signal`) from its last
  * checkpoint, with the options metrics.json records, and completes it exactly as the uninterrupted
- * run would have (same shuffling, same optimizer state). Refuses, with an `ArgumentError` naming
- * `runDir`, a directory that is not a run, a finished or failed run, and a run without checkpoint
- * (greedy runs and runs with callbacks write none).
+ * run would have (same shuffling, same optimizer state, the callbacks' state; a greedy run in the
+ * phase it was in, the phases before it not retrained). A run started with `overwrite` over another
+ * is resumed as the new run (the old one stays until the new one is complete). Refuses, with an
+ * `ArgumentError` naming `runDir`, a directory that is not a run, a finished or failed run, a run
+ * killed before its first checkpoint, and a run that a live process still trains.
  *
  * @example
  * const { metrics } = await resumeRun('runs/conv-1', { log: console.log });
  */
 export async function resumeRun(runDir: string, options: ResumeRunOptions = {}): Promise<TrainRunResult> {
-  let metrics: RunMetrics;
-  try {
-    metrics = JSON.parse(await fs.readFile(path.join(runDir, 'metrics.json'), 'utf8')) as RunMetrics;
-  } catch (err) {
-    const why =
-      (err as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'has no metrics.json'
-        : `has an unreadable metrics.json (${(err as Error).message})`;
-    throw new ArgumentError('runDir', `{runDir} '${runDir}' ${why}: expected the directory of an interrupted aekit run`);
+  const checkpoint = await readCheckpoint(runDir).catch((err: unknown) => {
+    throw new ArgumentError('runDir', `{runDir} '${runDir}': its checkpoint cannot be read (${(err as Error).message})`, { cause: err });
+  });
+  // A run started with overwrite over another keeps its checkpoints beside the target, whose
+  // metrics.json is still the old run's until the new one is published.
+  if (checkpoint?.mode !== 'replace') {
+    let metrics: RunMetrics;
+    try {
+      metrics = JSON.parse(await fs.readFile(path.join(runDir, 'metrics.json'), 'utf8')) as RunMetrics;
+    } catch (err) {
+      const why =
+        (err as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'has no metrics.json'
+          : `has an unreadable metrics.json (${(err as Error).message})`;
+      throw new ArgumentError('runDir', `{runDir} '${runDir}' ${why}: expected the directory of an interrupted aekit run`);
+    }
+    if (typeof metrics.finished === 'string')
+      throw new ArgumentError('runDir', `{runDir} '${runDir}' holds a run finished ${metrics.finished}: nothing to resume`);
+    if (metrics.failed !== undefined)
+      throw new ArgumentError(
+        'runDir',
+        `{runDir} '${runDir}' holds a failed run (${metrics.failed.code}): it cannot be resumed, train it again`,
+      );
+    if (checkpoint === null)
+      throw new ArgumentError(
+        'runDir',
+        `{runDir} '${runDir}' holds an unfinished ${metrics.model} run with no checkpoint: it stopped before its first checkpoint was written, train it again`,
+      );
   }
-  if (typeof metrics.finished === 'string')
-    throw new ArgumentError('runDir', `{runDir} '${runDir}' holds a run finished ${metrics.finished}: nothing to resume`);
-  if (metrics.failed !== undefined)
-    throw new ArgumentError(
-      'runDir',
-      `{runDir} '${runDir}' holds a failed run (${metrics.failed.code}): it cannot be resumed, train it again`,
-    );
   const writer = await liveWriter(runDir);
   if (writer !== null)
     throw new ArgumentError(
       'runDir',
       `{runDir} '${runDir}' is being trained now by process ${writer}: stop it first (Ctrl-C), then resume`,
     );
-  const checkpoint = await readCheckpoint(runDir).catch((err: unknown) => {
-    throw new ArgumentError('runDir', `{runDir} '${runDir}': its checkpoint cannot be read (${(err as Error).message})`, { cause: err });
-  });
-  if (checkpoint === null && (metrics.options as Record<string, unknown> | undefined)?.greedy === true)
-    throw new ArgumentError(
-      'runDir',
-      `{runDir} '${runDir}' holds an unfinished greedy ${metrics.model} run: greedy runs (stages, then fine-tuning) cannot be resumed, train it again`,
-    );
-  if (checkpoint === null)
-    throw new ArgumentError(
-      'runDir',
-      `{runDir} '${runDir}' holds an unfinished ${metrics.model} run with no checkpoint: it stopped before its first epoch ended, or it cannot be resumed (greedy, callbacks)`,
-    );
+  if (checkpoint === null) throw new ArgumentError('runDir', `{runDir} '${runDir}' has no checkpoint`); // unreachable: refused above
   const recorded = checkpoint.state.metrics.options;
   const modelOptions = Object.fromEntries(Object.entries(recorded).filter(([k]) => !SETTING_KEYS.has(k)));
   const r = recorded as Record<string, unknown>;
@@ -302,6 +315,9 @@ export async function resumeRun(runDir: string, options: ResumeRunOptions = {}):
     onlyClass: (r.onlyClass as number[] | null) ?? undefined,
     dataDir: (r.dataDir as string | null) ?? undefined,
     dataset: checkpoint.state.metrics.data.spec,
+    // Runs of aekit before checkpointMinutes existed wrote checkpoints after epochs only.
+    checkpointMinutes: (r.checkpointMinutes as number | undefined) ?? 0,
+    ...Object.fromEntries(CALLBACK_KEYS.filter((k) => r[k] != null).map((k) => [k, r[k]])),
     out: runDir,
     modelOptions,
     progress: options.progress,
@@ -316,17 +332,17 @@ async function execute(options: TrainRunOptions, resume: LoadedCheckpoint | null
   const modelOptions = resolveModelOptions(recipe, options.modelOptions ?? {});
   const settings = resolveSettings(recipe, options);
   checkRunCallbacks(options, settings.lr);
+  const checkpointMinutes = options.checkpointMinutes ?? CHECKPOINT_MINUTES;
+  checkCheckpointMinutes(checkpointMinutes);
   const log = options.log ?? (() => {});
   const dir = options.out ?? path.join('runs', `${recipe.name}-${timestamp()}`);
-  const blocked = notResumable(options, modelOptions);
-  if (resume !== null && blocked !== null) throw new ArgumentError('runDir', `{runDir} '${dir}': ${blocked}`);
   // Refused before the engine starts or the data loads; RunDirectory.create checks again.
   if (resume === null) await checkRunTarget(dir, { overwrite: options.overwrite });
   const engine = await useBackend(settings.backend as BackendName);
   log(engine.description);
   const data = await runData(recipe, options, modelOptions, settings);
   try {
-    return await trainOn(data, recipe, options, resume, { modelOptions, settings, log, dir, blocked, engine });
+    return await trainOn(data, recipe, options, resume, { modelOptions, settings, log, dir, checkpointMinutes, engine });
   } finally {
     await data.close?.();
   }
@@ -337,7 +353,7 @@ interface Resolved {
   settings: TrainingSettings;
   log: (line: string) => void;
   dir: string;
-  blocked: string | null;
+  checkpointMinutes: number;
   engine: Awaited<ReturnType<typeof useBackend>>;
 }
 
@@ -348,7 +364,7 @@ async function trainOn(
   resume: LoadedCheckpoint | null,
   r: Resolved,
 ): Promise<TrainRunResult> {
-  const { modelOptions, settings, log, dir, blocked, engine } = r;
+  const { modelOptions, settings, log, dir, checkpointMinutes, engine } = r;
   log(`data: ${data.source}`);
   const input = modelInputOf(data);
   try {
@@ -388,6 +404,8 @@ async function trainOn(
             onlyClass: options.onlyClass ?? null,
             dataDir: options.dataDir ?? null,
             out: dir,
+            checkpointMinutes,
+            ...Object.fromEntries(CALLBACK_KEYS.map((k) => [k, options[k] ?? null])),
           },
           data: {
             source: data.source,
@@ -406,20 +424,31 @@ async function trainOn(
           epochs: [],
         };
   const run = await RunDirectory.create(dir, first, { overwrite: options.overwrite, resume: resume?.mode });
+  if (resume !== null) await run.adopt(resume);
   const plan = recipe.plan?.(settings, modelOptions) ?? `for ${settings.epochs} epochs`;
   const metadata = { aekit: { model: recipe.name, training: settings, modelOptions } };
   const extra = runCallbacks(options, settings.lr, (model) => saveModel(model, run.file('best'), metadata));
   if (resume !== null) {
     const p = resume.state.position;
-    log(`resuming ${recipe.name} in ${dir} at epoch ${p.epoch}/${settings.epochs}${p.batch > 0 ? `, after batch ${p.batch}` : ''}`);
+    const phase = resume.state.phase as { name: string; epochs: number } | undefined;
+    const where =
+      phase === undefined
+        ? `epoch ${p.epoch}/${settings.epochs}`
+        : `${phase.name}, epoch ${Math.min(p.epoch, phase.epochs)}/${phase.epochs}`;
+    log(`resuming ${recipe.name} in ${dir} at ${where}${p.batch > 0 ? `, after batch ${p.batch}` : ''}`);
   } else log(`training ${recipe.name} on ${data.train.count} samples ${plan}; run directory ${dir}`);
   if (run.target.mode === 'replace') log(`the run in ${dir} is replaced once this one is complete; live metrics: ${run.liveMetricsFile}`);
+  const checkpoint = (cp: FitCheckpoint, state: Record<string, unknown> = {}): Promise<void> =>
+    run.writeCheckpoint(built.autoencoder, cp, state);
   const context: TrainContext = {
     built,
     settings,
     modelOptions,
     data,
     log,
+    resume: resume === null || resumeFit === null ? null : { fit: resumeFit, state: resume.state },
+    checkpoint,
+    checkpointSeconds: checkpointMinutes > 0 ? checkpointMinutes * 60 : undefined,
     compile(model, overrides = {}) {
       const optimizer = makeOptimizer(overrides.optimizer ?? settings.optimizer, overrides.lr ?? settings.lr);
       model.compile({ optimizer, loss: overrides.loss ?? settings.loss, metrics: [roundedAccuracy] });
@@ -438,12 +467,9 @@ async function trainOn(
           await run.addEpoch(record);
         },
         signal: options.signal,
-        ...(blocked === null
-          ? {
-              checkpoint: (cp) => run.writeCheckpoint(built.autoencoder, cp),
-              ...(resumeFit === null ? {} : { resume: resumeFit }),
-            }
-          : {}),
+        checkpoint: (cp) => checkpoint(cp),
+        ...(checkpointMinutes > 0 ? { checkpointSeconds: checkpointMinutes * 60 } : {}),
+        ...(resumeFit === null ? {} : { resume: resumeFit }),
         ...overrides,
       };
     },
@@ -472,7 +498,7 @@ async function trainOn(
       log(
         err.checkpointed
           ? `${err.message}; the run can be resumed from its checkpoint`
-          : `${err.message}; the run cannot be resumed (${blocked})`,
+          : `${err.message}; the run can be resumed from its last checkpoint, if it wrote one`,
       );
       throw new InterruptedError(
         err.template,

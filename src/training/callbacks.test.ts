@@ -6,7 +6,7 @@ import * as tf from '../core/tf.js';
 import type { Samples } from '../data/samples.js';
 import { useBackend } from '../engine/backend.js';
 import { type Callback, cosineDecay, earlyStopping, reduceLROnPlateau, saveBest, terminateOnNaN } from './callbacks.js';
-import { fit } from './fit.js';
+import { type FitCheckpoint, fit } from './fit.js';
 import { getLearningRate, makeOptimizer, OPTIMIZER_NAMES, setLearningRate } from './optimizers.js';
 
 before(async () => {
@@ -344,4 +344,108 @@ test('the learning rate of every optimizer makeOptimizer builds can be read and 
     () => getLearningRate(tf.train.adagrad(0.1)),
     (e: unknown) => e instanceof ArgumentError && e.argument === 'optimizer' && /Adagrad/.test(e.message),
   );
+});
+
+test('a fit interrupted mid-epoch and resumed from its checkpoint keeps every callback’s state: same records, stop, reductions, restored weights', async () => {
+  // Scripted scores: improve, plateau (a reduction at epoch 3), improve at 4, then stall (reductions at 5 and 6) until the stop after epoch 6.
+  const scores = [5, 4, 4.5, 3, 3.5, 3.6, 3.7, 3.8];
+  const make = (): { early: ReturnType<typeof earlyStopping>; plateau: ReturnType<typeof reduceLROnPlateau>; list: Callback[] } => {
+    const early = earlyStopping({ monitor: 'score', patience: 2, restoreBestWeights: true });
+    const plateau = reduceLROnPlateau({ monitor: 'score', patience: 1, factor: 0.5 });
+    return { early, plateau, list: [script(scores), plateau, early] };
+  };
+  const train = samples(64, 3);
+  const options = { epochs: 8, batchSize: 8, seed: 5 };
+  const whole = model(11, tf.train.adam(0.05));
+  const w = make();
+  const reference = await fit(whole, train, { ...options, callbacks: w.list });
+  assert.equal(w.early.stoppedEpoch, 6, 'the script stops after epoch 6');
+  assert.deepEqual(w.plateau.reductions, [
+    { epoch: 3, lr: 0.025 },
+    { epoch: 5, lr: 0.0125 },
+    { epoch: 6, lr: 0.00625 },
+  ]);
+
+  // Interrupted at batch 3 of epoch 5 (after the first reduction, with early stopping waiting one epoch).
+  const cut = model(11, tf.train.adam(0.05));
+  let batches = 0;
+  const signal = {
+    get aborted() {
+      return batches >= 4 * 8 + 3;
+    },
+  };
+  const counter: Callback = {
+    onBatchEnd() {
+      batches += 1;
+    },
+  };
+  let saved: FitCheckpoint | undefined;
+  const c = make();
+  await assert.rejects(
+    fit(cut, train, {
+      ...options,
+      callbacks: [...c.list, counter],
+      signal,
+      checkpointSeconds: 1e-9, // a checkpoint after every batch too
+      checkpoint: (cp) => {
+        saved = {
+          ...cp,
+          weights: cp.weights.map((t) => t.clone()),
+          callbacks: cp.callbacks?.map((s) => s && { ...s, weights: s.weights?.map((t) => t.clone()) }),
+        };
+      },
+    }),
+    /training stopped at epoch 5, after batch 3 of 8/,
+  );
+  assert.ok(saved !== undefined);
+  assert.deepEqual(saved.position.epoch, 5);
+  assert.deepEqual(saved.position.batch, 3);
+  assert.equal(saved.callbacks?.length, 5, 'terminateOnNaN, the script, plateau, early stopping, the counter');
+  assert.equal(saved.callbacks?.[3]?.weights?.length, 4, 'early stopping keeps the best epoch’s weights');
+  assert.deepEqual(saved.callbacks?.[2]?.values.lr, 0.025);
+
+  // Resumed into a fresh model and fresh callbacks.
+  const resumed = model(99, tf.train.adam(0.05));
+  const r = make();
+  const rest = await fit(resumed, train, { ...options, callbacks: [...r.list, {}], resume: saved });
+  const strip = (h: Array<Record<string, number>>) => h.map(({ seconds: _s, images_per_second: _i, ...v }) => v);
+  assert.deepEqual(strip(rest), strip(reference));
+  assert.equal(r.early.stoppedEpoch, 6);
+  assert.equal(r.early.bestEpoch, 4);
+  assert.equal(r.early.restored, true);
+  assert.deepEqual(r.plateau.reductions, w.plateau.reductions);
+  assert.deepEqual(weightsOf(resumed), weightsOf(whole), 'the best epoch’s weights, restored at the end, are the same');
+});
+
+test('cosineDecay resumed mid-epoch trains the rest of that epoch at that epoch’s rate', async () => {
+  const train = samples(48, 4);
+  const options = { epochs: 4, batchSize: 8, seed: 2 };
+  const whole = model(3, tf.train.sgd(0.8));
+  const reference = await fit(whole, train, { ...options, callbacks: [cosineDecay({ minLr: 0.1 })] });
+  let batches = 0;
+  let saved: FitCheckpoint | undefined;
+  const cut = model(3, tf.train.sgd(0.8));
+  await assert.rejects(
+    fit(cut, train, {
+      ...options,
+      callbacks: [cosineDecay({ minLr: 0.1 }), { onBatchEnd: () => void batches++ }],
+      signal: {
+        get aborted() {
+          return batches >= 6 + 2;
+        },
+      },
+      checkpoint: (cp) => {
+        saved = { ...cp, weights: cp.weights.map((t) => t.clone()) };
+      },
+    }),
+    /epoch 2, after batch 2/,
+  );
+  assert.ok(saved !== undefined);
+  const resumed = model(3, tf.train.sgd(0.8)); // its optimizer starts at 0.8, the rate of epoch 1, not of epoch 2
+  const rest = await fit(resumed, train, { ...options, callbacks: [cosineDecay({ minLr: 0.1 }), {}], resume: saved });
+  assert.deepEqual(
+    rest.map((e) => [e.lr, e.loss]),
+    reference.map((e) => [e.lr, e.loss]),
+  );
+  assert.deepEqual(weightsOf(resumed), weightsOf(whole));
 });

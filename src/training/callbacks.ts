@@ -42,6 +42,16 @@ export interface CallbackState {
 }
 
 /**
+ * What a callback carries from epoch to epoch, for a checkpoint: plain JSON values (numbers that
+ * may be ±Infinity are written as null) and, for callbacks that keep weights, copies of them in
+ * `getWeights` order.
+ */
+export interface CallbackSnapshot {
+  values: Record<string, unknown>;
+  weights?: tf.Tensor[];
+}
+
+/**
  * A training callback; every hook is optional and may be async. `fit` calls, in the order the
  * callbacks are given: `onTrainBegin`, then for every epoch `onEpochBegin`, `onBatchEnd` after every
  * batch, `onEpochEnd` after validation, and `onTrainEnd` when training ends (after the last epoch or
@@ -58,6 +68,22 @@ export interface Callback {
   onBatchEnd?(batch: number, logs: BatchLogs, state: CallbackState): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochRecord, state: CallbackState): boolean | undefined | Promise<boolean | undefined>;
   onTrainEnd?(history: EpochRecord[], state: CallbackState): void | Promise<void>;
+  /**
+   * Its state now, for `fit`'s checkpoints (the tensors stay the callback's: they are read, not
+   * kept). A resumed `fit` gives it back to {@link restoreState} right after `onTrainBegin`.
+   */
+  checkpointState?(state: CallbackState): CallbackSnapshot;
+  /** Takes back a state from {@link checkpointState} (copying any weights it keeps). */
+  restoreState?(snapshot: CallbackSnapshot, state: CallbackState): void;
+}
+
+/** A monitored best value as JSON (±Infinity, the value before any epoch, becomes null). */
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function numberOf(snapshot: CallbackSnapshot, key: string, who: string): number {
+  const v = snapshot.values[key];
+  if (typeof v !== 'number') throw new ArgumentError('resume', `${who}: the checkpoint's callback state has no number '${key}'`);
+  return v;
 }
 
 /** Whether a lower (`min`) or a higher (`max`) monitored value is better. */
@@ -102,6 +128,18 @@ class Monitor {
   reset(): void {
     this.best = this.mode === 'min' ? Infinity : -Infinity;
     this.bestEpoch = null;
+  }
+
+  /** The best value and its epoch, as JSON. */
+  save(): Record<string, unknown> {
+    return { best: finiteOrNull(this.best), bestEpoch: this.bestEpoch };
+  }
+
+  /** Takes back what {@link save} returned. */
+  restore(values: Record<string, unknown>): void {
+    this.reset();
+    if (typeof values.best === 'number') this.best = values.best;
+    this.bestEpoch = typeof values.bestEpoch === 'number' ? values.bestEpoch : null;
   }
 
   /** The monitored value of `logs`; throws when the record lacks it. */
@@ -205,6 +243,19 @@ export class EarlyStopping extends Watching implements Callback {
     return false;
   }
 
+  checkpointState(): CallbackSnapshot {
+    const values = { ...this.watch.save(), wait: this.wait, stoppedEpoch: this.stoppedEpoch };
+    return this.bestWeights === null ? { values } : { values, weights: this.bestWeights };
+  }
+
+  restoreState(snapshot: CallbackSnapshot): void {
+    this.watch.restore(snapshot.values);
+    this.wait = numberOf(snapshot, 'wait', 'earlyStopping');
+    this.stoppedEpoch = typeof snapshot.values.stoppedEpoch === 'number' ? snapshot.values.stoppedEpoch : null;
+    this.dropBest();
+    if (snapshot.weights !== undefined) this.bestWeights = snapshot.weights.map((w) => tf.clone(w));
+  }
+
   onTrainEnd(_history: EpochRecord[], state: CallbackState): void {
     if (this.bestWeights !== null) {
       state.model.setWeights(this.bestWeights);
@@ -266,6 +317,15 @@ export class SaveBest extends Watching implements Callback {
   onTrainBegin(): void {
     this.watch.reset();
     this.saves = 0;
+  }
+
+  checkpointState(): CallbackSnapshot {
+    return { values: { ...this.watch.save(), saves: this.saves } };
+  }
+
+  restoreState(snapshot: CallbackSnapshot): void {
+    this.watch.restore(snapshot.values);
+    this.saves = numberOf(snapshot, 'saves', 'saveBest');
   }
 
   async onEpochEnd(epoch: number, logs: EpochRecord, state: CallbackState): Promise<false> {
@@ -337,6 +397,20 @@ export class TerminateOnNaN implements Callback {
     this.good = snapshot(state.model);
     this.goodEpoch = epoch;
     return false;
+  }
+
+  checkpointState(): CallbackSnapshot {
+    const values = { goodEpoch: this.goodEpoch, epoch: this.epoch };
+    return this.good === null ? { values } : { values, weights: this.good };
+  }
+
+  restoreState(snapshot: CallbackSnapshot): void {
+    this.goodEpoch = numberOf(snapshot, 'goodEpoch', 'terminateOnNaN');
+    this.epoch = numberOf(snapshot, 'epoch', 'terminateOnNaN');
+    if (snapshot.weights !== undefined) {
+      this.drop();
+      this.good = snapshot.weights.map((w) => tf.clone(w));
+    }
   }
 
   onTrainEnd(): void {
@@ -420,6 +494,22 @@ export class ReduceLROnPlateau implements Callback {
     this.reductions = [];
   }
 
+  /** Also records the optimizer's rate now, which a resumed run's fresh optimizer does not know. */
+  checkpointState(state: CallbackState): CallbackSnapshot {
+    const lr = getLearningRate(optimizerOf('reduceLROnPlateau', state));
+    return { values: { ...this.watch.save(), wait: this.wait, cooling: this.cooling, reductions: this.reductions, lr } };
+  }
+
+  restoreState(snapshot: CallbackSnapshot, state: CallbackState): void {
+    const who = 'reduceLROnPlateau';
+    this.watch.restore(snapshot.values);
+    this.wait = numberOf(snapshot, 'wait', who);
+    this.cooling = numberOf(snapshot, 'cooling', who);
+    const reductions = snapshot.values.reductions;
+    this.reductions = Array.isArray(reductions) ? reductions.map((r: { epoch: number; lr: number }) => ({ epoch: r.epoch, lr: r.lr })) : [];
+    setLearningRate(optimizerOf(who, state), numberOf(snapshot, 'lr', who));
+  }
+
   onEpochEnd(epoch: number, logs: EpochRecord, state: CallbackState): false {
     const optimizer = optimizerOf('reduceLROnPlateau', state);
     const lr = getLearningRate(optimizer);
@@ -501,6 +591,18 @@ export class CosineDecay implements Callback {
     this.epochs = this.given.epochs ?? state.epochs;
     if (this.minLr > this.initialLr)
       throw new ArgumentError('minLr', `cosineDecay: expected at most the initial learning rate ${this.initialLr}, got ${this.minLr}`);
+  }
+
+  checkpointState(): CallbackSnapshot {
+    return { values: { initialLr: this.initialLr, epochs: this.epochs, current: this.current } };
+  }
+
+  /** Sets the rate of the epoch in progress too (a resumed epoch does not begin again). */
+  restoreState(snapshot: CallbackSnapshot, state: CallbackState): void {
+    this.initialLr = numberOf(snapshot, 'initialLr', 'cosineDecay');
+    this.epochs = numberOf(snapshot, 'epochs', 'cosineDecay');
+    this.current = numberOf(snapshot, 'current', 'cosineDecay');
+    setLearningRate(optimizerOf('cosineDecay', state), this.current);
   }
 
   onEpochBegin(epoch: number, state: CallbackState): void {

@@ -9,7 +9,15 @@ import { seededRandom } from '../core/random.js';
 import * as tf from '../core/tf.js';
 import { type AnySamples, floatRows, isByteSamples, pickRows, sampleSize as size } from '../data/samples.js';
 import { permutation } from '../data/split.js';
-import { type BatchLogs, type Callback, type CallbackState, type EpochRecord, TerminateOnNaN, terminateOnNaN } from './callbacks.js';
+import {
+  type BatchLogs,
+  type Callback,
+  type CallbackSnapshot,
+  type CallbackState,
+  type EpochRecord,
+  TerminateOnNaN,
+  terminateOnNaN,
+} from './callbacks.js';
 import { captureOptimizerState, type OptimizerState, restoreOptimizerState } from './optimizer-state.js';
 
 export type { EpochRecord };
@@ -51,6 +59,12 @@ export interface FitOptions {
    */
   checkpoint?: (checkpoint: FitCheckpoint) => void | Promise<void>;
   /**
+   * Also call `checkpoint` inside an epoch, at the first batch boundary once this many seconds of
+   * wall time have passed since the last checkpoint (or the start). Default: only after epochs.
+   * The time spent writing these checkpoints is not counted in the epoch's `seconds`.
+   */
+  checkpointSeconds?: number;
+  /**
    * Continue from a checkpoint: the model's weights and the optimizer's state are set from it
    * (the optimizer once the model is compiled, before the first batch), the shuffling continues
    * from its recorded state, and the epoch in progress from its recorded batch. `epochs` must be
@@ -84,6 +98,12 @@ export interface FitCheckpoint {
   weights: tf.Tensor[];
   /** The optimizer's state; null when the model had none. */
   optimizer: OptimizerState | null;
+  /**
+   * What each callback carries from epoch to epoch (best value, patience counter, a schedule's
+   * rate, best weights), in the order `fit` calls them (its {@link TerminateOnNaN} first unless
+   * one was given); null for a callback with no state. Absent: none recorded.
+   */
+  callbacks?: Array<CallbackSnapshot | null>;
 }
 
 /**
@@ -210,8 +230,11 @@ export async function fit(model: tf.LayersModel, train: AnySamples, options: Fit
     callbacks: given = [],
     signal,
     checkpoint,
+    checkpointSeconds,
     resume,
   } = options;
+  if (checkpointSeconds !== undefined && !(checkpointSeconds > 0))
+    throw new ArgumentError('checkpointSeconds', `expected a positive number of seconds, got ${checkpointSeconds}`);
   if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError('epochs', `{epochs} must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ArgumentError('batchSize', `{batchSize} must be a positive integer, got ${batchSize}`);
@@ -247,6 +270,12 @@ export async function fit(model: tf.LayersModel, train: AnySamples, options: Fit
       await restoreOptimizerState(optimizer, resume.optimizer);
     }
   }
+  if (resume?.callbacks !== undefined && resume.callbacks.length !== callbacks.length)
+    throw new ArgumentError(
+      'resume',
+      `the checkpoint holds the state of ${resume.callbacks.length} callbacks, this training has ${callbacks.length}: give the same callbacks`,
+    );
+  let lastSave = performance.now();
   const save = async (position: FitPosition): Promise<void> => {
     if (checkpoint === undefined) return;
     const optimizer = optimizerOf();
@@ -255,10 +284,18 @@ export async function fit(model: tf.LayersModel, train: AnySamples, options: Fit
       history: history.map((r) => ({ ...r })),
       weights: model.getWeights(),
       optimizer: optimizer === undefined ? null : await captureOptimizerState(optimizer),
+      callbacks: callbacks.map((c) => c.checkpointState?.(state) ?? null),
     });
+    lastSave = performance.now();
   };
   const first = resume?.position;
   for (const c of callbacks) await c.onTrainBegin?.(state);
+  if (resume?.callbacks !== undefined) {
+    for (const [i, c] of callbacks.entries()) {
+      const snapshot = resume.callbacks[i];
+      if (snapshot !== null) c.restoreState?.(snapshot, state);
+    }
+  }
   for (let epoch = first?.epoch ?? 1; epoch <= epochs; epoch++) {
     const resumed = first !== undefined && epoch === first.epoch && first.batch > 0 ? first : null;
     if (resumed === null) for (const c of callbacks) await c.onEpochBegin?.(epoch, state);
@@ -270,7 +307,7 @@ export async function fit(model: tf.LayersModel, train: AnySamples, options: Fit
     const secondsBefore = resumed?.seconds ?? 0;
     progress.start(`${title}epoch ${epoch}/${epochs}`, steps);
     if (startStep > 0) progress.update(startStep, { loss: sums[0] / seen });
-    const started = performance.now();
+    let started = performance.now();
     let stoppedAt = -1;
     let lastYield = started;
     try {
@@ -305,6 +342,18 @@ export async function fit(model: tf.LayersModel, train: AnySamples, options: Fit
         });
         for (const c of callbacks) await c.onBatchEnd?.(step + 1, logs, state);
         progress.update(step + 1, { loss: sums[0] / seen });
+        const now = performance.now();
+        if (checkpointSeconds !== undefined && step + 1 < steps && now - lastSave >= checkpointSeconds * 1000) {
+          await save({
+            epoch,
+            batch: step + 1,
+            random: randomBefore,
+            sums: [...sums],
+            seen,
+            seconds: secondsBefore + (now - started) / 1000,
+          });
+          started += performance.now() - now; // the checkpoint's time is not training time
+        }
       }
     } finally {
       progress.stop();

@@ -9,7 +9,7 @@ import { type ProgressSink, silentProgress } from '../core/progress.js';
 import type * as tf from '../core/tf.js';
 import type { AnySamples, Samples } from '../data/samples.js';
 import type { StageModels } from '../models/stages.js';
-import { type EpochRecord, fit } from './fit.js';
+import { type EpochRecord, type FitCheckpoint, fit } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
 import { type LossName, makeOptimizer, type OptimizerName } from './optimizers.js';
 import { predictAll } from './predict.js';
@@ -44,14 +44,43 @@ export interface GreedyOptions {
   /** Shuffling seed. Default 42. */
   seed?: number;
   progress?: ProgressSink;
-  /** Stops the stage or fine-tuning in progress at the end of its batch (see `FitOptions.signal`); no checkpoint is written. */
+  /** Stops the stage or fine-tuning in progress at the end of its batch (see `FitOptions.signal`), after a checkpoint when `checkpoint` is given. */
   signal?: { readonly aborted: boolean };
+  /**
+   * Receives the checkpoints of each phase's fit (see `FitOptions.checkpoint`). Their weights are
+   * the phase model's: to resume, save `stacked`'s, which hold every phase's layers.
+   */
+  checkpoint?: (phase: GreedyPhase, checkpoint: FitCheckpoint) => void | Promise<void>;
+  /** Checkpoints inside an epoch too, every this many seconds (see `FitOptions.checkpointSeconds`). */
+  checkpointSeconds?: number;
+  /**
+   * Continue from a checkpoint of phase `phase.index`: the phases before it are not trained again
+   * (their weights come with the checkpoint), that phase continues where its fit stopped, and the
+   * result is that of an uninterrupted greedy training.
+   */
+  resume?: GreedyResume;
   /** Called after each epoch of a stage. */
   onStageEpoch?: (stage: string, record: EpochRecord, records: PhaseRecord[]) => void | Promise<void>;
   /** Called after the stages, before fine-tuning (e.g. to draw reconstructions of the stacked model). */
   onStacked?: (records: PhaseRecord[]) => void | Promise<void>;
   /** Called after each fine-tuning epoch. */
   onFineTuneEpoch?: (record: EpochRecord) => void | Promise<void>;
+}
+
+/** A phase of greedy training: stage `index` (from 0), or the fine-tuning (`index` = the number of stages). */
+export interface GreedyPhase {
+  index: number;
+  name: string;
+  epochs: number;
+}
+
+/** Where a greedy training continues (see {@link GreedyOptions.resume}). */
+export interface GreedyResume {
+  phase: GreedyPhase;
+  /** The phase's fit checkpoint, whose `weights` are the stacked model's (`getWeights` order). */
+  fit: FitCheckpoint;
+  /** Records of the stages so far, as the checkpointed training recorded them (the stages before the phase at least). */
+  stages: PhaseRecord[];
 }
 
 /** What {@link trainGreedy} returns: one record per stage, then the fine-tuning (if any). */
@@ -89,12 +118,42 @@ export async function trainGreedy(
   fineTune: PhaseSettings | null,
   options: GreedyOptions,
 ): Promise<GreedyResult> {
-  const { batchSize = 32, seed = 42, progress = silentProgress, signal } = options;
+  const { batchSize = 32, seed = 42, progress = silentProgress, signal, checkpoint, checkpointSeconds, resume } = options;
   if (stages.length === 0) throw new ArgumentError('stages', 'no stages given');
+  const last = fineTune !== null && fineTune.epochs > 0 ? stages.length : stages.length - 1;
+  const at = resume?.phase.index ?? -1;
+  if (resume !== undefined) {
+    if (!(Number.isInteger(at) && at >= 0 && at <= last && resume.stages.length >= Math.min(at, stages.length)))
+      throw new ArgumentError(
+        'resume',
+        `expected a checkpoint of phase 0 to ${last} with the records of the stages before it, got phase ${at} with ${resume.stages.length} stage records`,
+      );
+    stacked.setWeights(resume.fit.weights);
+  }
+  /** The fit options of phase `index` on `model`: its checkpoints, and its resumed position when it is the checkpoint's. */
+  const phaseFit = (index: number, name: string, epochs: number, model: tf.LayersModel) => ({
+    signal,
+    checkpointSeconds,
+    ...(checkpoint === undefined ? {} : { checkpoint: (cp: FitCheckpoint) => checkpoint({ index, name, epochs }, cp) }),
+    // The stacked model's weights are set above; the phase continues from its own, which are among
+    // them (copies: a variable assigned its own value would lose it).
+    ...(index === at && resume !== undefined ? { resume: { ...resume.fit, weights: model.getWeights().map((w) => w.clone()) } } : {}),
+  });
   const records: PhaseRecord[] = [];
   let train = options.train;
   let valid = options.validation;
   for (const [k, stage] of stages.entries()) {
+    if (k < at && resume !== undefined) {
+      // Trained before the interruption: its record as it was, its weights among the stacked model's.
+      const done = resume.stages[k];
+      records.push({ ...done, epochs_run: done.epochs_run.map((r) => ({ ...r })) });
+      // A training resumed in the fine-tuning needs no codings.
+      if (k < stages.length - 1 && at < stages.length) {
+        train = await encodeSamples(stage.encoder, train);
+        valid = valid === undefined ? undefined : await encodeSamples(stage.encoder, valid);
+      }
+      continue;
+    }
     const want = stage.autoencoder.inputs[0].shape.slice(1);
     if (want.join(',') !== train.shape.join(',')) {
       throw new ArgumentError(
@@ -109,7 +168,7 @@ export async function trainGreedy(
       lr: stage.lr,
       epochs: stage.epochs,
       inputShape: train.shape,
-      epochs_run: [],
+      epochs_run: k === at && resume !== undefined ? resume.fit.history.map((r) => ({ ...r })) : [],
     };
     records.push(record);
     compileFor(stage.autoencoder, stage);
@@ -119,22 +178,24 @@ export async function trainGreedy(
       seed: seed + k,
       validation: valid,
       progress,
-      signal,
       title: `${stage.name} `,
       onEpochEnd: async (r) => {
         record.epochs_run.push(r);
         await options.onStageEpoch?.(stage.name, r, records);
       },
+      ...phaseFit(k, stage.name, stage.epochs, stage.autoencoder),
     });
     if (k < stages.length - 1) {
       train = await encodeSamples(stage.encoder, train);
       valid = valid === undefined ? undefined : await encodeSamples(stage.encoder, valid);
     }
   }
-  await options.onStacked?.(records);
+  // Resumed in the fine-tuning, the stacked model was drawn before the interruption.
+  if (at < stages.length) await options.onStacked?.(records);
   let fine: PhaseRecord | null = null;
   if (fineTune !== null && fineTune.epochs > 0) {
-    fine = { name: 'fine_tune', ...fineTune, inputShape: options.train.shape, epochs_run: [] };
+    const resumed = at === stages.length && resume !== undefined ? resume.fit.history.map((r) => ({ ...r })) : [];
+    fine = { name: 'fine_tune', ...fineTune, inputShape: options.train.shape, epochs_run: resumed };
     compileFor(stacked, fineTune);
     await fit(stacked, options.train, {
       epochs: fineTune.epochs,
@@ -142,12 +203,12 @@ export async function trainGreedy(
       seed: seed + stages.length,
       validation: options.validation,
       progress,
-      signal,
       title: 'fine-tune ',
       onEpochEnd: async (r) => {
         fine!.epochs_run.push(r);
         await options.onFineTuneEpoch?.(r);
       },
+      ...phaseFit(stages.length, 'fine_tune', fineTune.epochs, stacked),
     });
   }
   return { stages: records, fineTune: fine };

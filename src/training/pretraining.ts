@@ -114,6 +114,8 @@ export interface ClassifierTraining {
   frozenEpochs: number;
   batchSize: number;
   seed: number;
+  /** Stops training at the end of the current batch with an `InterruptedError` (see `FitOptions.signal`). */
+  signal?: { readonly aborted: boolean };
 }
 
 /**
@@ -131,7 +133,7 @@ export async function trainClassifier(
   const compile = (lr: number): void =>
     classifier.compile({ optimizer: makeOptimizer(t.optimizer, lr), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const phase = async (epochs: number, seed: number): Promise<void> => {
-    if (epochs > 0) await fit(classifier, train, { epochs, batchSize: t.batchSize, seed });
+    if (epochs > 0) await fit(classifier, train, { epochs, batchSize: t.batchSize, seed, signal: t.signal });
   };
   encoder.trainable = variant === 'scratch';
   compile(t.lr);

@@ -7,6 +7,7 @@ import { pretrainingTable, runPretraining } from '../../runs/pretraining.js';
 import type { OptimizerName } from '../../training/optimizers.js';
 import { OPTIMIZER_NAMES } from '../../training/optimizers.js';
 import { backendOption, dataDirOption, intFlag, positiveFlag } from '../options.js';
+import { stopOnSignals } from '../signals.js';
 
 function labelList(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
@@ -68,23 +69,27 @@ export function pretrainingCommand(): Command {
     .action(async (flags: PretrainingFlags) => {
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
       const out = flags.out ?? path.join('runs', `pretraining-${flags.encoder ?? (flags.from === undefined ? 'conv' : 'from')}-${stamp}`);
-      const report = await runPretraining({
-        encoder: flags.encoder,
-        labels: flags.labels,
-        seeds: flags.seeds,
-        from: flags.from,
-        epochs: flags.epochs,
-        classifierEpochs: flags.classifierEpochs,
-        optimizer: flags.optimizer,
-        lr: flags.lr,
-        fineTuneLr: flags.fineTuneLr,
-        frozenEpochs: flags.frozenEpochs,
-        limit: flags.limit,
-        out,
-        dataDir: flags.dataDir,
-        backend: flags.backend,
-        log: (line) => console.log(line),
-      });
+      const stop = stopOnSignals();
+      const report = await stop.run(() =>
+        runPretraining({
+          encoder: flags.encoder,
+          labels: flags.labels,
+          seeds: flags.seeds,
+          from: flags.from,
+          epochs: flags.epochs,
+          classifierEpochs: flags.classifierEpochs,
+          optimizer: flags.optimizer,
+          lr: flags.lr,
+          fineTuneLr: flags.fineTuneLr,
+          frozenEpochs: flags.frozenEpochs,
+          limit: flags.limit,
+          out,
+          dataDir: flags.dataDir,
+          backend: flags.backend,
+          log: (line) => console.log(line),
+          signal: stop.signal,
+        }),
+      );
       console.log(`\n${pretrainingTable(report)}`);
       console.log(`wrote ${path.join(out, 'pretraining.json')}, pretraining.md, pretraining.png`);
     });

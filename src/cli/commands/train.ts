@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { BackendName } from '../../engine/backend.js';
 import { getRecipe, recipeNames } from '../../runs/recipes/index.js';
 import { LR_SCHEDULES, type LrScheduleName } from '../../runs/run-callbacks.js';
-import { trainRun } from '../../runs/train-run.js';
+import { CHECKPOINT_MINUTES, trainRun } from '../../runs/train-run.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../training/optimizers.js';
 import { addDataFlags, DATA_FLAG_KEYS, type DataFlags, dataRequestOf, memoryBudgetOf } from '../data-flags.js';
 import {
@@ -15,6 +15,7 @@ import {
   modelOptionsOf,
   nonNegativeFlag,
   positiveFlag,
+  positiveOrOffFlag,
   recipeOptions,
 } from '../options.js';
 import { decodingProgress, terminalProgress } from '../progress.js';
@@ -39,6 +40,7 @@ interface TrainFlags {
   lrFactor?: number;
   minLr?: number;
   overwrite?: boolean;
+  checkpointMinutes: number;
   [modelOption: string]: unknown;
 }
 
@@ -61,6 +63,7 @@ const COMMON = new Set([
   'lrFactor',
   'minLr',
   'overwrite',
+  'checkpointMinutes',
 ]);
 
 function bookDefaults(key: 'epochs' | 'batchSize' | 'lr' | 'optimizer'): string {
@@ -96,6 +99,12 @@ export function trainCommand(): Command {
     .option('--out <dir>', 'run directory: new or empty, else a run replaced only with --overwrite (default: runs/<model>-<timestamp>)')
     .option('--overwrite', 'replace the run already in --out, once the new run is complete (the old one stays if training fails)')
     .option(
+      '--checkpoint-minutes <m>',
+      'inside an epoch, also write a checkpoint for aekit resume every M minutes (at a batch boundary; checkpoints follow every epoch anyway); 0 or off: after epochs only',
+      positiveOrOffFlag,
+      CHECKPOINT_MINUTES,
+    )
+    .option(
       '--early-stopping <patience>',
       'stop when val_loss has not improved for PATIENCE epochs in a row, and keep the weights of the best epoch',
       intFlag(1),
@@ -117,7 +126,8 @@ export function trainCommand(): Command {
     const modelOptions = modelOptionsOf(model, flags, new Set([...COMMON, ...DATA_FLAG_KEYS]));
     const dataset = dataRequestOf(flags);
     const { earlyStopping, saveBest, lrSchedule, lrPatience, lrFactor, minLr } = flags;
-    const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, onlyClass, dataDir, backend, out, overwrite } = flags;
+    const { epochs, batchSize, lr, optimizer, seed, limit, excludeClass, onlyClass, dataDir, backend, out, overwrite, checkpointMinutes } =
+      flags;
     const stop = stopOnSignals();
     const result = await stop.run(() =>
       trainRun({
@@ -137,6 +147,7 @@ export function trainCommand(): Command {
         backend,
         out,
         overwrite,
+        checkpointMinutes,
         modelOptions,
         earlyStopping: earlyStopping === undefined ? undefined : { patience: earlyStopping },
         saveBest,

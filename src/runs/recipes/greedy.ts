@@ -5,12 +5,20 @@
  * fine-tuning).
  */
 
-import { ConflictError } from '../../core/errors.js';
+import { ArgumentError, ConflictError } from '../../core/errors.js';
 import { toFloatSamples } from '../../data/samples.js';
 import type { Autoencoder } from '../../models/conv.js';
 import type { StageModels } from '../../models/stages.js';
 import { fit } from '../../training/fit.js';
-import { type GreedyResult, type GreedyStage, type PhaseRecord, type PhaseSettings, trainGreedy } from '../../training/greedy.js';
+import {
+  type GreedyPhase,
+  type GreedyResult,
+  type GreedyResume,
+  type GreedyStage,
+  type PhaseRecord,
+  type PhaseSettings,
+  trainGreedy,
+} from '../../training/greedy.js';
 import { reconstructionGrid } from '../../viz/reconstructions.js';
 import type { Recipe, TrainContext, TrainingSettings } from '../recipe.js';
 
@@ -20,6 +28,15 @@ export interface GreedySchedule {
   count: (modelOptions: Record<string, unknown>) => number;
   stages: (k: number) => PhaseSettings;
   fineTune: PhaseSettings;
+}
+
+/** Where a resumed greedy run continues: the phase its checkpoint recorded, with the stage records of its metrics. */
+function greedyResume(ctx: TrainContext): GreedyResume | undefined {
+  if (ctx.resume === null) return undefined;
+  const { phase, metrics } = ctx.resume.state as { phase?: GreedyPhase; metrics?: { stages?: PhaseRecord[] } };
+  if (phase === undefined || typeof phase.index !== 'number')
+    throw new ArgumentError('runDir', '{runDir}: the checkpoint of this greedy run does not say which phase it was in: train it again');
+  return { phase, fit: ctx.resume.fit, stages: metrics?.stages ?? [] };
 }
 
 /** Runs {@link trainGreedy} with the run's data, progress and metrics (see the module comment). */
@@ -37,6 +54,9 @@ export async function trainGreedyInRun(ctx: TrainContext, stages: GreedyStage[],
     seed: settings.seed,
     progress: fineOptions.progress,
     signal: fineOptions.signal,
+    checkpoint: (phase, cp) => ctx.checkpoint(cp, { phase }),
+    checkpointSeconds: ctx.checkpointSeconds,
+    resume: greedyResume(ctx),
     onStageEpoch: async (name, r, records) => {
       const epochs = stages.find((s) => s.name === name)?.epochs ?? 0;
       const f = (k: string): string => (r[k] === undefined ? '-' : r[k].toFixed(4));

@@ -127,7 +127,7 @@ test('anomalies: threshold from validation errors, pictures, ROC AUC for the hel
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     r.stdout,
-    /threshold \S+ \(latent-knn\): the 99th percentile of 4550 validation scores \(the classes the run was trained on\)/,
+    /threshold \S+ \(latent-knn\+latent-mahalanobis\): the 99th percentile of 4550 validation scores \(the classes the run was trained on\)/,
   );
   assert.match(
     r.stdout,

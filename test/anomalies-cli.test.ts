@@ -66,6 +66,8 @@ test('train --only-class, then anomalies fits the detector once, saves it in the
     'conv',
     '--images',
     images,
+    '--color',
+    'grey',
     '--only-class',
     '1',
     '--epochs',
@@ -83,10 +85,10 @@ test('train --only-class, then anomalies fits the detector once, saves it in the
   assert.deepEqual([metrics.data.train, metrics.data.valid], [40, 10], 'train/horizontal, and validation from test/horizontal');
   const first = await aekit(['anomalies', run(), '--backend', 'wasm']);
   ok(first, 'anomalies');
-  assert.match(first.stdout, /fitting the latent-knn detector on 40 training samples/);
+  assert.match(first.stdout, /fitting the latent-knn\+latent-mahalanobis detector on 40 training samples/);
   assert.match(
     first.stdout,
-    /threshold \S+ \(latent-knn\): the 99th percentile of 10 validation scores \(the classes the run was trained on\)/,
+    /threshold \S+ \(latent-knn\+latent-mahalanobis\): the 99th percentile of 10 validation scores \(the classes the run was trained on\)/,
   );
   const auc =
     /ROC AUC for detecting every class but 1 horizontal \(the classes this run was not trained on \(--only-class\)\) among 30 test samples: (\d\.\d+)/.exec(
@@ -94,15 +96,16 @@ test('train --only-class, then anomalies fits the detector once, saves it in the
     );
   assert.ok(auc, first.stdout);
   assert.ok(Number(auc[1]) > 0.8, `bars of another direction are anomalies: ROC AUC ${auc[1]}`);
-  const saved = JSON.parse(await readFile(path.join(run(), 'detectors', 'latent-knn', 'detector.json'), 'utf8'));
-  assert.equal(saved.score, 'latent-knn');
+  const saved = JSON.parse(await readFile(path.join(run(), 'detectors', 'latent-knn+latent-mahalanobis', 'detector.json'), 'utf8'));
+  assert.equal(saved.score, 'latent-knn+latent-mahalanobis');
+  assert.ok(saved.mahalanobis.shrinkage >= 0 && saved.mahalanobis.shrinkage <= 1);
   assert.equal(saved.referenceCount, 40);
   const second = await aekit(['anomalies', run(), '--backend', 'wasm']);
   ok(second, 'anomalies again');
   assert.doesNotMatch(second.stdout, /fitting/);
   assert.equal(/ROC AUC[^\n]*: (\d\.\d+)/.exec(second.stdout)?.[1], auc[1], 'the saved detector scores as the fitted one');
   const summary = JSON.parse(await readFile(path.join(run(), 'anomalies', 'summary.json'), 'utf8'));
-  assert.equal(summary.score, 'latent-knn');
+  assert.equal(summary.score, 'latent-knn+latent-mahalanobis');
   assert.deepEqual(summary.onlyClassesInTraining, [1]);
 });
 
@@ -199,7 +202,8 @@ test('benchmark one-class and holdout on an image folder: results.json, results.
   const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
   assert.equal(results.benchmark, 'one-class');
   assert.equal(results.protocol, 'test');
-  assert.equal(results.score, 'latent-knn');
+  assert.equal(results.complete, true);
+  assert.equal(results.score, 'latent-knn+latent-mahalanobis');
   assert.deepEqual(
     results.classes.map((c: { class: number; name: string }) => [c.class, c.name]),
     [
@@ -238,7 +242,7 @@ test('benchmark one-class and holdout on an image folder: results.json, results.
   const h = JSON.parse(await readFile(path.join(dir, 'hold', 'results.json'), 'utf8'));
   assert.equal(h.benchmark, 'holdout');
   assert.equal(h.protocol, 'dev');
-  assert.deepEqual(Object.keys(h.all_scores).sort(), ['latent-knn', 'raw-knn']);
+  assert.deepEqual(Object.keys(h.all_scores).sort(), ['latent-knn+latent-mahalanobis', 'raw-knn']);
   assert.match(holdout.stdout, /all but class 1 horizontal: training on \d+ images/);
   const bad = await aekit(['benchmark', 'one-class', '--dataset', 'images', '--out', path.join(dir, 'z')]);
   assert.equal(bad.code, 1);

@@ -16,6 +16,7 @@ export {
   COMBINED_SCORES,
   comparableScores,
   DEFAULT_ANOMALY_SCORE,
+  DEFAULT_ANOMALY_SCORES,
   parseScore,
   SCORE_DESCRIPTIONS,
   sumNormalised,

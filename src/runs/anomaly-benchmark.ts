@@ -85,6 +85,8 @@ export interface ClassAuc {
 export interface AnomalyBenchmarkResults {
   benchmark: AnomalyBenchmarkMode;
   protocol: BenchmarkProtocol;
+  /** False while the benchmark runs (written after each class, so that an interrupted run keeps its classes). */
+  complete: boolean;
   dataset: string;
   model: string;
   settings: Record<string, unknown>;
@@ -187,6 +189,32 @@ export async function anomalyBenchmark(options: AnomalyBenchmarkOptions): Promis
     const aucs = new Map<string, ClassAuc[]>(scoreNames.map((s) => [s, []]));
     const curves: Array<{ name: string; fpr: number[]; tpr: number[] }> = [];
     const perClass: AnomalyBenchmarkResults['seconds']['per_class'] = [];
+    const kind =
+      data.spec.kind === 'fashion-mnist' ? 'fashion-mnist' : names.length === 10 && names.includes('airplane') ? 'cifar10' : null;
+    const mean = (list: ClassAuc[]): number => list.reduce((a, r) => a + r.auc, 0) / list.length;
+    /** results.json and results.md of the classes done so far (`complete` false until the last). */
+    const publish = async (complete: boolean): Promise<AnomalyBenchmarkResults> => {
+      const all_scores: AnomalyBenchmarkResults['all_scores'] = {};
+      for (const [s, list] of aucs) all_scores[s] = { mean_auc: mean(list), classes: list };
+      const results: AnomalyBenchmarkResults = {
+        benchmark: mode,
+        protocol,
+        complete,
+        dataset: data.source,
+        model: modelName,
+        settings,
+        score: chosen,
+        mean_auc: all_scores[chosen].mean_auc,
+        classes: all_scores[chosen].classes,
+        all_scores,
+        seconds: { total: (Date.now() - started) / 1000, per_class: perClass },
+        engine: engine.description,
+        finished: new Date().toISOString(),
+      };
+      await writeFileAtomic(path.join(options.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+      await writeFileAtomic(path.join(options.out, 'results.md'), resultsMarkdown(results, kind));
+      return results;
+    };
     for (const c of classes) {
       const normal = (l: number): boolean => (mode === 'one-class' ? l === c : l !== c);
       const poolLabels = pool.labels as Uint8Array;
@@ -231,28 +259,9 @@ export async function anomalyBenchmark(options: AnomalyBenchmarkOptions): Promis
       perClass.push({ class: c, train: (t1 - t0) / 1000, score: (t2 - t1) / 1000 });
       log(`${what}: ROC AUC ${line.join(', ')} (train ${((t1 - t0) / 1000).toFixed(0)} s, score ${((t2 - t1) / 1000).toFixed(0)} s)`);
       built.autoencoder.dispose();
+      if (c !== classes[classes.length - 1]) await publish(false);
     }
-    const mean = (list: ClassAuc[]): number => list.reduce((a, r) => a + r.auc, 0) / list.length;
-    const all_scores: AnomalyBenchmarkResults['all_scores'] = {};
-    for (const [s, list] of aucs) all_scores[s] = { mean_auc: mean(list), classes: list };
-    const results: AnomalyBenchmarkResults = {
-      benchmark: mode,
-      protocol,
-      dataset: data.source,
-      model: modelName,
-      settings,
-      score: chosen,
-      mean_auc: all_scores[chosen].mean_auc,
-      classes: all_scores[chosen].classes,
-      all_scores,
-      seconds: { total: (Date.now() - started) / 1000, per_class: perClass },
-      engine: engine.description,
-      finished: new Date().toISOString(),
-    };
-    const kind =
-      data.spec.kind === 'fashion-mnist' ? 'fashion-mnist' : names.length === 10 && names.includes('airplane') ? 'cifar10' : null;
-    await writeFileAtomic(path.join(options.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    await writeFileAtomic(path.join(options.out, 'results.md'), resultsMarkdown(results, kind));
+    const results = await publish(true);
     await writeFileAtomic(
       path.join(options.out, 'roc.png'),
       await lineChartPng(
@@ -327,7 +336,7 @@ function resultsMarkdown(r: AnomalyBenchmarkResults, kind: 'fashion-mnist' | 'ci
     `# ${r.benchmark} anomaly benchmark: ${r.dataset}\n\n` +
     `Protocol: ${protocol}. Evaluation split: ${r.protocol === 'test' ? 'the official test split' : 'dev (a seeded 10 % of the training split; the test split unused)'}. ` +
     `Model: ${r.model}, ${r.settings.epochs} epochs, batch ${r.settings.batchSize}, ${r.settings.optimizer} lr ${r.settings.lr}, seed ${r.settings.seed}; k = ${r.settings.k}. ` +
-    `Chosen score: **${r.score}** (mean ROC AUC ${pct(r.mean_auc)} %). Time: ${(r.seconds.total / 60).toFixed(1)} min on ${r.engine.replace(/^engine: /, '')}. Finished ${r.finished}.\n\n` +
+    `${r.complete ? '' : `**Incomplete: ${r.classes.length} classes so far.** `}Chosen score: **${r.score}** (mean ROC AUC ${pct(r.mean_auc)} %). Time: ${(r.seconds.total / 60).toFixed(1)} min on ${r.engine.replace(/^engine: /, '')}. Finished ${r.finished}.\n\n` +
     `ROC AUC (%) per class and score:\n\n${table}${means}\n`
   );
 }

@@ -10,7 +10,7 @@ import {
   ANOMALY_SCORES,
   AnomalyDetector,
   comparableScores,
-  DEFAULT_ANOMALY_SCORE,
+  DEFAULT_ANOMALY_SCORES,
   type DetectorModels,
   parseScore,
 } from '../../analysis/detector.js';
@@ -36,7 +36,7 @@ export const ANOMALY_DEFAULTS = {
   split: 'test',
   threshold: 'auto',
   percentile: 99,
-  score: DEFAULT_ANOMALY_SCORE,
+  score: DEFAULT_ANOMALY_SCORES,
   worst: 30,
   k: 5,
 } as const;
@@ -47,7 +47,7 @@ interface AnomalyFlags extends DataFlags {
   threshold: 'auto' | number;
   percentile: number;
   contamination?: number;
-  score: string;
+  score?: string;
   k: number;
   refit?: boolean;
   worst: number;
@@ -123,9 +123,8 @@ export function anomaliesCommand(): Command {
     .argument('<run-dir>', "directory written by 'aekit train'")
     .option(
       '--score <name>',
-      `anomaly score: ${ANOMALY_SCORES.join(', ')}, a + sum of them (normalised on the training data), or all (a comparison table; the outputs use ${DEFAULT_ANOMALY_SCORE})`,
+      `anomaly score: ${ANOMALY_SCORES.join(', ')}, a + sum of them (normalised on the training data), or all (a comparison table; the outputs use the default) (default: ${DEFAULT_ANOMALY_SCORES.images} for images, ${DEFAULT_ANOMALY_SCORES.other} for tables and arrays)`,
       scoreFlag,
-      ANOMALY_DEFAULTS.score,
     )
     .option('--k <n>', 'neighbours of the k-NN scores', intFlag(1), ANOMALY_DEFAULTS.k)
     .option('--refit', 'fit the detector again even if the run directory holds one')
@@ -170,8 +169,9 @@ export function anomaliesCommand(): Command {
     const models: DetectorModels = { autoencoder: run.model, encoder: await loadModel(path.join(dir, 'encoder')) };
     const image = run.metrics.data.image;
     const isImages = image !== undefined || run.metrics.data.spec === undefined || run.metrics.data.spec.kind === 'fashion-mnist';
-    const names = flags.score === 'all' ? comparableScores({ vae: run.metrics.model === 'vae', images: isImages }) : [flags.score];
-    const primary = flags.score === 'all' ? DEFAULT_ANOMALY_SCORE : flags.score;
+    const fallback = isImages ? DEFAULT_ANOMALY_SCORES.images : DEFAULT_ANOMALY_SCORES.other;
+    const primary = flags.score === undefined || flags.score === 'all' ? fallback : flags.score;
+    const names = flags.score === 'all' ? comparableScores({ vae: run.metrics.model === 'vae', images: isImages }) : [primary];
     const progress = decodingProgress();
     const budget = memoryBudgetOf(flags);
 

@@ -232,11 +232,11 @@ export function anomaliesCommand(): Command {
       const above = order.filter((i) => scores[i] > threshold);
 
       const positive = labels === undefined ? null : positiveOf(flags.holdoutClass, excluded, only, own.valid.labels, classes);
-      if (positive?.label !== null && positive !== null && classes.length > 0 && positive.label >= classes.length)
+      if (positive !== null && positive.label !== null && classes.length > 0 && positive.label >= classes.length)
         throw new UsageError(`--holdout-class ${positive.label}: the data has classes 0–${classes.length - 1} (${classes.join(', ')})`);
       const isPositive = positive !== null && labels !== undefined ? Array.from(labels, (l) => positive.isAnomalous(l)) : null;
       const aucOf = (s: ArrayLike<number>): number | null =>
-        isPositive !== null && isPositive.some((p) => p) && isPositive.some((p) => !p) ? rocAuc(s, isPositive) : null;
+        isPositive?.some((p) => p) && isPositive.some((p) => !p) ? rocAuc(s, isPositive) : null;
       const auc = aucOf(scores);
       const comparison: Array<{ score: string; rocAuc: number | null }> = [];
       if (flags.score === 'all')

@@ -123,10 +123,10 @@ function benchmarkSubcommand(mode: AnomalyBenchmarkMode): Command {
     });
 }
 
-/** Builds the `benchmark` command. */
+/** Builds the `benchmark` command; its help shows each subcommand's options too. */
 export function benchmarkCommand(): Command {
-  return new Command('benchmark')
-    .description('anomaly-detection benchmarks on labelled images (long runs: minutes per class)')
-    .addCommand(benchmarkSubcommand('one-class'))
-    .addCommand(benchmarkSubcommand('holdout'));
+  const subcommands = [benchmarkSubcommand('one-class'), benchmarkSubcommand('holdout')];
+  const command = new Command('benchmark').description('anomaly-detection benchmarks on labelled images (long runs: minutes per class)');
+  for (const sub of subcommands) command.addCommand(sub);
+  return command.addHelpText('after', () => subcommands.map((sub) => `\n${sub.helpInformation().trimEnd()}`).join('\n'));
 }

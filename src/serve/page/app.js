@@ -367,7 +367,8 @@ function setUpMap() {
   const span = (v) => {
     const lo = Math.min(...v);
     const hi = Math.max(...v);
-    return [lo, hi - lo || 1];
+    // all equal (a 1-float coding has no second axis): they go in the middle
+    return hi > lo ? [lo, hi - lo] : [lo - 0.5, 1];
   };
   const [x0, xs] = span(map.x);
   const [y0, ys] = span(map.y);
@@ -514,7 +515,7 @@ async function main() {
       ? `samples of shape [${info.data.shape.join(', ')}]`
       : `${image.height}×${image.width} ${image.channels === 3 ? 'RGB' : 'grey'} images`;
   $('facts').textContent =
-    `${info.data.source}: ${what}; loss ${info.loss}; codings of ${info.codingSize} floats; anomaly threshold ${fmt(info.threshold.value)} (${info.threshold.rule}).`;
+    `${info.data.source}: ${what}; loss ${info.loss}; codings of ${info.codingSize} float${info.codingSize === 1 ? '' : 's'}; anomaly threshold ${fmt(info.threshold.value)} (${info.threshold.rule}).`;
   setStatus('loading the model…');
   app.model = await aekit.loadModel('model/model.json');
   if (info.parts.includes('encoder')) app.encoder = await aekit.loadModel('encoder/model.json');

@@ -8,7 +8,10 @@
  *   dist/browser/aekit-layers.mjs      the same as an ES module for bundlers; it imports
  *                                      @tensorflow/tfjs-core and @tensorflow/tfjs-layers
  *
- * Neither contains TensorFlow.js: a second copy would have its own layer registry and engine, so
+ * It also copies the page of `aekit serve` (src/serve/page: index.html, app.js, style.css, plain
+ * browser files) to dist/serve/page, where dist/serve/site.js reads it.
+ *
+ * Neither bundle contains TensorFlow.js: a second copy would have its own layer registry and engine, so
  * the page's `tf.loadLayersModel` would not know aekit's layers. The tfjs imports of src/ are
  * mapped to the page's `tf` (or left as imports); the CPU backend that src/core/tf.ts imports for
  * Node is dropped (the page chooses its backends). The build fails if anything from node_modules
@@ -16,7 +19,7 @@
  *
  *   node scripts/build-browser.mjs     (prints each bundle's size)
  */
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -27,6 +30,9 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const OUT_DIR = path.join(ROOT, 'dist', 'browser');
 /** The entry point both bundles are built from. */
 const ENTRY = path.join(ROOT, 'src', 'browser', 'index.ts');
+/** The page of `aekit serve`, and where the build puts it. */
+const PAGE_SRC = path.join(ROOT, 'src', 'serve', 'page');
+const PAGE_OUT = path.join(ROOT, 'dist', 'serve', 'page');
 /** The tfjs packages aekit's browser code may use: the page's (or the app's) copy. */
 const SHARED = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'];
 /** Imported by src/core/tf.ts so that Node has a backend; a page brings its own. */
@@ -78,7 +84,7 @@ function checkInputs(metafile, file) {
   if (outside.length > 0) throw new Error(`${file} would contain ${outside.join(', ')}: the browser bundles hold aekit's own code only`);
 }
 
-/** Builds both bundles and returns their paths and sizes in bytes. */
+/** Builds both bundles, copies the serve page, and returns the files' paths and sizes in bytes. */
 export async function buildBrowser() {
   const { version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
   const common = {
@@ -118,6 +124,11 @@ export async function buildBrowser() {
     checkInputs(result.metafile, path.relative(ROOT, file));
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
     out.push({ file, bytes });
+  }
+  await mkdir(PAGE_OUT, { recursive: true });
+  for (const name of (await readdir(PAGE_SRC)).sort()) {
+    await copyFile(path.join(PAGE_SRC, name), path.join(PAGE_OUT, name));
+    out.push({ file: path.join(PAGE_OUT, name), bytes: (await readFile(path.join(PAGE_OUT, name))).length });
   }
   return out;
 }

@@ -43,7 +43,18 @@ test('npm pack holds no tests, fixtures, bench or scripts', async () => {
   });
   const files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
   assert.ok(files.includes('dist/index.js') && files.includes('dist/cli/main.js') && files.includes('native/build.mjs'), files.join(' '));
-  for (const f of ['dist/browser/aekit-layers.min.js', 'dist/browser/aekit-layers.mjs', 'dist/browser/index.d.ts', 'docs/browser.md'])
+  for (const f of [
+    'dist/browser/aekit-layers.min.js',
+    'dist/browser/aekit-layers.mjs',
+    'dist/browser/index.d.ts',
+    'docs/browser.md',
+    // the page of aekit serve and aekit export (src/serve/page, copied by the build)
+    'dist/serve/site.js',
+    'dist/serve/page/index.html',
+    'dist/serve/page/app.js',
+    'dist/serve/page/style.css',
+    'docs/serve.md',
+  ])
     assert.ok(files.includes(f), `${f} is published`);
   const unwanted = files.filter((f) => /\.test\.|(^|\/)testing\/|test-helper|^bench\/|^scripts\/|^test\/|\.map$|^native\/build\//.test(f));
   assert.deepEqual(unwanted, []);

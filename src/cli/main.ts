@@ -97,6 +97,18 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/report.js')).reportCommand(),
   },
   {
+    name: 'serve',
+    usage: '[options] <run-dir>',
+    summary: "a local page that runs a run's model in the browser: reconstructions, map, latent sliders",
+    load: async () => (await import('./commands/serve.js')).serveCommand(),
+  },
+  {
+    name: 'export',
+    usage: '[options] <run-dir>',
+    summary: 'the page of serve, with the model, as a static site for any web host',
+    load: async () => (await import('./commands/serve.js')).exportCommand(),
+  },
+  {
     name: 'nab',
     usage: '<command> [options]',
     summary: "the Numenta Anomaly Benchmark: score a detector's results as NAB does (nab score)",

@@ -62,3 +62,21 @@ export function stopOnSignals(): SignalStop {
     },
   };
 }
+
+/**
+ * Resolves with the first SIGINT or SIGTERM (for `aekit serve`, which runs until stopped); the
+ * handlers are removed then, so a second signal ends the process as usual.
+ */
+export function nextStopSignal(): Promise<StopSignal> {
+  return new Promise((resolve) => {
+    const names = Object.keys(EXIT_CODES) as StopSignal[];
+    const handlers = names.map((name) => {
+      const handler = (): void => {
+        for (const [i, n] of names.entries()) process.off(n, handlers[i]);
+        resolve(name);
+      };
+      process.on(name, handler);
+      return handler;
+    });
+  });
+}

@@ -3,6 +3,15 @@
  * resume an interrupted one (`resumeRun`), the recipes themselves, and the unsupervised-pretraining experiment.
  */
 
+export type {
+  AnomalyBenchmarkMode,
+  AnomalyBenchmarkOptions,
+  AnomalyBenchmarkResults,
+  BenchmarkProtocol,
+  ClassAuc,
+} from './anomaly-benchmark.js';
+export { anomalyBenchmark } from './anomaly-benchmark.js';
+export { detectorDir, loadDetector, saveDetector } from './detector-store.js';
 export type { PretrainingOptions, PretrainingReport, PretrainingResult, PretrainingSummary } from './pretraining.js';
 export { pretrainingTable, resumePretraining, runPretraining } from './pretraining.js';
 export type { Dataset, Recipe, RecipeOption, TrainContext, TrainingDefaults, TrainingSettings } from './recipe.js';

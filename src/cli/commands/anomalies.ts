@@ -15,6 +15,7 @@ import { errorGridPng, histogramPng } from '../../viz/anomaly-plots.js';
 import { addDataFlags, type DataFlags, dataRequestOf, memoryBudgetOf } from '../data-flags.js';
 import { backendOption, choiceFlag, intFlag, percentileFlag, thresholdFlag, UsageError } from '../options.js';
 import { decodingProgress } from '../progress.js';
+import { addSeriesAnomalyFlags, type SeriesAnomalyFlags, seriesAnomalies } from './series-anomalies.js';
 
 /** Defaults of `aekit anomalies` (shown in `--help`): the threshold is the 99th percentile of the validation errors. */
 export const ANOMALY_DEFAULTS = { split: 'test', threshold: 'auto', percentile: 99, metric: 'mse', worst: 30 } as const;
@@ -88,10 +89,13 @@ export function anomaliesCommand(): Command {
     )
     .option('--out-dir <dir>', 'directory for the outputs (default: RUN_DIR/anomalies)');
   addDataFlags(command, 'score');
+  addSeriesAnomalyFlags(command);
   return command.addOption(backendOption()).action(async (dir: string, flags: AnomalyFlags) => {
     const outDir = flags.outDir ?? path.join(dir, 'anomalies');
     await useBackend(flags.backend);
     const run = await openRun(dir);
+    // Series runs (--series): scores per time step, in their own module.
+    if (run.metrics.data.spec?.kind === 'series') return seriesAnomalies(run, flags as AnomalyFlags & SeriesAnomalyFlags, outDir);
     const excluded = (run.metrics.options as { excludeClass?: number | null }).excludeClass ?? null;
     const request = dataRequestOf(flags);
     if (flags.input !== undefined && request !== undefined) throw new UsageError('--input and a data flag: give one of them');

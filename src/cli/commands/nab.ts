@@ -166,13 +166,13 @@ function nabTimestamp(ms: number): string {
     .replace(/\.\d+Z$/, '');
 }
 
-/** A file's result in NAB's format: timestamp,value,anomaly_score,label (label 1 inside a labelled window). */
-function resultCsv(file: NabDataFile, scores: Float64Array): string {
-  const lines = ['timestamp,value,anomaly_score,label'];
+/** A file's result in NAB's format: timestamp,value,anomaly_score,raw_score,label (label 1 inside a labelled window; raw_score the window error, as NAB's numenta results carry theirs). */
+function resultCsv(file: NabDataFile, scores: Float64Array, raw: Float64Array): string {
+  const lines = ['timestamp,value,anomaly_score,raw_score,label'];
   for (let i = 0; i < file.values.length; i++) {
     const t = file.timestamps[i];
     const label = file.windows.some((w) => t >= w.start && t <= w.end) ? 1 : 0;
-    lines.push(`${nabTimestamp(t)},${file.values[i]},${scores[i]},${label}`);
+    lines.push(`${nabTimestamp(t)},${file.values[i]},${scores[i]},${Number.isNaN(raw[i]) ? '' : raw[i]},${label}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -285,7 +285,7 @@ export function nabRunCommand(): Command {
           results.set(file.name, detection.scores);
           const out = path.join(resultsDir, path.dirname(file.name), `${flags.detector}_${path.basename(file.name)}`);
           await ensureDirectory(path.dirname(out));
-          await writeFileAtomic(out, resultCsv(file, detection.scores));
+          await writeFileAtomic(out, resultCsv(file, detection.scores, detection.raw));
           done += file.values.length;
           await progress.update(done, rows);
         }

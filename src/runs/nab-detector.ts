@@ -2,7 +2,9 @@
  * aekit's NAB detectors: one windowed autoencoder per NAB file, trained on the file's probationary
  * rows only (NAB's first 15 %, at most 750 rows), then every row scored causally: the raw score at
  * row t is the reconstruction error (MSE) of the window ending at t, and the anomaly score is the
- * {@link anomalyLikelihood} of the raw scores with repeated detections suppressed. The model never
+ * {@link anomalyLikelihood} of the raw scores after the probation (the windows the model was fitted
+ * to have lower errors than any other and are left out of its history), with repeated detections
+ * suppressed. The model never
  * sees a row after the probation, so no score depends on a later row.
  */
 
@@ -54,7 +56,7 @@ export const NAB_RUN_DEFAULTS: NabDetectorSettings = {
   epochs: 8,
   batchSize: 32,
   lr: 0.001,
-  recent: 5,
+  recent: 3,
   history: 8640,
   suppress: 0.2,
   seed: 42,
@@ -113,7 +115,10 @@ export async function detectNab(file: NabDataFile, detector: NabDetectorName, se
     const errors = await reconstructionErrors(model, seriesWindows(scaled, 1, window, starts), starts.length, 'mse', 1024);
     const raw = new Float64Array(n).fill(Number.NaN);
     for (let k = 0; k < starts.length; k++) raw[starts[k] + window - 1] = errors[k];
-    const scores = anomalyLikelihood(raw, {
+    // The likelihood's history starts after the probation: the model was fitted to those windows,
+    // so their errors are lower than any later window's and would make ordinary errors look unusual.
+    const unseen = Float64Array.from(raw, (v, t) => (t < probation ? Number.NaN : v));
+    const scores = anomalyLikelihood(unseen, {
       history: settings.history,
       recent: settings.recent,
       suppress: Math.round(settings.suppress * probation),

@@ -16,7 +16,7 @@ test("conv1d autoencoder: the Keras example's shapes and its 9,505 parameters", 
   assert.equal(autoencoder.countParams(), 9505);
   assert.equal(encoder.countParams(), 256 + 3600);
   assert.equal(decoder.countParams(), 1808 + 3616 + 225);
-  assert.deepEqual(encoder.outputs[0].shape, [null, 72, 1, 16]);
+  assert.deepEqual(encoder.outputs[0].shape, [null, 1, 72, 16]);
   assert.deepEqual(autoencoder.outputs[0].shape, [null, 288, 1]);
   assert.deepEqual(
     decoder.layers.map((l) => l.getClassName()),

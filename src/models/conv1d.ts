@@ -5,8 +5,9 @@
  * Conv1DTranspose(32, 7, 2) → Conv1DTranspose(features, 7, same).
  *
  * Porting note: tfjs has no Conv1DTranspose, and its conv1d runs as a reshaped conv2d anyway. The
- * model reshapes a window to `[window, 1, features]` and uses Conv2D / Conv2DTranspose with `[k, 1]`
- * kernels and `[2, 1]` strides: the same arithmetic and parameter counts as Keras's 1-D layers, on
+ * model reshapes a window to `[1, window, features]` and uses Conv2D / Conv2DTranspose with `[1, k]`
+ * kernels and `[1, 2]` strides (a 1-pixel-high image, as tfjs's own conv1d; `[k, 1]` kernels on a
+ * `[window, 1]` image were 5–10× slower on the native engine): the same arithmetic and parameter counts as Keras's 1-D layers, on
  * aekit's native conv2d kernels (docs/time-series.md has the speed measured against tfjs's conv1d).
  */
 
@@ -32,7 +33,7 @@ export interface Conv1dAutoencoderOptions {
 
 /**
  * Builds the Keras example's Conv1D autoencoder for windows `[n, window, features]` (linear output:
- * the windows are z-scores). Encoder: `[n, window, features]` → `[n, window/4, 1, filters[1]]`;
+ * the windows are z-scores). Encoder: `[n, window, features]` → `[n, 1, window/4, filters[1]]`;
  * decoder: back to `[n, window, features]`. With the defaults it has 9,505 parameters, as the
  * Keras example's summary.
  *
@@ -61,8 +62,8 @@ export function conv1dAutoencoder(options: Conv1dAutoencoderOptions = {}): Autoe
   const conv = (filtersN: number, strides: number, k: number, name: string, activation: 'relu' | 'linear' = 'relu') =>
     tf.layers.conv2d({
       filters: filtersN,
-      kernelSize: [kernel, 1],
-      strides: [strides, 1],
+      kernelSize: [1, kernel],
+      strides: [1, strides],
       padding: 'same',
       activation,
       kernelInitializer: init(k),
@@ -71,8 +72,8 @@ export function conv1dAutoencoder(options: Conv1dAutoencoderOptions = {}): Autoe
   const convT = (filtersN: number, strides: number, k: number, name: string, activation: 'relu' | 'linear' = 'relu') =>
     tf.layers.conv2dTranspose({
       filters: filtersN,
-      kernelSize: [kernel, 1],
-      strides: [strides, 1],
+      kernelSize: [1, kernel],
+      strides: [1, strides],
       padding: 'same',
       activation,
       kernelInitializer: init(k),
@@ -82,7 +83,7 @@ export function conv1dAutoencoder(options: Conv1dAutoencoderOptions = {}): Autoe
   const encoder = tf.sequential({
     name: 'conv1d_encoder',
     layers: [
-      tf.layers.reshape({ targetShape: [window, 1, features], inputShape: [window, features], name: 'to_2d' }),
+      tf.layers.reshape({ targetShape: [1, window, features], inputShape: [window, features], name: 'to_2d' }),
       conv(f1, 2, 1, 'conv1d_1'),
       drop('dropout_1', 2),
       conv(f2, 2, 3, 'conv1d_2'),
@@ -91,7 +92,7 @@ export function conv1dAutoencoder(options: Conv1dAutoencoderOptions = {}): Autoe
   const decoder = tf.sequential({
     name: 'conv1d_decoder',
     layers: [
-      tf.layers.inputLayer({ inputShape: [window / 4, 1, f2], name: 'codings' }),
+      tf.layers.inputLayer({ inputShape: [1, window / 4, f2], name: 'codings' }),
       convT(f2, 2, 4, 'conv1d_transpose_1'),
       drop('dropout_2', 5),
       convT(f1, 2, 6, 'conv1d_transpose_2'),

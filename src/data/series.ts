@@ -250,7 +250,6 @@ export function parseSeries(
     ].join('; '),
     spec,
     unitRange: false,
-    features: columns,
     series: { timestamps, times: Float64Array.from(times), columns, values, scaled, rows, trainRows },
   };
 }

@@ -309,7 +309,7 @@ export function nabRunCommand(): Command {
         `|---|---:|---:|`,
         ...profiles.map((p) => `| ${p} | ${board.profiles[p].threshold.toPrecision(6)} | ${board.profiles[p].normalized.toFixed(2)} |`),
         '',
-        'Per category (raw scores at the thresholds above; the normalised score is over the whole corpus):',
+        'Per category (raw scores at the thresholds above; the normalised scores are over all the files scored):',
         '',
         categoryTable(board, profiles),
         '',

@@ -225,7 +225,10 @@ export function nabRunCommand(): Command {
     .requiredOption('--nab <dir>', 'the NAB directory: data/<category>/<file>.csv, labels/combined_windows.json, config/profiles.json')
     .requiredOption('--out <dir>', 'where the results, score.json and results.md go')
     .addOption(
-      new Option('--detector <name>', `the autoencoder: ${NAB_DETECTORS.join(' or ')} (LSTM)`)
+      new Option(
+        '--detector <name>',
+        "the autoencoder: conv1d (the Keras example's, with 16 and 8 filters) or lstm (the recurrent autoencoder, LSTM(16) → LSTM(4))",
+      )
         .argParser(choiceFlag(NAB_DETECTORS))
         .default('conv1d'),
     )

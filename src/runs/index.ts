@@ -3,6 +3,8 @@
  * resume an interrupted one (`resumeRun`), the recipes themselves, and the unsupervised-pretraining experiment.
  */
 
+export type { NabDetection, NabDetectorName, NabDetectorSettings } from './nab-detector.js';
+export { detectNab, NAB_DETECTORS, NAB_RUN_DEFAULTS, nabWindow } from './nab-detector.js';
 export type { PretrainingOptions, PretrainingReport, PretrainingResult, PretrainingSummary } from './pretraining.js';
 export { pretrainingTable, runPretraining } from './pretraining.js';
 export type { Dataset, Recipe, RecipeOption, TrainContext, TrainingDefaults, TrainingSettings } from './recipe.js';

@@ -70,6 +70,9 @@ test('train conv1d --series, then anomalies writes scores.csv, intervals.json an
     intervals.intervals.some((f: { start: number; end: number }) => f.start <= 215 && f.end >= 200),
     'a flagged interval overlaps the jump',
   );
+  const refused = await aekit(['anomalies', run, '--input', dir, '--backend', 'wasm']);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /--input reads images: give another series of a series run with --series FILE/);
   const png = await readFile(path.join(out, 'series.png'));
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
   assert.ok(png.length > 5000);

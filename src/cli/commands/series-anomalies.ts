@@ -31,6 +31,8 @@ export const SERIES_ANOMALY_DEFAULTS = { stepScores: 'centred', seriesThreshold:
 export interface SeriesAnomalyFlags extends DataFlags {
   threshold: 'auto' | number;
   percentile: number;
+  input?: string;
+  holdoutClass?: number;
   stepScores: StepScoreMode;
   seriesThreshold: 'max' | 'percentile';
 }
@@ -68,6 +70,8 @@ const fmt = (x: number): string => x.toPrecision(4);
  * step and writes scores.csv, intervals.json and series.png into `outDir`.
  */
 export async function seriesAnomalies(run: SavedRun, flags: SeriesAnomalyFlags, outDir: string): Promise<void> {
+  if (flags.input !== undefined) throw new UsageError('--input reads images: give another series of a series run with --series FILE');
+  if (flags.holdoutClass !== undefined) throw new UsageError('--holdout-class applies to labelled samples, not to a series run');
   const request = dataRequestOf(flags);
   if (request !== undefined && request.kind !== 'series')
     throw new UsageError(`this run was trained on series windows: give other data with --series FILE, not as ${request.kind}`);

@@ -7,6 +7,8 @@
 
 export type { ActivityStats } from './activity.js';
 export { codingActivity } from './activity.js';
+export type { AnomalyLikelihoodOptions } from './anomaly-likelihood.js';
+export { anomalyLikelihood, gaussianTail, logLikelihood } from './anomaly-likelihood.js';
 export type { CodingBatch } from './codings.js';
 export { encodeAll, encodeBatches, writeCodings } from './codings.js';
 export type { BaseScore, DetectorModels, DetectorOptions, DetectorState, ScoreNormaliser } from './detector.js';
@@ -57,6 +59,8 @@ export type { ReduceMethod, ReduceOptions } from './reduce.js';
 export { REDUCE_METHODS, reduceTo2d } from './reduce.js';
 export type { ErrorMetric } from './scores.js';
 export { ERROR_METRICS, percentile, reconstructionErrors, rocAuc, rocCurve } from './scores.js';
+export type { ErrorThreshold, FlaggedInterval, NormalisedScores, StepScoreMode } from './series-scores.js';
+export { errorThreshold, flaggedIntervals, normaliseScores, STEP_SCORE_MODES, stepScores } from './series-scores.js';
 export { SSIM_WINDOW, ssim } from './ssim.js';
 export { pcaDirections, principalAngles } from './subspace.js';
 export type { TsneOptions } from './tsne.js';

@@ -1,6 +1,6 @@
 /**
  * The data flags `aekit train` and every command that reads data share: where the data comes from
- * (`--images`, `--table`, `--npy`, `--idx`, `--sequences`, `--data-dir`) and how it is prepared.
+ * (`--images`, `--table`, `--npy`, `--idx`, `--sequences`, `--series`, `--data-dir`) and how it is prepared.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type * as tf from '../core/tf.js';
@@ -26,6 +26,11 @@ export interface DataFlags
   csv?: string;
   steps?: number;
   features?: number;
+  series?: string;
+  valueColumn?: string[];
+  timestampColumn?: string;
+  window?: number;
+  stride?: number;
   memoryBudget?: number;
   dataDir?: string;
 }
@@ -47,6 +52,11 @@ export const DATA_FLAG_KEYS: ReadonlySet<string> = new Set([
   'csv',
   'steps',
   'features',
+  'series',
+  'valueColumn',
+  'timestampColumn',
+  'window',
+  'stride',
   'validationSplit',
   'memoryBudget',
   'dataDir',
@@ -115,7 +125,23 @@ export function addDataFlags(command: Command, purpose: string, options: { seque
       .option('--steps <n>', 'with --sequences: time steps per sequence', intFlag(1))
       .option('--features <n>', 'with --sequences: values per time step', intFlag(1));
   return command
-    .option('--validation-split <fraction>', 'fraction of the training samples held out for validation, seeded (default 0.1)', fractionFlag)
+    .option(
+      '--series <file>',
+      `${purpose} sliding windows of a time series: a CSV file with a header, a timestamp column and numeric value columns, in time order (z-scored with the training rows' statistics)`,
+    )
+    .option(
+      '--value-column <list>',
+      'with --series: the value columns, comma-separated (default: every column but the timestamp)',
+      listFlag,
+    )
+    .option('--timestamp-column <name>', "with --series: the timestamp column (default: 'timestamp', else the first column)")
+    .option('--window <n>', "with --series: time steps per window (default 288, or the run's)", intFlag(1))
+    .option('--stride <n>', 'with --series: steps between consecutive windows (default 1)', intFlag(1))
+    .option(
+      '--validation-split <fraction>',
+      'fraction of the training samples held out for validation, seeded; with --series the last rows, split by time (default 0.1)',
+      fractionFlag,
+    )
     .option(
       '--memory-budget <MiB>',
       'decoded images held in memory at most; a larger image folder is decoded into a cache file and streamed from it (default 1024)',
@@ -137,6 +163,7 @@ export function dataRequestOf(flags: DataFlags): DataRequest | undefined {
       ['--npy', flags.npy],
       ['--idx', flags.idx],
       [flags.csv !== undefined ? '--csv' : '--sequences', sequences],
+      ['--series', flags.series],
       ['--data-dir', flags.dataDir],
     ] as const
   ).filter(([, v]) => v !== undefined);
@@ -156,6 +183,10 @@ export function dataRequestOf(flags: DataFlags): DataRequest | undefined {
   needs('--idx-labels', flags.idxLabels, '--idx', flags.idx);
   needs('--steps', flags.steps, '--sequences', sequences);
   needs('--features', flags.features, '--sequences', sequences);
+  needs('--value-column', flags.valueColumn, '--series', flags.series);
+  needs('--timestamp-column', flags.timestampColumn, '--series', flags.series);
+  needs('--window', flags.window, '--series', flags.series);
+  needs('--stride', flags.stride, '--series', flags.series);
   const split = flags.validationSplit === undefined ? {} : { validationSplit: flags.validationSplit };
   if (flags.images !== undefined) return { kind: 'images', dir: flags.images, imageSize: flags.imageSize, color: flags.color, ...split };
   if (flags.table !== undefined)
@@ -175,8 +206,18 @@ export function dataRequestOf(flags: DataFlags): DataRequest | undefined {
       throw new UsageError(`--sequences '${sequences}' needs --steps and --features (each line holds steps × features numbers)`);
     return { kind: 'sequences', file: sequences, steps: flags.steps, features: flags.features, ...split };
   }
+  if (flags.series !== undefined)
+    return {
+      kind: 'series',
+      file: flags.series,
+      valueColumns: flags.valueColumn,
+      timestampColumn: flags.timestampColumn,
+      window: flags.window,
+      stride: flags.stride,
+      ...split,
+    };
   if (flags.validationSplit !== undefined)
-    throw new UsageError('--validation-split applies to --images, --table, --npy, --idx or --sequences data');
+    throw new UsageError('--validation-split applies to --images, --table, --npy, --idx, --sequences or --series data');
   if (flags.dataDir !== undefined) return { kind: 'fashion-mnist', dataDir: flags.dataDir };
   return undefined;
 }

@@ -61,6 +61,22 @@ export type DataSpec =
       seed: number;
     }
   | { kind: 'sequences'; file: string; steps: number; features: number; validationSplit: number; seed: number }
+  | {
+      kind: 'series';
+      /** The CSV file given to `--series`. */
+      file: string;
+      timestampColumn: string;
+      /** Value columns (features), in order. */
+      valueColumns: string[];
+      /** Time steps per window (sample). */
+      window: number;
+      /** Steps between consecutive windows' starts. */
+      stride: number;
+      /** The last fraction of the rows, held out for validation (split by time). */
+      validationSplit: number;
+      /** Z-scores fitted on the training rows. */
+      scaling: ColumnScaling;
+    }
   /** The book's generated 3-D point cloud (the linear model's data). */
   | { kind: 'points'; count: number; seed: number };
 

@@ -30,6 +30,8 @@ export type { AnySamples, ByteRows, ByteSamples, LabelledSamples, Samples } from
 export { firstSamples, floatRows, MemoryRows, pickSamples, sampleSize, toFloatSamples } from './samples.js';
 export type { CsvErrorCode, SequenceCsvOptions, Sequences } from './sequences-csv.js';
 export { CsvError, parseSequenceCsv, readSequenceCsv } from './sequences-csv.js';
+export type { SeriesData, SeriesDataset, SeriesOptions, SeriesRequest, SeriesSpec } from './series.js';
+export { DEFAULT_SERIES_WINDOW, loadSeries, parseSeries, seriesWindows, windowStarts } from './series.js';
 export { seededSplit, splitSamples } from './split.js';
 export { excludeFromTraining, withoutClass } from './subsets.js';
 export type { TableOptions, TableRequest, TableSpec } from './table.js';

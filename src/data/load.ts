@@ -13,6 +13,7 @@ import { loadNpy } from './npy.js';
 import { pointCloud } from './point-cloud.js';
 import { firstSamples } from './samples.js';
 import { readSequenceCsv } from './sequences-csv.js';
+import { loadSeries, type SeriesRequest, type SeriesSpec } from './series.js';
 import { splitSamples } from './split.js';
 import { loadTable, type TableRequest } from './table.js';
 
@@ -24,6 +25,7 @@ export type DataRequest =
   | { kind: 'npy'; file: string; validationSplit?: number; seed?: number }
   | { kind: 'idx'; file: string; labels?: string; validationSplit?: number; seed?: number }
   | { kind: 'sequences'; file: string; steps: number; features: number; validationSplit?: number; seed?: number }
+  | ({ kind: 'series' } & SeriesRequest)
   | { kind: 'points'; count?: number; seed?: number };
 
 /** Options of {@link loadData}. */
@@ -72,6 +74,8 @@ export function requestOf(spec: DataSpec): DataRequest {
         validationSplit: spec.validationSplit,
         seed: spec.seed,
       };
+    case 'series':
+      return { kind: 'series', file: spec.file };
     case 'points':
       return { kind: 'points', count: spec.count, seed: spec.seed };
   }
@@ -146,6 +150,9 @@ export async function loadData(request: DataRequest | DataSpec, options: LoadDat
         unitRange: unit,
       };
     }
+    case 'series':
+      // The window, columns and scaling come with the spec as `like`.
+      return loadSeries(r, { like: sameKind as SeriesSpec | undefined });
     case 'points': {
       const count = r.count ?? 60;
       const pointSeed = r.seed ?? seed;
@@ -168,6 +175,7 @@ function isSpec(r: DataRequest | DataSpec): r is DataSpec {
     case 'images':
       return 'image' in r;
     case 'table':
+    case 'series':
       return 'scaling' in r;
     default:
       return false;

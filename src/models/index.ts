@@ -8,6 +8,8 @@ export { compose, convAutoencoder } from './conv.js';
 export { convGreedyStages } from './conv-greedy.js';
 export type { ConvActivation, ConvDecoder, OutputActivation } from './conv-layers.js';
 export { CONV_DECODERS } from './conv-layers.js';
+export type { Conv1dAutoencoderOptions } from './conv1d.js';
+export { conv1dAutoencoder } from './conv1d.js';
 export type { LinearAutoencoderOptions } from './linear.js';
 export { linearAutoencoder } from './linear.js';
 export type { NoiseSpec } from './noise.js';

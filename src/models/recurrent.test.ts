@@ -64,3 +64,29 @@ test("train recurrent --csv: trains on the file's sequences and writes a run", a
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('train recurrent --series: the LSTM autoencoder trains on z-scored series windows with a linear output and MSE', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'aekit-rec-series-'));
+  try {
+    const csv = path.join(dir, 'series.csv');
+    const lines = ['timestamp,a,b'];
+    for (let i = 0; i < 60; i++) lines.push(`${i},${Math.sin(i / 3).toFixed(4)},${(i % 7) * 2}`);
+    await writeFile(csv, lines.join('\n'));
+    const result = await trainRun({
+      model: 'recurrent',
+      epochs: 1,
+      backend: 'wasm',
+      out: path.join(dir, 'run'),
+      dataset: { kind: 'series', file: csv, window: 6 },
+    });
+    assert.equal(result.metrics.data.spec?.kind, 'series');
+    assert.equal(result.metrics.data.train, 54 - 6 + 1); // 54 training rows (the first 90 %), stride 1
+    assert.deepEqual(result.model.outputs[0].shape, [null, 6, 2]);
+    assert.equal((result.metrics.options as { loss?: string }).loss, 'meanSquaredError');
+    const last = result.model.layers[result.model.layers.length - 1] as tf.LayersModel;
+    const dense = last.layers[last.layers.length - 1].getConfig() as { layer: { config: { activation: string } } };
+    assert.equal(dense.layer.config.activation, 'linear');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

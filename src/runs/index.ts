@@ -12,6 +12,8 @@ export type {
 } from './anomaly-benchmark.js';
 export { anomalyBenchmark } from './anomaly-benchmark.js';
 export { detectorDir, loadDetector, saveDetector } from './detector-store.js';
+export type { NabDetection, NabDetectorName, NabDetectorSettings } from './nab-detector.js';
+export { detectNab, NAB_DETECTORS, NAB_RUN_DEFAULTS, nabWindow } from './nab-detector.js';
 export type { PretrainingOptions, PretrainingReport, PretrainingResult, PretrainingSummary } from './pretraining.js';
 export { pretrainingTable, resumePretraining, runPretraining } from './pretraining.js';
 export type { Dataset, Recipe, RecipeOption, TrainContext, TrainingDefaults, TrainingSettings } from './recipe.js';

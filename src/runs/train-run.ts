@@ -105,13 +105,20 @@ const DATA_ARGUMENT: Record<DataSpec['kind'], string> = {
   npy: 'npy',
   idx: 'idx',
   sequences: 'sequences',
+  series: 'series',
   points: 'model',
 };
 
 /** The {@link ModelInput} of `data`: its sample shape, kind and value range. */
 export function modelInputOf(data: Dataset): ModelInput {
   const kind =
-    data.image !== undefined ? 'images' : data.spec.kind === 'table' ? 'table' : data.spec.kind === 'sequences' ? 'sequences' : 'arrays';
+    data.image !== undefined
+      ? 'images'
+      : data.spec.kind === 'table'
+        ? 'table'
+        : data.spec.kind === 'sequences' || data.spec.kind === 'series'
+          ? 'sequences'
+          : 'arrays';
   return { shape: data.train.shape, kind, unitRange: data.unitRange };
 }
 

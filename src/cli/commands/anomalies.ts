@@ -30,6 +30,7 @@ import { errorGridPng, histogramPng } from '../../viz/anomaly-plots.js';
 import { addDataFlags, type DataFlags, dataRequestOf, memoryBudgetOf } from '../data-flags.js';
 import { backendOption, choiceFlag, fractionFlag, intFlag, percentileFlag, thresholdFlag, UsageError } from '../options.js';
 import { decodingProgress } from '../progress.js';
+import { addSeriesAnomalyFlags, type SeriesAnomalyFlags, seriesAnomalies } from './series-anomalies.js';
 
 /** Defaults of `aekit anomalies` (shown in `--help`): the threshold is the 99th percentile of the validation scores. */
 export const ANOMALY_DEFAULTS = {
@@ -153,6 +154,7 @@ export function anomaliesCommand(): Command {
     )
     .option('--out-dir <dir>', 'directory for the outputs (default: RUN_DIR/anomalies)');
   addDataFlags(command, 'score');
+  addSeriesAnomalyFlags(command);
   return command.addOption(backendOption()).action(async (dir: string, flags: AnomalyFlags) => {
     const outDir = flags.outDir ?? path.join(dir, 'anomalies');
     if (flags.contamination !== undefined && flags.threshold !== 'auto')
@@ -161,6 +163,8 @@ export function anomaliesCommand(): Command {
       throw new UsageError(`--contamination: expected a rate below 0.5, got ${flags.contamination}`);
     await useBackend(flags.backend);
     const run = await openRun(dir);
+    // Series runs (--series): scores per time step, in their own module.
+    if (run.metrics.data.spec?.kind === 'series') return seriesAnomalies(run, flags as AnomalyFlags & SeriesAnomalyFlags, outDir);
     const options = run.metrics.options as { excludeClass?: number | null; onlyClass?: number[] | null; limit?: number | null };
     const excluded = options.excludeClass ?? null;
     const only = options.onlyClass ?? null;

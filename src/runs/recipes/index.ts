@@ -5,6 +5,7 @@
 import { ArgumentError } from '../../core/errors.js';
 import type { Recipe, RecipeOption } from '../recipe.js';
 import { convRecipe } from './conv.js';
+import { conv1dRecipe } from './conv1d.js';
 import { denseRecipe } from './dense.js';
 import { linearRecipe } from './linear.js';
 import { recurrentRecipe } from './recurrent.js';
@@ -13,7 +14,16 @@ import { stackedRecipe } from './stacked.js';
 import { vaeRecipe } from './vae.js';
 
 /** The recipes, in the order `--help` lists them. */
-export const RECIPES: readonly Recipe[] = [convRecipe, stackedRecipe, denseRecipe, recurrentRecipe, sparseRecipe, vaeRecipe, linearRecipe];
+export const RECIPES: readonly Recipe[] = [
+  convRecipe,
+  stackedRecipe,
+  denseRecipe,
+  recurrentRecipe,
+  conv1dRecipe,
+  sparseRecipe,
+  vaeRecipe,
+  linearRecipe,
+];
 
 /** The recipe called `name`, or an error (argument `model`) listing the known names. */
 export function getRecipe(name: string): Recipe {

@@ -36,7 +36,7 @@ test('the stacked recipe declares its options and book settings', () => {
 
 test('recipes are one explicit list with unique names; unknown names list the known ones', () => {
   const names = RECIPES.map((r) => r.name);
-  assert.deepEqual(names, ['conv', 'stacked', 'dense', 'recurrent', 'sparse', 'vae', 'linear']);
+  assert.deepEqual(names, ['conv', 'stacked', 'dense', 'recurrent', 'conv1d', 'sparse', 'vae', 'linear']);
   assert.throws(() => getRecipe('convv'), /unknown model 'convv': expected one of conv, stacked/);
 });
 

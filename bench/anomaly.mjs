@@ -15,12 +15,10 @@
  * --cifar DIR; without either the part is skipped with a message naming what is missing.
  * Usage: node bench/anomaly.mjs [dev] [fashion] [cifar] [holdout] [--cifar DIR]
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cifarDir } from './cifar-dir.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
@@ -41,19 +39,6 @@ function aekit(argv) {
   });
 }
 
-async function cifarDir() {
-  const given = flag('--cifar');
-  if (given !== undefined) return existsSync(path.join(given, 'train')) ? given : null;
-  const target = path.join(os.tmpdir(), 'aekit-cifar10');
-  if (existsSync(path.join(target, 'train'))) return target;
-  const archive = path.join(ROOT, '..', 'shared', 'data', 'cifar10-jpeg.tar.gz');
-  if (!existsSync(archive)) return null;
-  await mkdir(target, { recursive: true });
-  console.log(`extracting ${archive} into ${target}`);
-  execFileSync('tar', ['xzf', archive, '-C', target]);
-  return target;
-}
-
 if (want('dev'))
   await aekit([
     'benchmark',
@@ -70,7 +55,7 @@ if (want('dev'))
 if (want('fashion'))
   await aekit(['benchmark', 'one-class', '--score', 'all', '--epochs', '10', '--out', path.join(OUT, 'fashion-one-class')]);
 if (want('cifar')) {
-  const dir = await cifarDir();
+  const dir = await cifarDir(flag('--cifar'), ROOT);
   if (dir === null) console.log('cifar: skipped, ../shared/data/cifar10-jpeg.tar.gz is absent and no --cifar DIR was given');
   else
     await aekit([

@@ -20,11 +20,12 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cifarDir } from './cifar-dir.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
@@ -117,19 +118,6 @@ async function runSummary(dir) {
   };
 }
 
-async function cifarDir() {
-  const given = flag('--cifar');
-  if (given !== undefined) return existsSync(path.join(given, 'train')) ? given : null;
-  const target = path.join(os.tmpdir(), 'aekit-cifar10');
-  if (existsSync(path.join(target, 'train'))) return target;
-  const archive = path.join(ROOT, '..', 'shared', 'data', 'cifar10-jpeg.tar.gz');
-  if (!existsSync(archive)) return null;
-  await mkdir(target, { recursive: true });
-  console.log(`extracting ${archive} into ${target}`);
-  execFileSync('tar', ['xzf', archive, '-C', target]);
-  return target;
-}
-
 const results = existsSync(RESULTS) ? JSON.parse(await readFile(RESULTS, 'utf8')) : {};
 results.cpu = cpuName();
 results.node = process.version;
@@ -182,7 +170,7 @@ if (want('sensor')) {
 }
 
 if (want('cifar')) {
-  const dir = await cifarDir();
+  const dir = await cifarDir(flag('--cifar'), ROOT);
   if (dir === null) {
     results.cifar = { skipped: '../shared/data/cifar10-jpeg.tar.gz is absent and no --cifar DIR was given' };
     console.log(`cifar: skipped, ${results.cifar.skipped}`);
@@ -246,7 +234,7 @@ if (want('cifar')) {
 
 if (parts.includes('decoders')) {
   // The seed's two decoders on CIFAR-10: Conv2DTranspose (default) and UpSampling2D + Conv2D.
-  const dir = await cifarDir();
+  const dir = await cifarDir(flag('--cifar'), ROOT);
   if (dir === null) results.decoders = { skipped: '../shared/data/cifar10-jpeg.tar.gz is absent and no --cifar DIR was given' };
   else {
     const decoders = {};

@@ -8,13 +8,12 @@
  * runs and non-runs are refused.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { aekit, CLI, hasStackTrace } from './cli-helpers.js';
+import { aekit, hasStackTrace } from './cli-helpers.js';
 import { latestCheckpoint, type Metrics, metricsOf, start, values, waitFor, waitForCheckpoint } from './resume-helpers.js';
 
 const skip = process.env.AEKIT_SKIP_REAL_DATA === '1' ? 'AEKIT_SKIP_REAL_DATA=1' : false;
@@ -29,22 +28,8 @@ after(async () => {
 });
 
 /** Starts `aekit train …FLAGS --out out`; `exited` resolves with its exit code and output once it ends. */
-function startTrain(
-  out: string,
-  flags = FLAGS,
-): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; output: string }> } {
-  const child = spawn(process.execPath, [CLI, 'train', ...flags, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: string | null; output: string }>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, output }));
-  });
-  return { child, exited };
+function startTrain(out: string, flags = FLAGS): ReturnType<typeof start> {
+  return start(['train', ...flags, '--out', out]);
 }
 
 /** Waits until the live metrics.json of `out` records `epochs` epochs. */

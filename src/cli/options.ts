@@ -2,6 +2,7 @@
  * Parsing helpers shared by the CLI's commands: typed flag values with clear errors.
  */
 import { InvalidArgumentError, Option } from 'commander';
+import { ANOMALY_SCORES, parseScore } from '../analysis/detector.js';
 import { AekitError } from '../core/errors.js';
 import { CLASS_NAMES } from '../data/fashion-mnist.js';
 import { BACKEND_NAMES } from '../engine/backend.js';
@@ -97,6 +98,17 @@ export function classListFlag(value: string): number[] {
   if (list.some((s) => !/^\d+$/.test(s))) throw new InvalidArgumentError(`expected class indices such as 8 or 0,2,4, got '${value}'.`);
   if (new Set(list.map(Number)).size !== list.length) throw new InvalidArgumentError(`'${value}' names a class twice.`);
   return list.map(Number);
+}
+
+/** Parses `--score` of `anomalies` and `benchmark`: `all`, a detector score, or scores joined by `+`. */
+export function anomalyScoreFlag(value: string): string {
+  if (value === 'all') return value;
+  try {
+    parseScore(value);
+  } catch {
+    throw new InvalidArgumentError(`expected all, a score (${ANOMALY_SCORES.join(', ')}) or scores joined by +, got '${value}'.`);
+  }
+  return value;
 }
 
 /** Parses a flag value as a percentile in (0, 100). */

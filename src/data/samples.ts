@@ -175,3 +175,29 @@ export class RowSubset implements ByteRows {
     );
   }
 }
+
+/**
+ * Samples of the same shape one after the other, as floats (byte rows are converted); labels are
+ * kept when every part has them.
+ *
+ * @example
+ * const all = concatSamples([data.train, data.valid]);
+ */
+export function concatSamples(parts: readonly AnySamples[]): Samples {
+  if (parts.length === 0) throw new RangeError('concatSamples: no parts');
+  const shape = parts[0].shape;
+  const per = sampleSize(shape);
+  for (const p of parts)
+    if (sampleSize(p.shape) !== per) throw new RangeError(`concatSamples: samples of [${shape.join(', ')}] and [${p.shape.join(', ')}]`);
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const x = new Float32Array(count * per);
+  const labelled = parts.every((p) => p.labels !== undefined);
+  const labels = labelled ? new Uint8Array(count) : undefined;
+  let at = 0;
+  for (const p of parts) {
+    x.set(floatRows(p, null, 0, p.count), at * per);
+    if (labels !== undefined && p.labels !== undefined) labels.set(p.labels.subarray(0, p.count), at);
+    at += p.count;
+  }
+  return { x, shape, count, ...(labels === undefined ? {} : { labels }) };
+}

@@ -59,26 +59,21 @@ export function conv1dAutoencoder(options: Conv1dAutoencoderOptions = {}): Autoe
   if (!(dropout >= 0 && dropout < 1)) throw new ArgumentError('dropout', `expected a rate in [0, 1), got ${dropout}`);
   const [f1, f2] = filters;
   const init = (k: number) => tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
-  const conv = (filtersN: number, strides: number, k: number, name: string, activation: 'relu' | 'linear' = 'relu') =>
-    tf.layers.conv2d({
-      filters: filtersN,
-      kernelSize: [1, kernel],
-      strides: [1, strides],
-      padding: 'same',
-      activation,
-      kernelInitializer: init(k),
-      name,
-    });
-  const convT = (filtersN: number, strides: number, k: number, name: string, activation: 'relu' | 'linear' = 'relu') =>
-    tf.layers.conv2dTranspose({
-      filters: filtersN,
-      kernelSize: [1, kernel],
-      strides: [1, strides],
-      padding: 'same',
-      activation,
-      kernelInitializer: init(k),
-      name,
-    });
+  /** A 1×kernel Conv2D (`conv2d`) or Conv2DTranspose (`conv2dTranspose`) along the window. */
+  const layer =
+    (kind: 'conv2d' | 'conv2dTranspose') =>
+    (filtersN: number, strides: number, k: number, name: string, activation: 'relu' | 'linear' = 'relu') =>
+      tf.layers[kind]({
+        filters: filtersN,
+        kernelSize: [1, kernel],
+        strides: [1, strides],
+        padding: 'same',
+        activation,
+        kernelInitializer: init(k),
+        name,
+      });
+  const conv = layer('conv2d');
+  const convT = layer('conv2dTranspose');
   const drop = (name: string, k: number) => tf.layers.dropout({ rate: dropout, name, ...(seed === undefined ? {} : { seed: seed + k }) });
   const encoder = tf.sequential({
     name: 'conv1d_encoder',

@@ -23,12 +23,13 @@ import { writeFileAtomic } from '../core/fs.js';
 import { type ProgressSink, type StepProgress, silentProgress } from '../core/progress.js';
 import type { Dataset } from '../data/dataset.js';
 import { type DataRequest, loadData } from '../data/load.js';
-import { type AnySamples, pickSamples } from '../data/samples.js';
+import { type AnySamples, concatSamples, pickSamples } from '../data/samples.js';
 import { seededSplit } from '../data/split.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import { fit } from '../training/fit.js';
 import { makeOptimizer, type OptimizerName } from '../training/optimizers.js';
 import { lineChartPng } from '../viz/line-chart.js';
+import { lossFor } from './recipe.js';
 import { getRecipe } from './recipes/index.js';
 import { modelInputOf } from './train-run.js';
 
@@ -222,9 +223,8 @@ export async function anomalyBenchmark(options: AnomalyBenchmarkOptions): Promis
       for (let i = 0; i < pool.count; i++) if (normal(poolLabels[i])) trainIdx.push(i);
       const train = pickSamples(pool, trainIdx);
       const t0 = Date.now();
-      const loss = !input.unitRange && settings.loss === 'binaryCrossentropy' ? 'meanSquaredError' : settings.loss;
       const built = recipe.build({ seed, input });
-      built.autoencoder.compile({ optimizer: makeOptimizer(settings.optimizer, settings.lr), loss });
+      built.autoencoder.compile({ optimizer: makeOptimizer(settings.optimizer, settings.lr), loss: lossFor(settings.loss, input) });
       const what = mode === 'one-class' ? `class ${c} ${names[c]}` : `all but class ${c} ${names[c]}`;
       log(`${what}: training on ${train.count} images`);
       await fit(built.autoencoder, train, {
@@ -285,7 +285,7 @@ export async function anomalyBenchmark(options: AnomalyBenchmarkOptions): Promis
 /** The training pool and the evaluation split of a protocol. */
 function splitsOf(data: Dataset, protocol: BenchmarkProtocol, seed: number): { pool: AnySamples; evaluation: AnySamples } {
   // Fashion-MNIST's validation images are official training images; an image folder's come from test/ or its own folder.
-  const pool = data.spec.kind === 'fashion-mnist' ? concat(data.train, data.valid) : data.train;
+  const pool = data.spec.kind === 'fashion-mnist' ? concatSamples([data.train, data.valid]) : data.train;
   if (protocol === 'dev') {
     const { train, valid } = seededSplit(pool.count, 0.1, seed);
     return { pool: pickSamples(pool, train), evaluation: pickSamples(pool, valid) };
@@ -294,18 +294,6 @@ function splitsOf(data: Dataset, protocol: BenchmarkProtocol, seed: number): { p
   if (evaluation === undefined)
     throw new ArgumentError('images', `the benchmark needs a test split (a test/ folder); ${data.source} has none`);
   return { pool, evaluation };
-}
-
-/** Two sample sets of the same kind one after the other. */
-function concat(a: AnySamples, b: AnySamples): AnySamples {
-  if ('x' in a && 'x' in b) {
-    const x = new Float32Array(a.x.length + b.x.length);
-    x.set(a.x);
-    x.set(b.x, a.x.length);
-    const labels = a.labels !== undefined && b.labels !== undefined ? Uint8Array.from([...a.labels, ...b.labels]) : undefined;
-    return { x, shape: a.shape, count: a.count + b.count, ...(labels === undefined ? {} : { labels }) };
-  }
-  throw new ArgumentError('dataset', 'concat: expected float samples');
 }
 
 function resultsMarkdown(r: AnomalyBenchmarkResults, kind: 'fashion-mnist' | 'cifar10' | null): string {

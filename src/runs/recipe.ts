@@ -128,3 +128,11 @@ export interface Recipe {
    */
   artifacts?(ctx: TrainContext): Promise<string[]>;
 }
+
+/**
+ * The loss a model trains data with: cross-entropy needs targets in [0, 1], so unbounded data
+ * (standardised tables) is fitted with MSE instead.
+ */
+export function lossFor(loss: LossName, input: Pick<ModelInput, 'unitRange'>): LossName {
+  return !input.unitRange && loss === 'binaryCrossentropy' ? 'meanSquaredError' : loss;
+}

@@ -19,7 +19,7 @@ import { saveModel } from '../training/io.js';
 import { roundedAccuracy } from '../training/metrics.js';
 import { makeOptimizer, type OptimizerName } from '../training/optimizers.js';
 import { curvesPng } from '../viz/line-chart.js';
-import type { Dataset, ModelInput, Recipe, TrainContext, TrainingSettings } from './recipe.js';
+import { type Dataset, lossFor, type ModelInput, type Recipe, type TrainContext, type TrainingSettings } from './recipe.js';
 import { reconstructions } from './recipes/artifacts.js';
 import { getRecipe } from './recipes/index.js';
 import { checkRunCallbacks, type RunCallbackOptions, runCallbacks } from './run-callbacks.js';
@@ -382,8 +382,7 @@ async function trainOn(
       throw new ArgumentError(DATA_ARGUMENT[data.spec.kind], err.template.replace(/^\{[^}]+\}: /, ''), { cause: err });
     throw err;
   }
-  // Cross-entropy needs targets in [0, 1]: unbounded data (standardised tables) is fitted with MSE.
-  if (!input.unitRange && settings.loss === 'binaryCrossentropy') settings.loss = 'meanSquaredError';
+  settings.loss = lossFor(settings.loss, input);
   const built = recipe.build({ seed: settings.seed, input, ...modelOptions });
   const { autoencoder, encoder, decoder } = built;
   if (options.signal?.aborted === true)

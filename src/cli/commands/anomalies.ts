@@ -5,21 +5,14 @@
  */
 
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
-import {
-  ANOMALY_SCORES,
-  AnomalyDetector,
-  comparableScores,
-  DEFAULT_ANOMALY_SCORES,
-  type DetectorModels,
-  parseScore,
-} from '../../analysis/detector.js';
+import { Command } from 'commander';
+import { ANOMALY_SCORES, AnomalyDetector, comparableScores, DEFAULT_ANOMALY_SCORES, type DetectorModels } from '../../analysis/detector.js';
 import { percentile, rocAuc } from '../../analysis/scores.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import type { Dataset } from '../../data/dataset.js';
 import { readImages } from '../../data/image-files.js';
 import { parseNpy, readData } from '../../data/npy.js';
-import { type AnySamples, firstSamples, floatRows, type Samples, sampleSize } from '../../data/samples.js';
+import { type AnySamples, concatSamples, firstSamples, floatRows, type Samples, sampleSize } from '../../data/samples.js';
 import { onlyLabels, withoutLabel } from '../../data/subsets.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { loadDetector, saveDetector } from '../../runs/detector-store.js';
@@ -28,7 +21,16 @@ import { openRun } from '../../runs/saved-run.js';
 import { loadModel } from '../../training/io.js';
 import { errorGridPng, histogramPng } from '../../viz/anomaly-plots.js';
 import { addDataFlags, type DataFlags, dataRequestOf, memoryBudgetOf } from '../data-flags.js';
-import { backendOption, choiceFlag, fractionFlag, intFlag, percentileFlag, thresholdFlag, UsageError } from '../options.js';
+import {
+  anomalyScoreFlag,
+  backendOption,
+  choiceFlag,
+  fractionFlag,
+  intFlag,
+  percentileFlag,
+  thresholdFlag,
+  UsageError,
+} from '../options.js';
 import { decodingProgress } from '../progress.js';
 import { addSeriesAnomalyFlags, type SeriesAnomalyFlags, seriesAnomalies } from './series-anomalies.js';
 
@@ -105,16 +107,6 @@ function positiveOf(
   return null;
 }
 
-function scoreFlag(value: string): string {
-  if (value === 'all') return value;
-  try {
-    parseScore(value);
-  } catch {
-    throw new InvalidArgumentError(`expected all, a score (${ANOMALY_SCORES.join(', ')}) or scores joined by +, got '${value}'.`);
-  }
-  return value;
-}
-
 /** Builds the `anomalies` command. */
 export function anomaliesCommand(): Command {
   const command = new Command('anomalies')
@@ -125,7 +117,7 @@ export function anomaliesCommand(): Command {
     .option(
       '--score <name>',
       `anomaly score: ${ANOMALY_SCORES.join(', ')}, a + sum of them (normalised on the training data), or all (a comparison table; the outputs use the default) (default: ${DEFAULT_ANOMALY_SCORES.images} for images, ${DEFAULT_ANOMALY_SCORES.other} for tables and arrays)`,
-      scoreFlag,
+      anomalyScoreFlag,
     )
     .option('--k <n>', 'neighbours of the k-NN scores', intFlag(1), ANOMALY_DEFAULTS.k)
     .option('--refit', 'fit the detector again even if the run directory holds one')
@@ -220,11 +212,12 @@ export function anomaliesCommand(): Command {
         threshold = flags.threshold;
         how = 'given with --threshold';
       }
-      // Other data given: all of it is scored (its own split only when it has train and test parts).
+      // Other data given: all of it, train and validation parts, is scored (its own split only when it has train and test parts).
       const splitName = flags.split ?? (data.test !== undefined ? 'test' : 'valid');
       const foreign = flags.input === undefined ? null : await readInput(flags.input, data);
       const everything = request !== undefined && data.test === undefined && flags.split === undefined;
-      const scored: AnySamples = foreign !== null ? foreign.samples : everything ? concatenated(data) : splitOf(data, splitName);
+      const scored: AnySamples =
+        foreign !== null ? foreign.samples : everything ? concatSamples([data.train, data.valid]) : splitOf(data, splitName);
       const where = foreign !== null ? 'input' : everything ? 'all' : splitName;
       const count = scored.count;
       const labels = scored.labels;
@@ -355,21 +348,4 @@ async function readInput(input: string, data: Dataset): Promise<{ samples: Sampl
     colour: image.channels === 3 ? 'rgb' : 'grey',
   });
   return { samples: { x: files.images, shape, count: files.count }, names: files.names };
-}
-
-/** Every sample of other data given to score: its train and validation parts, one after the other. */
-function concatenated(data: Dataset): Samples {
-  const parts = [data.train, data.valid];
-  const count = parts.reduce((n, p) => n + p.count, 0);
-  const per = data.train.shape.reduce((a, b) => a * b, 1);
-  const x = new Float32Array(count * per);
-  const labelled = parts.every((p) => p.labels !== undefined);
-  const labels = labelled ? new Uint8Array(count) : undefined;
-  let at = 0;
-  for (const p of parts) {
-    x.set(floatRows(p, null, 0, p.count), at * per);
-    if (labels !== undefined && p.labels !== undefined) labels.set(p.labels.subarray(0, p.count), at);
-    at += p.count;
-  }
-  return { x, shape: data.train.shape, count, ...(labels === undefined ? {} : { labels }) };
 }

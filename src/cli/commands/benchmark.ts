@@ -1,6 +1,6 @@
 /** `aekit benchmark one-class|holdout`: the anomaly benchmarks on labelled images, per class. */
-import { Command, InvalidArgumentError } from 'commander';
-import { ANOMALY_SCORES, COMBINED_SCORES, parseScore } from '../../analysis/detector.js';
+import { Command } from 'commander';
+import { ANOMALY_SCORES, COMBINED_SCORES } from '../../analysis/detector.js';
 import type { BackendName } from '../../engine/backend.js';
 import {
   type AnomalyBenchmarkMode,
@@ -11,7 +11,16 @@ import {
 import { recipeNames } from '../../runs/recipes/index.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../training/optimizers.js';
 import { imageSizeFlag } from '../data-flags.js';
-import { backendOption, choiceFlag, classListFlag, dataDirOption, intFlag, positiveFlag, UsageError } from '../options.js';
+import {
+  anomalyScoreFlag,
+  backendOption,
+  choiceFlag,
+  classListFlag,
+  dataDirOption,
+  intFlag,
+  positiveFlag,
+  UsageError,
+} from '../options.js';
 import { decodingProgress, terminalProgress } from '../progress.js';
 import { stopOnSignals } from '../signals.js';
 
@@ -34,16 +43,6 @@ interface BenchmarkFlags {
   maxReference: number;
   backend: BackendName;
   out: string;
-}
-
-function scoreFlag(value: string): string {
-  if (value === 'all') return value;
-  try {
-    parseScore(value);
-  } catch {
-    throw new InvalidArgumentError(`expected all, a score (${ANOMALY_SCORES.join(', ')}) or scores joined by +, got '${value}'.`);
-  }
-  return value;
 }
 
 function benchmarkSubcommand(mode: AnomalyBenchmarkMode): Command {
@@ -69,7 +68,7 @@ function benchmarkSubcommand(mode: AnomalyBenchmarkMode): Command {
     .option(
       '--score <name>',
       `the score reported as the result: ${ANOMALY_SCORES.join(', ')}, or a + sum (${COMBINED_SCORES.join(', ')}); 'all' reports the default and compares every score`,
-      scoreFlag,
+      anomalyScoreFlag,
       DEFAULT_BENCHMARK_SCORE,
     )
     .option(

@@ -20,7 +20,7 @@ import {
   trainGreedy,
 } from '../../training/greedy.js';
 import { reconstructionGrid } from '../../viz/reconstructions.js';
-import type { Recipe, TrainContext, TrainingSettings } from '../recipe.js';
+import { lossFor, type Recipe, type TrainContext, type TrainingSettings } from '../recipe.js';
 
 /** A recipe's greedy schedule: settings of each stage and of the fine-tuning. */
 export interface GreedySchedule {
@@ -116,10 +116,8 @@ export function greedyHooks(
       }
       const epochs = (ctx.modelOptions.greedyEpochs ?? undefined) as number[] | undefined;
       const models = stagesOf(ctx.built);
-      // Cross-entropy needs targets in [0, 1]: on unbounded data (standardised tables) the phases
-      // that reconstruct the inputs use MSE instead.
-      const bounded = (p: PhaseSettings): PhaseSettings =>
-        ctx.data.unitRange || p.loss !== 'binaryCrossentropy' ? p : { ...p, loss: 'meanSquaredError' };
+      // On unbounded data (standardised tables) the phases that reconstruct the inputs use MSE.
+      const bounded = (p: PhaseSettings): PhaseSettings => ({ ...p, loss: lossFor(p.loss, ctx.data) });
       const stages = models.map((m, k) => {
         const s = bounded(schedule.stages(k));
         return { ...m, ...s, epochs: epochs?.[k] ?? s.epochs };

@@ -1,5 +1,5 @@
 // Element-wise kernels (selu, exp, sigmoid, relu, add, sub, mul, greater, select, the fused selu
-// gradient) and sums over leading or trailing axes.
+// gradients) and sums over leading or trailing axes.
 #include <omp.h>
 
 #include <algorithm>
@@ -152,6 +152,44 @@ napi_value SeluGrad(Args &a) {
   return a.result(true);
 }
 
+// seluBiasGrad(heap, dy, y, dz, db, rows, channels): the backward pass of y = selu(z) with
+// z = conv + bias, from SELU's output: dz = dy · selu'(z), where selu'(z) = scale for y > 0 and
+// y + scale·alpha (= scale·alpha·e^z) otherwise, and the bias gradient db[c] = Σ_r dz[r, c], in
+// one pass over rows × channels (NHWC: channels innermost). Sums in double, per thread, added in
+// thread order (deterministic for a given thread count).
+napi_value SeluBiasGrad(Args &a) {
+  const long rows = a.size(4), channels = a.positive(5);
+  const float *dy = a.span<const float>(0, count(rows, channels));
+  const float *y = a.span<const float>(1, count(rows, channels));
+  float *dz = a.span<float>(2, count(rows, channels));
+  float *db = a.span<float>(3, channels);
+  if (!a.ok()) return a.fail();
+  const int nt = rows * channels > kPar ? omp_get_max_threads() : 1;
+  std::vector<double> part(static_cast<size_t>(nt) * channels, 0.0);
+#pragma omp parallel num_threads(nt)
+  {
+    double *p = part.data() + static_cast<size_t>(omp_get_thread_num()) * channels;
+#pragma omp for schedule(static)
+    for (long r = 0; r < rows; ++r) {
+      const float *dyr = dy + r * channels, *yr = y + r * channels;
+      float *dzr = dz + r * channels;
+#pragma omp simd
+      for (long c = 0; c < channels; ++c) {
+        const float v = yr[c];
+        const float d = dyr[c] * (v > 0.f ? kSeluScale : v + kSeluScaleAlpha);
+        dzr[c] = d;
+        p[c] += d;
+      }
+    }
+  }
+  for (long c = 0; c < channels; ++c) {
+    double s = 0;
+    for (int t = 0; t < nt; ++t) s += part[static_cast<size_t>(t) * channels + c];
+    db[c] = static_cast<float>(s);
+  }
+  return a.result(true);
+}
+
 // sumOuter(heap, x, y, outer, inner): y[j] = Σ_o x[o, j] (reducing leading axes).
 napi_value SumOuter(Args &a) {
   const long outer = a.size(2), inner = a.size(3);
@@ -204,6 +242,7 @@ const Kernel kUnary{"unary", "op, x, y, n", Unary};
 const Kernel kBinary{"binary", "op, a, na, b, nb, y, n", Binary};
 const Kernel kSelect{"select", "cond, t, e, y, n", Select};
 const Kernel kSeluGrad{"seluGrad", "dy, x, dx, n", SeluGrad};
+const Kernel kSeluBiasGrad{"seluBiasGrad", "dy, y, dz, db, rows, channels", SeluBiasGrad};
 const Kernel kSumOuter{"sumOuter", "x, y, outer, inner", SumOuter};
 const Kernel kSumInner{"sumInner", "x, y, outer, inner", SumInner};
 

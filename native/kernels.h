@@ -9,6 +9,7 @@ namespace aekit {
 
 // conv.cc
 extern const Kernel kConv2dForward, kConv2dBackwardData, kConv2dBackwardFilter;
+extern const Kernel kConv2dTranspose;
 // The oneDNN implementation (or aekit direct kernel) the last convolution ran on.
 const std::string &lastConvImpl();
 
@@ -17,6 +18,7 @@ extern const Kernel kMaxPool, kMaxPoolGrad;
 
 // elementwise.cc
 extern const Kernel kUnary, kBinary, kSelect, kSeluGrad, kSumOuter, kSumInner;
+extern const Kernel kSeluBiasGrad;
 
 // lstm.cc
 extern const Kernel kLstmForward, kLstmBackward;

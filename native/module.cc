@@ -35,7 +35,8 @@ constexpr double kMaxThreads = 4096;
 // Every kernel the addon exports.
 const Kernel *const kKernels[] = {&kConv2dForward, &kConv2dBackwardData, &kConv2dBackwardFilter, &kMaxPool, &kMaxPoolGrad,
                                   &kUnary,         &kBinary,             &kSelect,               &kSeluGrad, &kSumOuter,
-                                  &kSumInner,      &kLstmForward,        &kLstmBackward,         &kMatMul};
+                                  &kSumInner,      &kLstmForward,        &kLstmBackward,         &kMatMul,
+                                  &kConv2dTranspose, &kSeluBiasGrad};
 
 // Reads exactly `count` arguments into argv; throws and returns false otherwise.
 bool readPlainArgs(napi_env env, napi_callback_info info, const char *signature, size_t count, napi_value *argv) {

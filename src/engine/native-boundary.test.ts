@@ -58,12 +58,14 @@ function validCalls(a: NativeAddon, heap: ArrayBuffer): Record<string, unknown[]
     conv2dForward: [heap, 0, 64, -1, 128, ...GEO, a.convActivations.linear],
     conv2dBackwardData: [heap, 0, 64, 128, ...GEO],
     conv2dBackwardFilter: [heap, 0, 64, 128, ...GEO],
+    conv2dTranspose: [heap, 0, 64, -1, 128, ...GEO, a.convActivations.selu],
     maxPool: [heap, 0, 128, ...POOL],
     maxPoolGrad: [heap, 0, 64, 128, ...POOL],
     unary: [heap, a.unaryOps.exp, 0, 64, 4],
     binary: [heap, a.binaryOps.add, 0, 4, 64, 4, 128, 4],
     select: [heap, 0, 64, 128, 192, 4],
     seluGrad: [heap, 0, 64, 128, 4],
+    seluBiasGrad: [heap, 0, 64, 128, 192, 2, 2],
     sumOuter: [heap, 0, 64, 2, 2],
     sumInner: [heap, 0, 64, 2, 2],
     matMul: [heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -1, a.activations.linear, 0.2],
@@ -133,6 +135,17 @@ test('native boundary: a buffer reaching past the end of the heap throws, naming
     [/conv2dForward: argument 4 \(bias\): 1 element of 4 bytes from byte offset 4096 ends at byte 4100/],
   );
   rejects(() => a.conv2dBackwardFilter(heap, 0, 64, 4090, ...GEO), [/conv2dBackwardFilter: argument 4 \(dw\)/]);
+  // the transposed convolution's bias has the convolution's input channels (ci), its y the input's shape
+  rejects(
+    () => a.conv2dTranspose(heap, 0, 64, 4096, 128, ...GEO, a.convActivations.selu),
+    [/conv2dTranspose: argument 4 \(bias\): 1 element of 4 bytes from byte offset 4096 ends at byte 4100/],
+  );
+  rejects(
+    () => a.conv2dTranspose(heap, 0, 64, -1, 4064, ...GEO, a.convActivations.selu),
+    [/conv2dTranspose: argument 5 \(y\): 9 elements of 4 bytes from byte offset 4064 end at byte 4100/],
+  );
+  rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 4092, 2, 2), [/seluBiasGrad: argument 5 \(db\): 2 elements .* end at byte 4100/]);
+  rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 192, 1000, 2), [/seluBiasGrad: argument 2 \(dy\): 2000 elements/]);
   rejects(() => a.maxPoolGrad(heap, 0, 64, 4080, ...POOL), [/maxPoolGrad: argument 4 \(dx\): 16 elements .* end at byte 4144/]);
   rejects(
     () => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, 4092, a.activations.relu, 0.2),
@@ -240,11 +253,16 @@ test('native boundary: unknown op codes throw, listing the codes of their table'
     () => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -1, 99, 0.2),
     [/matMul: argument 14 \(act\) is 99, which is not a code of addon\.activations \(linear \d+, relu \d+, sigmoid/],
   );
-  // conv2dForward fuses linear and relu only: another activation's code is unknown to it
+  // the convolutions apply linear, relu and selu only: another activation's code is unknown to them
   rejects(
     () => a.conv2dForward(heap, 0, 64, -1, 128, ...GEO, a.activations.sigmoid),
-    [/conv2dForward: argument 23 \(act\) is \d+, which is not a code of addon\.convActivations \(linear \d+, relu \d+\)$/],
+    [/conv2dForward: argument 23 \(act\) is \d+, which is not a code of addon\.convActivations \(linear \d+, relu \d+, selu \d+\)$/],
   );
+  rejects(
+    () => a.conv2dTranspose(heap, 0, 64, -1, 128, ...GEO, a.activations.elu),
+    [/conv2dTranspose: argument 23 \(act\) is \d+, which is not a code of addon\.convActivations \(linear/],
+  );
+  rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 192, 2, 0), [/seluBiasGrad: argument 7 \(channels\) must be an integer in \[1,/]);
   assert.ok(untouched(heap), 'the heap is unchanged');
 });
 
@@ -287,8 +305,11 @@ test('native boundary: the op code tables are exported, frozen and complete, wit
     assert.equal(new Set(Object.values(codes)).size, names.length, `${table} codes are distinct`);
     assert.ok(Object.values(codes).every(Number.isInteger), `${table} codes are integers`);
   }
-  // conv2dForward's activations are matMul's, with the same codes
-  for (const [name, code] of Object.entries(a.convActivations)) assert.equal(code, a.activations[name as keyof typeof a.activations], name);
+  // the convolutions' activations are matMul's, with the same codes, plus selu (a code of its own)
+  for (const [name, code] of Object.entries(a.convActivations)) {
+    if (name === 'selu') assert.ok(!Object.values(a.activations).includes(code), 'selu has a code no other activation has');
+    else assert.equal(code, a.activations[name as keyof typeof a.activations], name);
+  }
 });
 
 test('native boundary: checkOpTables rejects an addon without tables or with a table lacking a name', () => {
@@ -357,11 +378,29 @@ test('native boundary: each op code computes what its name says', { skip }, () =
     assert.equal(a.matMul(heap, 0, 64, 128, 1, 1, 1, 4, 1, 1, 0, 0, -1, a.activations[name as keyof typeof actRef], 0.3), true);
     near(f.subarray(32, 36), xs.map(ref), `matMul ${name}`);
   }
-  // conv2dForward with a 1×1 filter of weight 1: y = act(x)
-  for (const name of ['linear', 'relu'] as const) {
+  // conv2dForward and conv2dTranspose with a 1×1 filter of weight 1: y = act(x), and act(x + 0.5)
+  // with a bias of 0.5 (conv2dTranspose)
+  const convRef = { ...actRef, selu };
+  for (const name of ['linear', 'relu', 'selu'] as const) {
     f.set(xs, 0);
     f[16] = 1;
+    f[20] = 0.5;
     assert.equal(a.conv2dForward(heap, 0, 64, -1, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations[name]), true);
-    near(f.subarray(32, 36), xs.map(actRef[name]), `conv2dForward ${name}`);
+    near(f.subarray(32, 36), xs.map(convRef[name]), `conv2dForward ${name}`);
+    assert.equal(a.conv2dTranspose(heap, 0, 64, 80, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations[name]), true);
+    near(
+      f.subarray(32, 36),
+      xs.map((v) => convRef[name](v + 0.5)),
+      `conv2dTranspose ${name}`,
+    );
   }
+  // seluBiasGrad on 2 rows × 2 channels: dz = dy · selu'(z) from y = selu(z), db = column sums
+  const zs = [-2, 0.5, -0.25, 1.5];
+  const dys = [0.5, -1, 2, 0.25];
+  f.set(dys, 0);
+  f.set(zs.map(selu), 16);
+  assert.equal(a.seluBiasGrad(heap, 0, 64, 128, 192, 2, 2), true);
+  const dz = zs.map((z, i) => dys[i] * (z > 0 ? 1.0507009873554805 : 1.7580993408473766 * Math.exp(z)));
+  near(f.subarray(32, 36), dz, 'seluBiasGrad dz');
+  near(f.subarray(48, 50), [dz[0] + dz[2], dz[1] + dz[3]], 'seluBiasGrad db');
 });

@@ -42,6 +42,7 @@ module.exports = {
   binary: (heap, op, ...rest) => real.binary(heap, back('binaryOps', op), ...rest),
   matMul: (...args) => { args[13] = back('activations', args[13]); return real.matMul(...args); },
   conv2dForward: (...args) => { args[22] = back('convActivations', args[22]); return real.conv2dForward(...args); },
+  conv2dTranspose: (...args) => { args[22] = back('convActivations', args[22]); return real.conv2dTranspose(...args); },
 };
 `;
 }
@@ -68,6 +69,7 @@ test("native.ts passes the op codes of the addon's tables: a renumbered addon st
     process.env.AEKIT_NATIVE_ADDON = wrapper;
     const { loadNativeAddon, registerNativeBackend } = await import('./native.js');
     const { NATIVE_OP_NAMES } = await import('./native-ops.js');
+    const { conv2dSelu, conv2dTransposeSelu } = await import('./fused-conv.js');
     const addon = loadNativeAddon() as unknown as { seen?: Set<string>; unaryOps: Record<string, number> };
     assert.ok(addon.seen instanceof Set, 'native.ts loaded the renumbered addon');
     const real = createRequire(import.meta.url)(realAddon) as { unaryOps: Record<string, number> }; // loaded already, by the wrapper
@@ -106,6 +108,24 @@ test("native.ts passes the op codes of the addon's tables: a renumbered addon st
       ],
     ];
     for (const [what, inputs, f] of cases) assertClose(await on('native', inputs, f), await on('cpu', inputs, f), what, 1e-4);
+    // convolution + bias + SELU, fused on native, tfjs's ops on cpu
+    const fused: [string, (...t: tf.Tensor[]) => tf.Tensor, (...t: tf.Tensor[]) => tf.Tensor][] = [
+      [
+        'conv2d + bias + selu',
+        (a, b, c) => conv2dSelu(a, b, c, [1, 1], 'same'),
+        (a, b, c) => tf.selu(tf.add(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), c)),
+      ],
+      [
+        'conv2dTranspose + bias + selu',
+        (a, b, c) => conv2dTransposeSelu(a, b, c, [2, 6, 6, 3], [1, 1], 'same'),
+        (a, b, c) => tf.selu(tf.add(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, [2, 6, 6, 3], 1, 'same'), c)),
+      ],
+    ];
+    const transposeBias = randomValues([3]);
+    for (const [what, native, cpu] of fused) {
+      const inputs = what.startsWith('conv2dTranspose') ? [randomValues([2, 6, 6, 4]), filter, transposeBias] : [img, filter, convBias];
+      assertClose(await on('native', inputs, native), await on('cpu', inputs, cpu), what, 1e-4);
+    }
 
     const expected = Object.entries(NATIVE_OP_NAMES)
       .flatMap(([table, names]) => names.map((n) => `${table}.${n}`))

@@ -17,6 +17,7 @@ import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '../core/tf.js';
 import * as tf from '../core/tf.js';
 import { BackendError } from './errors.js';
+import { CONV_SELU_KERNEL, CONV_TRANSPOSE_SELU_KERNEL, SELU_BIAS_GRAD_KERNEL } from './fused-conv.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
 import { type BINARY_OPS, checkOpTables, type NativeOpTables, opCode, type UNARY_OPS } from './native-ops.js';
 import { nativeThreads } from './threads.js';
@@ -34,12 +35,16 @@ export interface NativeAddon extends NativeOpTables {
   conv2dForward(heap: ArrayBuffer, x: number, w: number, bias: number, y: number, ...geoAndAct: number[]): boolean;
   conv2dBackwardData(heap: ArrayBuffer, dy: number, w: number, dx: number, ...geo: number[]): boolean;
   conv2dBackwardFilter(heap: ArrayBuffer, x: number, dy: number, dw: number, ...geo: number[]): boolean;
+  /** y = act(convT(x) + bias): the input gradient of the convolution `geo` (whose output has x's shape), bias and act in the same call. */
+  conv2dTranspose(heap: ArrayBuffer, x: number, w: number, bias: number, y: number, ...geoAndAct: number[]): boolean;
   maxPool(heap: ArrayBuffer, x: number, y: number, ...geo: number[]): boolean;
   maxPoolGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, ...geo: number[]): boolean;
   unary(heap: ArrayBuffer, op: number, x: number, y: number, n: number): boolean;
   binary(heap: ArrayBuffer, op: number, a: number, na: number, b: number, nb: number, y: number, n: number): boolean;
   select(heap: ArrayBuffer, cond: number, t: number, e: number, y: number, n: number): boolean;
   seluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, n: number): boolean;
+  /** dz = dy · selu'(y) from SELU's output y, and db = Σ_rows dz (rows × channels, channels innermost). */
+  seluBiasGrad(heap: ArrayBuffer, dy: number, y: number, dz: number, db: number, rows: number, channels: number): boolean;
   sumOuter(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
   sumInner(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
   matMul(
@@ -225,7 +230,9 @@ const conv2D: NativeKernel = ({ x, filter }, b, attrs, a) => {
 };
 
 const fusedConv2D: NativeKernel = ({ x, filter, bias, preluActivationWeights }, b, attrs, a) => {
-  const act = opCode(a.convActivations, (attrs.activation as string | null | undefined) ?? 'linear');
+  const name = (attrs.activation as string | null | undefined) ?? 'linear';
+  // tfjs's FusedConv2D knows no selu (aekit's own AekitConv2DSelu does): only linear and relu here
+  const act = name === 'linear' || name === 'relu' ? opCode(a.convActivations, name) : undefined;
   if (act === undefined || preluActivationWeights !== undefined || !f32(x, filter, bias)) return null;
   const c = convInfo(x.shape, filter.shape, attrs);
   if (c === null || (bias !== undefined && size(bias) !== c.outChannels)) return null;
@@ -470,7 +477,75 @@ const NATIVE_KERNELS: Record<string, NativeKernel> = {
 };
 
 /** Names of the kernels the native engine implements itself (the rest are wasm's). */
-export const NATIVE_KERNEL_NAMES: readonly string[] = [...Object.keys(NATIVE_KERNELS), LSTM_KERNEL, LSTM_GRAD_KERNEL];
+export const NATIVE_KERNEL_NAMES: readonly string[] = [
+  ...Object.keys(NATIVE_KERNELS),
+  LSTM_KERNEL,
+  LSTM_GRAD_KERNEL,
+  CONV_SELU_KERNEL,
+  CONV_TRANSPOSE_SELU_KERNEL,
+  SELU_BIAS_GRAD_KERNEL,
+];
+
+// Convolution + bias + SELU (see `fused-conv.ts`): kernels of aekit's own, with no wasm
+// counterpart. The op checks shapes and dtypes before it runs them (float32, NHWC, dilation 1).
+
+function fusedConvFailed(name: string): never {
+  throw new Error(`aekit native: ${name} failed: oneDNN has no implementation for this convolution`);
+}
+
+function fusedConvInfo(inShape: number[], filterShape: number[], attrs: Attrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    inShape as Shape4,
+    filterShape as Shape4,
+    attrs.strides as [number, number],
+    1,
+    attrs.pad as 'same' | 'valid',
+    undefined,
+    false,
+    'channelsLast',
+  );
+}
+
+const conv2DSelu =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const { x, filter, bias } = inputs as unknown as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
+    const b = backend as Backend;
+    const c = fusedConvInfo(x.shape, filter.shape, attrs as Attrs);
+    const y = b.makeOutput(c.outShape, 'float32');
+    if (size(y) === 0) return y;
+    const biasOff = bias === undefined ? -1 : off(b, bias);
+    if (!a.conv2dForward(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), a.convActivations.selu))
+      fusedConvFailed(CONV_SELU_KERNEL);
+    return y;
+  };
+
+const conv2DTransposeSelu =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const { x, filter, bias } = inputs as unknown as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
+    const b = backend as Backend;
+    const c = fusedConvInfo((attrs as Attrs).outputShape as number[], filter.shape, attrs as Attrs);
+    const y = b.makeOutput(c.inShape as number[], 'float32');
+    if (size(y) === 0) return y;
+    const biasOff = bias === undefined ? -1 : off(b, bias);
+    if (!a.conv2dTranspose(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), a.convActivations.selu))
+      fusedConvFailed(CONV_TRANSPOSE_SELU_KERNEL);
+    return y;
+  };
+
+const seluBiasGradKernel =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend }) => {
+    const { dy, y } = inputs as Record<string, TensorInfo>;
+    const b = backend as Backend;
+    const channels = y.shape[y.shape.length - 1];
+    const dz = b.makeOutput(y.shape, 'float32');
+    const db = b.makeOutput([channels], 'float32');
+    if (channels === 0) return [dz, db];
+    a.seluBiasGrad(heap(b), off(b, dy), off(b, y), off(b, dz), off(b, db), size(y) / channels, channels);
+    return [dz, db];
+  };
 
 // The fused LSTM (see `fused-lstm.ts`): kernels of aekit's own, with no wasm counterpart.
 
@@ -569,7 +644,8 @@ export async function registerNativeBackend(): Promise<void> {
     if (previous != null && previous !== 'wasm') await tf.setBackend(previous);
   }
   const wasmModule = wasm.wasm;
-  // AEKIT_NATIVE_DISABLE=Sum,Select leaves those kernels to wasm (to bisect or compare).
+  // AEKIT_NATIVE_DISABLE=Sum,Select leaves those kernels to wasm (to bisect or compare); naming
+  // one of aekit's own kernels (AekitLstm, AekitConv2DSelu, …) turns off the op that uses it.
   const disabled = new Set(
     (process.env.AEKIT_NATIVE_DISABLE ?? '')
       .split(',')
@@ -589,11 +665,16 @@ export async function registerNativeBackend(): Promise<void> {
     const config: KernelConfig = { ...k, backendName: NATIVE_BACKEND, kernelFunc };
     if (tf.getKernel(k.kernelName, NATIVE_BACKEND) === undefined) tf.registerKernel(config);
   }
+  // aekit's own kernels: a disabled one is not registered, and its op is not used (the layers
+  // check hasFusedLstm / hasFusedConvSelu).
   for (const [kernelName, make] of [
     [LSTM_KERNEL, lstmForward],
     [LSTM_GRAD_KERNEL, lstmBackward],
+    [CONV_SELU_KERNEL, conv2DSelu],
+    [CONV_TRANSPOSE_SELU_KERNEL, conv2DTransposeSelu],
+    [SELU_BIAS_GRAD_KERNEL, seluBiasGradKernel],
   ] as const) {
-    if (tf.getKernel(kernelName, NATIVE_BACKEND) === undefined)
+    if (!disabled.has(kernelName) && tf.getKernel(kernelName, NATIVE_BACKEND) === undefined)
       tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make(a) });
   }
   // A second BackendWasm over the same module: same heap, same kernel bindings, its own tensors.

@@ -6,6 +6,8 @@
 
 export type { ActivityRegularizationArgs } from './activity-regularization.js';
 export { ActivityRegularization } from './activity-regularization.js';
+export type { ConvLayerArgs } from './conv.js';
+export { Conv2D, Conv2DTranspose, conv2d, conv2dTranspose } from './conv.js';
 export type { DenseTransposeActivation, DenseTransposeArgs } from './dense-transpose.js';
 export { DenseTranspose, linkTiedLayers } from './dense-transpose.js';
 export type { LSTMLayerArgs } from './lstm.js';

@@ -14,6 +14,7 @@
  */
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
+import { conv2d, conv2dTranspose } from '../layers/conv.js';
 
 /** A seeded kernel initialiser, by offset from the model's seed. */
 export type InitializerOf = (offset: number) => ReturnType<typeof tf.initializers.glorotUniform>;
@@ -85,7 +86,7 @@ export function convEncoderLayers(
   filters.forEach((f, k) => {
     const first = k === 0 && !grey ? shape : {};
     layers.push(
-      tf.layers.conv2d({
+      conv2d({
         filters: f,
         kernelSize: 3,
         padding: 'same',
@@ -141,7 +142,7 @@ export function convDecoderLayers(
     ];
     if (decoder === 'transpose') {
       const valid = h % 2 === 1 || w % 2 === 1;
-      layers.push(tf.layers.conv2dTranspose({ ...conv, strides: 2, padding: valid ? 'valid' : 'same', name: `deconv${j}`, ...first }));
+      layers.push(conv2dTranspose({ ...conv, strides: 2, padding: valid ? 'valid' : 'same', name: `deconv${j}`, ...first }));
       // valid gave 2s + 1 on both sides: crop the side whose target is even
       if (valid && (h % 2 === 0 || w % 2 === 0))
         layers.push(
@@ -156,7 +157,7 @@ export function convDecoderLayers(
     } else {
       layers.push(tf.layers.upSampling2d({ size: [2, 2], name: `upsample${j}`, ...first }));
       if (extra[0][1] > 0 || extra[1][1] > 0) layers.push(tf.layers.zeroPadding2d({ padding: extra, name: `pad${j}` }));
-      layers.push(tf.layers.conv2d({ ...conv, padding: 'same', name: `upconv${j}` }));
+      layers.push(conv2d({ ...conv, padding: 'same', name: `upconv${j}` }));
     }
   }
   if (plan.inputShape.length === 2) layers.push(tf.layers.reshape({ targetShape: plan.inputShape, name: 'reshape_out' }));

@@ -141,15 +141,8 @@ function fusedOp(
   return (bias === null ? op(x, filter) : op(x, filter, bias)) as tf.Tensor4D;
 }
 
-/**
- * selu(conv2d(x, filter, strides, pad) + bias) for NHWC `x [n, h, w, ci]`, `filter [kh, kw, ci, co]`
- * and `bias [co]` (or null for none), dilation 1: what tfjs-layers' Conv2D with `activation: 'selu'`
- * computes. Differentiable with respect to all inputs. Needs the fused kernels ({@link hasFusedConvSelu}).
- *
- * @example
- * const y = conv2dSelu(x, layer.kernel.read(), layer.bias.read(), [1, 1], 'same');
- */
-export function conv2dSelu(
+/** The body of {@link conv2dSelu}. */
+function conv2dSelu_(
   x: tf.Tensor,
   filter: tf.Tensor,
   bias: tf.Tensor | null,
@@ -178,12 +171,18 @@ export function conv2dSelu(
 }
 
 /**
- * selu(conv2dTranspose(x, filter, outputShape, strides, pad) + bias) for NHWC `x [n, h, w, ci]`,
- * `filter [kh, kw, co, ci]`, `outputShape [n, H, W, co]` and `bias [co]` (or null for none): what
- * tfjs-layers' Conv2DTranspose with `activation: 'selu'` computes. Differentiable with respect to
- * all inputs. Needs the fused kernels ({@link hasFusedConvSelu}).
+ * selu(conv2d(x, filter, strides, pad) + bias) for NHWC `x [n, h, w, ci]`, `filter [kh, kw, ci, co]`
+ * and `bias [co]` (or null for none), dilation 1: what tfjs-layers' Conv2D with `activation: 'selu'`
+ * computes. Differentiable with respect to all inputs. Needs the fused kernels ({@link hasFusedConvSelu}).
+ * A tfjs op (its own scope, `conv2dSelu__op`, in profiles).
+ *
+ * @example
+ * const y = conv2dSelu(x, layer.kernel.read(), layer.bias.read(), [1, 1], 'same');
  */
-export function conv2dTransposeSelu(
+export const conv2dSelu = tf.op({ conv2dSelu_ });
+
+/** The body of {@link conv2dTransposeSelu}. */
+function conv2dTransposeSelu_(
   x: tf.Tensor,
   filter: tf.Tensor,
   bias: tf.Tensor | null,
@@ -222,3 +221,11 @@ export function conv2dTransposeSelu(
     bias,
   );
 }
+
+/**
+ * selu(conv2dTranspose(x, filter, outputShape, strides, pad) + bias) for NHWC `x [n, h, w, ci]`,
+ * `filter [kh, kw, co, ci]`, `outputShape [n, H, W, co]` and `bias [co]` (or null for none): what
+ * tfjs-layers' Conv2DTranspose with `activation: 'selu'` computes. Differentiable with respect to
+ * all inputs. Needs the fused kernels ({@link hasFusedConvSelu}).
+ */
+export const conv2dTransposeSelu = tf.op({ conv2dTransposeSelu_ });

@@ -10,7 +10,8 @@
  *   bundled by esbuild as a bundler user would.
  *
  * Also: the bundles hold no tfjs, plain tfjs cannot load the models with custom layers (what the
- * bundle is for), and the bundle without tfjs fails with a clear error. Needs `npm run build`.
+ * bundle is for) but loads the conv models (aekit's Conv2D and Conv2DTranspose are saved as tfjs's
+ * own classes) and predicts as Node does, and the bundle without tfjs fails with a clear error. Needs `npm run build`.
  * Without Chromium the page tests fail saying what to install, unless AEKIT_SKIP_BROWSER=1 makes
  * them skip visibly (as test/analysis-cli.test.ts does).
  */
@@ -354,6 +355,51 @@ test('an app that imports aekit/browser (the ES module) loads the same models an
     compare(results, t, 'aekit-layers.mjs');
   });
 });
+
+test(
+  "plain tfjs, without aekit's bundle, loads the conv models (aekit's Conv2D / Conv2DTranspose) and predicts as in Node",
+  { skip: SKIP_PAGES },
+  async () => {
+    // aekit's conv layers are saved as tfjs's own Conv2D and Conv2DTranspose: nothing of aekit is needed
+    const conv = cases.filter((c) => c.kind === 'conv' || c.kind === 'conv-upsample-rgb');
+    assert.equal(conv.length, 6, 'two conv kinds × model, encoder, decoder');
+    for (const c of conv) {
+      const json = JSON.parse(await readFile(files.get(c.url) as string, 'utf8')) as { modelTopology: unknown };
+      const text = JSON.stringify(json.modelTopology);
+      assert.ok(text.includes('"class_name":"Conv2D"') || text.includes('"class_name":"Conv2DTranspose"'), `${c.url}: tfjs's class names`);
+    }
+    await withBrowser(async (context) => {
+      const { page, errors } = await open(context, '/tfjs-only.html');
+      const results = await page.evaluate(async (list) => {
+        const g = globalThis as unknown as { tf: typeof import('@tensorflow/tfjs-core') & typeof import('@tensorflow/tfjs-layers') };
+        await g.tf.setBackend('cpu');
+        const out: PageResult[] = [];
+        for (const c of list) {
+          try {
+            const model = await g.tf.loadLayersModel(c.url);
+            const x = g.tf.tensor(c.input.values, c.input.shape);
+            const y = model.predict(x) as import('@tensorflow/tfjs-core').Tensor;
+            out.push({ values: Array.from(y.dataSync()), shape: y.shape });
+            g.tf.dispose([x, y]);
+            model.dispose();
+          } catch (err) {
+            out.push({ error: (err as Error).message, name: (err as Error).name });
+          }
+        }
+        return out;
+      }, conv);
+      assert.deepEqual(errors, [], 'the page logged no errors');
+      for (const [i, c] of conv.entries()) {
+        const r = results[i];
+        assert.ok(!('error' in r), `${c.url}: ${'error' in r ? r.error : ''}`);
+        assert.ok('values' in c.node);
+        assert.deepEqual(r.shape, c.node.shape, `${c.url}: output shape`);
+        const d = maxDiff(r.values, c.node.values);
+        assert.ok(d <= TOLERANCE, `${c.url}: max |page − Node| = ${d} > ${TOLERANCE}`);
+      }
+    });
+  },
+);
 
 test(
   'without the bundle tfjs cannot load the custom layers; the bundle without tfjs says what is missing',

@@ -394,6 +394,14 @@ test('native boundary: each op code computes what its name says', { skip }, () =
       `conv2dTranspose ${name}`,
     );
   }
+  // SELU at the ends of float: NaN stays NaN, −∞ and −100 give −scale·alpha, +∞ stays +∞
+  f.set([Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, -100], 0);
+  f[16] = 1;
+  assert.equal(a.conv2dForward(heap, 0, 64, -1, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations.selu), true);
+  const ends = [...f.subarray(32, 36)];
+  assert.ok(Number.isNaN(ends[0]), `selu(NaN) = ${ends[0]}`);
+  assert.equal(ends[2], Number.POSITIVE_INFINITY, 'selu(+∞)');
+  near([ends[1], ends[3]], [-1.7580993408473766, -1.7580993408473766], 'selu(−∞), selu(−100)');
   // seluBiasGrad on 2 rows × 2 channels: dz = dy · selu'(z) from y = selu(z), db = column sums
   const zs = [-2, 0.5, -0.25, 1.5];
   const dys = [0.5, -1, 2, 0.25];

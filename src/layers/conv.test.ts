@@ -187,6 +187,13 @@ async function train(fused: boolean, steps: number): Promise<{ losses: number[];
       } else losses.push(Number(await autoencoder.trainOnBatch(data, data)));
     }
     const weights = await Promise.all(autoencoder.getWeights().map(async (w) => (await w.data()) as Float32Array));
+    // neither a training step nor a prediction leaks tensors (the fused op keeps x, filter and y for its gradient)
+    await autoencoder.trainOnBatch(data, data);
+    tf.dispose(autoencoder.predict(data));
+    const before = tf.memory().numTensors;
+    await autoencoder.trainOnBatch(data, data);
+    tf.dispose(autoencoder.predict(data));
+    assert.equal(tf.memory().numTensors, before, `tensors leaked (fused ${fused})`);
     data.dispose();
     autoencoder.dispose();
     return { losses, weights, kernels };

@@ -9,10 +9,18 @@ import { Command } from 'commander';
 import { ANOMALY_SCORES, AnomalyDetector, comparableScores, DEFAULT_ANOMALY_SCORES, type DetectorModels } from '../../analysis/detector.js';
 import { percentile, rocAuc } from '../../analysis/scores.js';
 import { writeFileAtomic } from '../../core/fs.js';
-import type { Dataset } from '../../data/dataset.js';
+import { type Dataset, pixelNormalization } from '../../data/dataset.js';
 import { readImages } from '../../data/image-files.js';
 import { parseNpy, readData } from '../../data/npy.js';
-import { type AnySamples, concatSamples, firstSamples, floatRows, type Samples, sampleSize } from '../../data/samples.js';
+import {
+  type AnySamples,
+  concatSamples,
+  firstSamples,
+  floatRows,
+  globalContrastNormalize,
+  type Samples,
+  sampleSize,
+} from '../../data/samples.js';
 import { onlyLabels, withoutLabel } from '../../data/subsets.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { loadDetector, saveDetector } from '../../runs/detector-store.js';
@@ -327,9 +335,11 @@ export function anomaliesCommand(): Command {
   });
 }
 
-/** `--input`: image files (named), an IDX image file, or a `.npy` array, prepared as the run's samples. */
+/** `--input`: image files (named), an IDX image file, or a `.npy` array, prepared as the run's samples (size, colour, normalisation). */
 async function readInput(input: string, data: Dataset): Promise<{ samples: Samples; names: string[] }> {
   const shape = data.train.shape;
+  // Prepared as the run's images were (`--normalize gcn`), whatever format they come in.
+  const normalize = pixelNormalization(data.spec);
   if (input.toLowerCase().endsWith('.npy')) {
     const npy = parseNpy(await readData(input, 'input'), input);
     const per = sampleSize(shape);
@@ -339,6 +349,7 @@ async function readInput(input: string, data: Dataset): Promise<{ samples: Sampl
         `--input '${input}': expected an array of [n, ${shape.join(', ')}] (the run's samples), found [${npy.shape.join(', ')}]`,
       );
     const x = npy.data instanceof Uint8Array ? Float32Array.from(npy.data, (v) => v / 255) : npy.data;
+    if (normalize === 'gcn') globalContrastNormalize(x, per);
     return { samples: { x, shape, count }, names: Array.from({ length: count }, (_, i) => `${path.basename(input)}[${i}]`) };
   }
   const image = data.image ?? { height: 28, width: 28, channels: 1 as const };
@@ -347,5 +358,6 @@ async function readInput(input: string, data: Dataset): Promise<{ samples: Sampl
     resize: true,
     colour: image.channels === 3 ? 'rgb' : 'grey',
   });
+  if (normalize === 'gcn') globalContrastNormalize(files.images, sampleSize(shape));
   return { samples: { x: files.images, shape, count: files.count }, names: files.names };
 }

@@ -1,5 +1,5 @@
 // Convolutions on oneDNN: forward (with bias and relu fused), input gradient and filter gradient;
-// one input channel runs on aekit's direct kernels (conv_direct.cc).
+// one input channel (and a few, for the filter gradient) runs on aekit's direct kernels (conv_direct.cc).
 #include <dnnl.hpp>
 #include <omp.h>
 
@@ -255,9 +255,9 @@ napi_value Conv2dBackwardFilter(Args &a) {
   float *dy = a.span<float>(1, count(g.n, g.ho, g.wo, g.co));
   float *dw = a.span<float>(2, count(g.kh, g.kw, g.ci, g.co));
   if (!a.ok()) return a.fail();
-  if (g.ci == 1) {
-    backwardFilterC1(g, x, dy, dw);
-    lastImpl = "aekit:direct:ci1";
+  if (g.ci <= kFewChannels) {
+    backwardFilterFew(g, x, dy, dw);
+    lastImpl = "aekit:direct:few-ci";
     return a.result(true);
   }
   Cached &c = getPrim("w" + g.key(), false, [&](Variant &v) {

@@ -1,5 +1,5 @@
 // 2-D convolutions in tfjs's NHWC / HWIO layout: their geometry, shared by the oneDNN kernels
-// (conv.cc) and aekit's direct kernels for one input channel (conv_direct.cc).
+// (conv.cc) and aekit's direct kernels for one or a few input channels (conv_direct.cc).
 #pragma once
 #include <cstdio>
 #include <string>
@@ -24,7 +24,9 @@ struct Geo {
 
 // dx of a convolution with one input channel (also a transposed convolution to one channel).
 void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
-// dw of a convolution with one input channel.
-void backwardFilterC1(const Geo &g, const float *x, const float *dy, float *dw);
+// Input channels up to which backwardFilterFew computes a filter gradient instead of oneDNN.
+constexpr long kFewChannels = 4;
+// dw of a convolution with 1 to kFewChannels input channels.
+void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw);
 
 }  // namespace aekit

@@ -314,4 +314,20 @@ test('benchmark one-class and holdout on an image folder: results.json, results.
   const bad = await aekit(['benchmark', 'one-class', '--dataset', 'images', '--out', path.join(dir, 'z')]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--dataset images needs --images DIR/);
+  const wrongModel = await aekit([
+    'benchmark',
+    'one-class',
+    '--dataset',
+    'images',
+    '--images',
+    images,
+    '--model',
+    'conv1d',
+    '--out',
+    path.join(dir, 'w'),
+  ]);
+  assert.equal(wrongModel.code, 1);
+  assert.match(wrongModel.stderr, /the conv1d model takes series windows \[window, features\] .*found images samples of shape \[16, 16/);
+  assert.ok(!hasStackTrace(wrongModel.stderr));
+  assert.ok(!existsSync(path.join(dir, 'w', 'results.json')), 'nothing trained, no results');
 });

@@ -6,7 +6,15 @@
 
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { ANOMALY_SCORES, AnomalyDetector, comparableScores, DEFAULT_ANOMALY_SCORES, type DetectorModels } from '../../analysis/detector.js';
+import {
+  ANOMALY_SCORES,
+  AnomalyDetector,
+  comparableScores,
+  DEFAULT_ANOMALY_SCORES,
+  type DetectorModels,
+  parseScore,
+  sumNormalised,
+} from '../../analysis/detector.js';
 import { percentile, rocAuc } from '../../analysis/scores.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import { type Dataset, pixelNormalization } from '../../data/dataset.js';
@@ -196,8 +204,11 @@ export function anomaliesCommand(): Command {
         // The samples the model was trained on: its classes, and the first --limit of them.
         const train = options.limit == null ? normalOf(own.train) : firstSamples(normalOf(own.train), options.limit);
         console.log(`fitting the ${missing.join(', ')} detector${missing.length > 1 ? 's' : ''} on ${train.count} training samples`);
+        // One detector of every single score needed: the models pass over the training data once for all of them.
+        const singles = [...new Set(missing.flatMap((n) => parseScore(n)))];
+        const all = await new AnomalyDetector(models, { score: singles.join('+'), k: flags.k }).fit(train);
         for (const name of missing) {
-          const detector = await new AnomalyDetector(models, { score: name, k: flags.k }).fit(train);
+          const detector = all.select(name);
           detectors.set(name, detector);
           await saveDetector(dir, detector);
         }
@@ -244,9 +255,25 @@ export function anomaliesCommand(): Command {
         isPositive?.some((p) => p) && isPositive.some((p) => !p) ? rocAuc(s, isPositive) : null;
       const auc = aucOf(scores);
       const comparison: Array<{ score: string; rocAuc: number | null }> = [];
-      if (flags.score === 'all')
-        for (const n of names)
-          comparison.push({ score: n, rocAuc: n === primary ? auc : aucOf(await (detectors.get(n) as AnomalyDetector).score(scored)) });
+      if (flags.score === 'all') {
+        // Every single score once (one pass of each model over the samples), then each score from its parts.
+        const singles = [...new Set(names.flatMap((n) => parseScore(n)))];
+        const parts = new Map<string, Float32Array>();
+        for (const n of singles) if (!parts.has(n)) parts.set(n, await (detectors.get(n) as AnomalyDetector).score(scored));
+        for (const n of names) {
+          const d = detectors.get(n) as AnomalyDetector;
+          const s =
+            n === primary
+              ? scores
+              : d.parts.length === 1
+                ? (parts.get(n) as Float32Array)
+                : sumNormalised(
+                    d.parts.map((p) => parts.get(p) as Float32Array),
+                    d.normalisation,
+                  );
+          comparison.push({ score: n, rocAuc: aucOf(s) });
+        }
+      }
 
       const csv = [foreign === null ? 'index,label,score,anomaly' : 'index,file,score,anomaly'];
       for (let i = 0; i < count; i++)

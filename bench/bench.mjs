@@ -21,9 +21,12 @@
  *
  *   node bench/bench.mjs [--steps=30] [--runs=3] [--batches=32,128] [--engines=auto,wasm,cpu]
  *                        [--models=conv,stacked,recurrent,cifar-conv,upsample,conv1d,dense] [--out=path]
+ *                        [--flopsPerCycle=auto] [--clockMHz=auto]
  *
  * --batches applies to the models timed at several batch sizes (conv, cifar-conv, conv1d); the
- * others run at 32. `dense` takes 10 × --steps (its steps are a few ms).
+ * others run at 32. `dense` takes 10 × --steps (its steps are a few ms). --flopsPerCycle and
+ * --clockMHz replace the theoretical peak's assumed FP32 FLOP/cycle/core and the clock it reads
+ * (a virtual machine may show a generic CPU model).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -39,6 +42,8 @@ const DEFAULTS = {
   models: 'conv,stacked,recurrent,cifar-conv,upsample,conv1d,dense',
   out: 'bench/results.json',
   fullData: 'true',
+  flopsPerCycle: 'auto',
+  clockMHz: 'auto',
 };
 
 function parseArgs(argv) {
@@ -190,6 +195,8 @@ if (process.env.AEKIT_BENCH_CHILD) {
 let opts;
 try {
   opts = parseArgs(process.argv.slice(2));
+  for (const k of ['flopsPerCycle', 'clockMHz'])
+    if (opts[k] !== 'auto' && !(Number(opts[k]) > 0)) throw new Error(`bench: --${k} takes 'auto' or a positive number, got '${opts[k]}'`);
   for (const m of opts.models.split(','))
     if (!(m in MODELS)) throw new Error(`bench: --models takes a list of ${Object.keys(MODELS).join(', ')}; got '${m}'`);
 } catch (err) {
@@ -269,7 +276,8 @@ function torch(model, batch, steps, runs) {
 const started = new Date().toISOString();
 // The peaks first, on a machine the bench has not started loading yet.
 process.stderr.write('bench: measuring the peaks (bench/peak.c)...\n');
-const peak = machinePeak();
+const given = (v) => (v === 'auto' ? null : Number(v));
+const peak = machinePeak({ flopsPerCycle: given(opts.flopsPerCycle), clockMHz: given(opts.clockMHz) });
 const runs = Math.max(3, Number(opts.runs));
 const results = [];
 for (const model of models) {

@@ -403,10 +403,10 @@ export function parseCpuinfo(text) {
  * GHz × FLOP/cycle/core, FLOP/cycle = FMA units × lanes (bits / 32) × 2, the units from the first
  * FMA_ASSUMPTIONS family that fits; each term with where it came from.
  */
-export function theoreticalPeak(facts, clock) {
+export function theoreticalPeak(facts, clock, given = null) {
   const a = FMA_ASSUMPTIONS.find((x) => x.test(facts));
   const lanes = a.bits / 32;
-  const flopsPerCycle = a.units * lanes * 2;
+  const flopsPerCycle = given ?? a.units * lanes * 2;
   const ghz = clock.mhz / 1000;
   const gflops = facts.cores * ghz * flopsPerCycle;
   const isa = facts.flags.has('avx512f') ? 'avx512f' : facts.flags.has('avx2') && facts.flags.has('fma') ? 'avx2 + fma' : 'no avx2/fma';
@@ -422,9 +422,11 @@ export function theoreticalPeak(facts, clock) {
       `${facts.cores} physical cores (/proc/cpuinfo: distinct physical id/core id pairs; ${facts.processors} logical processors` +
         `${facts.flags.has('hypervisor') ? '; a virtual machine: these are the cores it is shown, whether they share host cores is not visible' : ''})`,
       `${round(ghz, 3)} GHz (${clock.source})`,
-      `${flopsPerCycle} FP32 FLOP/cycle/core = ${a.units} FMA unit${a.units > 1 ? 's' : ''} × ${lanes} lanes (${a.bits}-bit) × 2 — ` +
-        `ASSUMED for ${a.uarch}: ${a.note}; the flags say ${isa}; cpuinfo: ${facts.vendor} family ${facts.family} model ${facts.model} "${facts.modelName}"` +
-        `${facts.flags.has('hypervisor') ? " (a hypervisor may show a generic model: QEMU's 'EPYC' is family 23 model 1 whatever the host)" : ''}`,
+      given !== null
+        ? `${flopsPerCycle} FP32 FLOP/cycle/core, as given (--flopsPerCycle); cpuinfo's family would have given ${a.units * lanes * 2} (${a.uarch})`
+        : `${flopsPerCycle} FP32 FLOP/cycle/core = ${a.units} FMA unit${a.units > 1 ? 's' : ''} × ${lanes} lanes (${a.bits}-bit) × 2 — ` +
+          `ASSUMED for ${a.uarch}: ${a.note}; the flags say ${isa}; cpuinfo: ${facts.vendor} family ${facts.family} model ${facts.model} "${facts.modelName}"` +
+          `${facts.flags.has('hypervisor') ? " (a hypervisor may show a generic model: QEMU's 'EPYC' is family 23 model 1 whatever the host; --flopsPerCycle=N sets it)" : ''}`,
     ],
   };
 }
@@ -477,16 +479,18 @@ export function measurePeak(cc = process.env.CC ?? 'cc') {
 
 /**
  * This machine's peaks for the roofline: theoretical (from /proc/cpuinfo, or null with a reason off
- * Linux) and measured (`measurePeak`), and the three figures the table compares against: `gflops`
+ * Linux; `flopsPerCycle` and `clockMHz`, when given, replace the assumed FLOP/cycle and the clock
+ * read) and measured (`measurePeak`), and the three figures the table compares against: `gflops`
  * (measured FMA peak on all threads, AVX-512 when the CPU has it, else AVX2), `theoreticalGflops`,
  * `gbps` (measured DRAM triad on all threads).
  */
-export function machinePeak() {
+export function machinePeak({ flopsPerCycle = null, clockMHz = null } = {}) {
   let theoretical = null;
   let theoreticalSkipped;
   if (existsSync('/proc/cpuinfo')) {
     const facts = parseCpuinfo(readFileSync('/proc/cpuinfo', 'utf8'));
-    theoretical = theoreticalPeak(facts, readClock(facts));
+    const clock = clockMHz === null ? readClock(facts) : { mhz: clockMHz, source: 'as given (--clockMHz)' };
+    theoretical = theoreticalPeak(facts, clock, flopsPerCycle);
   } else theoreticalSkipped = 'theoretical peak skipped: no /proc/cpuinfo';
   const measured = measurePeak();
   const fma = measured.avx512 ?? measured.avx2 ?? null;

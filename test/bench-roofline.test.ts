@@ -62,6 +62,7 @@ interface Roofline {
   theoreticalPeak(
     facts: Facts,
     clock: { mhz: number; source: string },
+    given?: number | null,
   ): { gflops: number; flopsPerCycle: number; uarch: string; terms: string[] };
   measurePeak(cc?: string): { skipped?: string };
 }
@@ -321,6 +322,10 @@ test('theoretical peak: physical cores × clock × FMA units × lanes × 2', () 
   assert.equal(p1.flopsPerCycle, 16); // 2 × 128-bit FMA pipes
   assert.equal(p1.gflops, 64);
   assert.equal(p1.terms.length, 3);
+  // a virtual machine's generic model: the FLOP/cycle can be given instead of assumed
+  const p1given = r.theoreticalPeak(zen1, { mhz: 2000, source: 'test' }, 32);
+  assert.equal(p1given.gflops, 128);
+  assert.match(p1given.terms[2], /as given \(--flopsPerCycle\)/);
   const zen2 = r.parseCpuinfo(cpuinfo('AuthenticAMD', 23, 49, 'AMD EPYC 7B12', 'avx fma avx2', 4, 2, 2250));
   assert.equal(zen2.cores, 4); // SMT siblings are not cores
   assert.equal(zen2.processors, 8);

@@ -157,9 +157,10 @@ async function child({ model, engine, batch, steps, runs, profile, fullData }) {
   let profiled;
   if (profile) {
     const p = await tf.profile(step);
-    profiled = profiledKernels(p);
+    // kernels only: the scopes tf.profile records around them would count their time twice
+    profiled = profiledKernels(p, (name) => tf.getKernel(name, tf.getBackend()) !== undefined);
     const by = {};
-    for (const k of p.kernels) if (!k.name.endsWith('__op')) by[k.name] = (by[k.name] ?? 0) + k.kernelTimeMs;
+    for (const k of profiled) by[k.name] = (by[k.name] ?? 0) + k.ms;
     kernels = Object.fromEntries(
       Object.entries(by)
         .sort((a, b) => b[1] - a[1])

@@ -159,10 +159,14 @@ export function describeKernel(kernel) {
   return '';
 }
 
-/** Kernels of a tf.profile result that the roofline counts: no `…__op` scopes (they contain the kernels). */
-export function profiledKernels(profile) {
+/**
+ * The kernel calls of a tf.profile result, without the scopes it also records around them (an op's
+ * `…__op`, a custom gradient's `unnamed scope`: their time is their kernels'). `isKernel(name)`,
+ * when given, keeps only registered kernels (`tf.getKernel(name, backend) !== undefined`).
+ */
+export function profiledKernels(profile, isKernel = () => true) {
   return profile.kernels
-    .filter((k) => !k.name.endsWith('__op'))
+    .filter((k) => !k.name.endsWith('__op') && k.name !== 'unnamed scope' && isKernel(k.name))
     .map((k) => ({ name: k.name, ms: k.kernelTimeMs, inputShapes: k.inputShapes, outputShapes: k.outputShapes }));
 }
 

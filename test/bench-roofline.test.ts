@@ -65,6 +65,10 @@ interface Roofline {
     given?: number | null,
   ): { gflops: number; flopsPerCycle: number; uarch: string; terms: string[] };
   measurePeak(cc?: string): { skipped?: string };
+  profiledKernels(
+    profile: { kernels: { name: string; kernelTimeMs: number; inputShapes: number[][]; outputShapes: number[][] }[] },
+    isKernel?: (name: string) => boolean,
+  ): Kernel[];
 }
 const r = (await import(pathToFileURL(path.join(ROOT, 'bench', 'roofline.mjs')).href)) as Roofline;
 
@@ -345,4 +349,21 @@ test('theoretical peak: physical cores × clock × FMA units × lanes × 2', () 
 test('measured peak: skipped with a reason when there is no compiler', () => {
   const m = r.measurePeak(path.join(ROOT, 'no-such-cc'));
   assert.match(m.skipped ?? '', /^measured peak skipped: no C compiler/);
+});
+
+test('profiled kernels: the scopes tf.profile records around kernels are left out', () => {
+  const k = (name: string, ms: number) => ({ name, kernelTimeMs: ms, inputShapes: [[2]], outputShapes: [[2]] });
+  const profile = { kernels: [k('FusedConv2D', 1), k('fusedConv2d__op', 1.2), k('AekitLstm', 2), k('unnamed scope', 2.1), k('Add', 0.5)] };
+  assert.deepEqual(
+    r.profiledKernels(profile).map((x) => [x.name, x.ms]),
+    [
+      ['FusedConv2D', 1],
+      ['AekitLstm', 2],
+      ['Add', 0.5],
+    ],
+  );
+  assert.deepEqual(
+    r.profiledKernels(profile, (name) => name !== 'Add').map((x) => x.name),
+    ['FusedConv2D', 'AekitLstm'],
+  );
 });

@@ -15,7 +15,7 @@ Prints one JSON line: {"model", "batch", "threads", "params", "images_per_second
 per second: images, windows or rows), "median"}.
 Usage: python3 bench/torch_peer.py --model conv --batch 32 --steps 40 --runs 3 --threads 2
 """
-import argparse, json, statistics, time
+import argparse, gzip, json, os, statistics, time
 import torch
 from torch import nn
 
@@ -29,6 +29,12 @@ p.add_argument('--threads', type=int, default=2)
 p.add_argument('--shape', default='28x28x1', help='conv only: input HxWxC; sizes divisible by 8 use the all-"same" decoder of src/models/conv.ts')
 p.add_argument('--window', type=int, default=288, help='conv1d only: time steps per window, a multiple of 4')
 p.add_argument('--features', type=int, default=20, help='dense only: columns of the table')
+p.add_argument('--fashion-epochs', type=int, default=0,
+               help='conv only: instead of timed steps on random data, train this many epochs on the first --limit '
+                    'Fashion-MNIST training images (shuffled each epoch), as `aekit train conv --epochs N --limit L` does, '
+                    'and report each epoch\'s images/s')
+p.add_argument('--limit', type=int, default=4096)
+p.add_argument('--data-dir', default=os.environ.get('AEKIT_DATA_DIR', '/usr/share/datasets/fashion-mnist'))
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
@@ -141,12 +147,31 @@ params = sum(p.numel() for p in model.parameters())
 extra_bias = sum(m.bias_hh_l0.numel() for m in model.modules() if isinstance(m, nn.LSTM))
 params_note = {'params_note': f"PyTorch's LSTM has two bias vectors, Keras's one: {params - extra_bias} with one counted"} if extra_bias else {}
 
-def step():
+def step(batch=None):
+    batch = x if batch is None else batch
     opt.zero_grad()
-    loss = loss_fn(model(x), x)
+    loss = loss_fn(model(batch), batch)
     loss.backward()
     opt.step()
     return loss.item()
+
+if a.fashion_epochs > 0:
+    if a.model != 'conv':
+        raise SystemExit('--fashion-epochs: the conv model only')
+    with gzip.open(os.path.join(a.data_dir, 'train-images-idx3-ubyte.gz')) as f:
+        raw = f.read()
+    images = torch.frombuffer(bytearray(raw[16:16 + a.limit * 784]), dtype=torch.uint8).float().div(255).reshape(-1, 1, 28, 28)
+    g = torch.Generator().manual_seed(42)
+    epochs = []
+    for _ in range(a.fashion_epochs):
+        order = torch.randperm(images.shape[0], generator=g)
+        t0 = time.perf_counter()
+        for i in range(0, images.shape[0], a.batch):
+            step(images[order[i:i + a.batch]])
+        epochs.append(images.shape[0] / (time.perf_counter() - t0))
+    print(json.dumps({'model': a.model, 'batch': a.batch, 'threads': a.threads, 'torch': torch.__version__, 'params': params,
+                      'limit': images.shape[0], 'epoch_images_per_second': epochs}))
+    raise SystemExit(0)
 
 for _ in range(a.warmup):
     step()

@@ -164,6 +164,8 @@ renameSync(`${out}.tmp`, out);
 const setsLine = `kernels: ${built.map((i) => `${i.label} (${i.flags.join(' ')}: ${isaSources.join(' ')})`).join('; ')}; generic code (${BASE_FLAGS.join(' ')}): ${baseSources.join(' ')}`;
 const skippedLines = skipped.map((s) => `${s.isa.label} kernels not built (the compiler failed on them): ${s.reason}\n  ${s.command}`);
 writeFileSync(log, [`built ${out}`, setsLine, ...skippedLines, ...allCommands, ''].join('\n'));
-const labels = built.map((i) => i.label).join(' + ');
-const note = skipped.length > 0 ? `; ${skipped.map((s) => `${s.isa.label} not built: ${s.reason}`).join('; ')}` : '';
-console.log(`aekit: native engine built: ${out} (kernels: ${labels}, chosen per CPU at load${note})`);
+const sets =
+  skipped.length === 0
+    ? `${built.map((i) => i.label).join(' + ')}, chosen per CPU at load`
+    : `${built.map((i) => i.label).join(' + ')} only; ${skipped.map((s) => `${s.isa.label} not built: ${s.reason}`).join('; ')}`;
+console.log(`aekit: native engine built: ${out} (kernels: ${sets})`);

@@ -13,8 +13,8 @@
 namespace aekit {
 namespace {
 
-// A CPUID feature bit: its name (as Linux's /proc/cpuinfo writes it), the leaf, the register
-// (0 eax, 1 ebx, 2 ecx, 3 edx) and the bit.
+// A CPUID feature bit: its name (as Linux's /proc/cpuinfo writes it, which is what the messages
+// say), the leaf (sub-leaf 0), the register (0 eax, 1 ebx, 2 ecx, 3 edx) and the bit.
 struct Feature {
   const char *name;
   unsigned leaf;
@@ -25,11 +25,12 @@ struct Feature {
 // What -march=x86-64-v3 lets the compiler use: x86-64-v2 (SSE3 … SSE4.2, POPCNT, CMPXCHG16B,
 // LAHF/SAHF in 64-bit mode), then AVX, AVX2, BMI1, BMI2, F16C, FMA, LZCNT, MOVBE and XSAVE.
 constexpr Feature kV3[] = {
-    {"pni", 1, 2, 0},     {"ssse3", 1, 2, 9},      {"sse4_1", 1, 2, 19},  {"sse4_2", 1, 2, 20}, {"popcnt", 1, 2, 23},
-    {"cx16", 1, 2, 13},   {"lahf_lm", 0x80000001, 2, 0}, {"avx", 1, 2, 28}, {"avx2", 7, 1, 5},  {"bmi1", 7, 1, 3},
-    {"bmi2", 7, 1, 8},    {"f16c", 1, 2, 29},      {"fma", 1, 2, 12},     {"abm", 0x80000001, 2, 5}, {"movbe", 1, 2, 22},
-    {"xsave", 1, 2, 26}};
-// What -march=x86-64-v4 adds: AVX-512 F, BW, CD, DQ and VL.
+    {"pni", 1, 2, 0},     {"ssse3", 1, 2, 9},  {"sse4_1", 1, 2, 19}, {"sse4_2", 1, 2, 20},
+    {"popcnt", 1, 2, 23}, {"cx16", 1, 2, 13},  {"lahf_lm", 0x80000001, 2, 0},
+    {"avx", 1, 2, 28},    {"avx2", 7, 1, 5},   {"bmi1", 7, 1, 3},    {"bmi2", 7, 1, 8},
+    {"f16c", 1, 2, 29},   {"fma", 1, 2, 12},   {"abm", 0x80000001, 2, 5},  // abm: LZCNT
+    {"movbe", 1, 2, 22},  {"xsave", 1, 2, 26}};
+// What -march=x86-64-v4 adds: AVX-512 F, DQ, CD, BW and VL.
 constexpr Feature kV4[] = {
     {"avx512f", 7, 1, 16}, {"avx512dq", 7, 1, 17}, {"avx512cd", 7, 1, 28}, {"avx512bw", 7, 1, 30}, {"avx512vl", 7, 1, 31}};
 

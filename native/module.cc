@@ -132,8 +132,10 @@ napi_value Init(napi_env env, napi_value exports) {
   for (const Kernel *k : kKernels)
     if (!exportFunction(env, exports, k->name, callKernel, const_cast<Kernel *>(k))) return nullptr;
   const IsaKernels &isa = activeIsa();
-  for (size_t i = 0; i < isa.count; ++i)
-    if (!exportFunction(env, exports, isa.kernels[i]->name, callKernel, const_cast<Kernel *>(isa.kernels[i]))) return nullptr;
+  for (size_t i = 0; i < isa.count; ++i) {
+    const Kernel *k = isa.kernels[i];
+    if (!exportFunction(env, exports, k->name, callKernel, const_cast<Kernel *>(k))) return nullptr;
+  }
   if (!exportFunction(env, exports, "setThreads", SetThreads, nullptr) ||
       !exportFunction(env, exports, "info", Info, nullptr))
     return nullptr;

@@ -22,6 +22,8 @@ struct Geo {
 // channels, filter height and width, strides, dilations, paddings top, left, bottom, right.
 #define AEKIT_CONV_GEOMETRY "n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr"
 
+// aekit's direct kernels (conv_direct.cc, compiled per instruction set; these two, in isa.cc, call
+// the chosen set's).
 // dx of a convolution with one input channel (also a transposed convolution to one channel).
 void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
 // Input channels up to which backwardFilterFew computes a filter gradient instead of oneDNN.

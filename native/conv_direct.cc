@@ -8,15 +8,16 @@
 
 #include "args.h"
 #include "conv.h"
+#include "kernels.h"
 
-namespace aekit {
+namespace AEKIT_ISA_NS {
 
 // One input channel (ci = 1): oneDNN 2.6 runs these gradients through its generic GEMM path at
 // 1–5 GFLOP/s (the input gradient of the seed model's first convolution, and the forward pass of
 // its last transposed convolution, 16 → 1 channels, and their filter gradients). Here each is a
-// direct loop vectorised over the output channels (AVX2); measured 2–3× faster than oneDNN for
-// the seed model's shapes (batch 32: 28×28 input gradient 1.55 → 0.6 ms, 14→28 transposed
-// convolution 0.95 → 0.35 ms, 28×28 filter gradient 0.61 → 0.26 ms).
+// direct loop vectorised over the output channels (AVX2 or AVX-512, isa.h); measured 2–3× faster
+// than oneDNN for the seed model's shapes on AVX2 (batch 32: 28×28 input gradient 1.55 → 0.6 ms,
+// 14→28 transposed convolution 0.95 → 0.35 ms, 28×28 filter gradient 0.61 → 0.26 ms).
 
 constexpr long kParWork = 1L << 18;  // multiply-adds below which one thread is faster than two
 

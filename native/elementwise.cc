@@ -13,7 +13,7 @@
 #include "ops.h"
 #include "threads.h"
 
-namespace aekit {
+namespace AEKIT_ISA_NS {
 namespace {
 
 // y[i] = f(a[i], b[i % nb]) with nb = n, 1 or a divisor of n (b broadcast along the innermost axes).

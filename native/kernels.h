@@ -1,9 +1,13 @@
 // The functions on the heap that the addon exports (registered in module.cc), by source file.
-// Each is a Kernel (args.h): name, argument names, body.
+// Each is a Kernel (args.h): name, argument names, body. conv.cc's are compiled once; the others
+// once per instruction set, into aekit::avx2 and aekit::avx512 (isa.h), and module.cc exports the
+// set chosen when the module loads (their table: isa_table.cc).
 #pragma once
 #include <string>
 
 #include "args.h"
+#include "conv.h"
+#include "isa.h"
 
 namespace aekit {
 
@@ -11,6 +15,12 @@ namespace aekit {
 extern const Kernel kConv2dForward, kConv2dBackwardData, kConv2dBackwardFilter;
 // The oneDNN implementation (or aekit direct kernel) the last convolution ran on.
 const std::string &lastConvImpl();
+
+}  // namespace aekit
+
+// The kernels of one instruction set, as the files compiled for it see them.
+#ifdef AEKIT_ISA
+namespace AEKIT_ISA_NS {
 
 // pool.cc
 extern const Kernel kMaxPool, kMaxPoolGrad;
@@ -24,4 +34,9 @@ extern const Kernel kLstmForward, kLstmBackward;
 // matmul.cc
 extern const Kernel kMatMul;
 
-}  // namespace aekit
+// conv_direct.cc (conv.h's backwardDataC1 and backwardFilterC1 call the chosen set's)
+void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
+void backwardFilterC1(const Geo &g, const float *x, const float *dy, float *dw);
+
+}  // namespace AEKIT_ISA_NS
+#endif

@@ -13,7 +13,7 @@ import * as tf from '../core/tf.js';
 import { convAutoencoder } from '../models/conv.js';
 import { useBackend } from './backend.js';
 import { assertClose, randomState, randomValues, seedRandom } from './kernel-test-helper.js';
-import { loadNativeAddon, NATIVE_BUILD_HINT, NATIVE_KERNEL_NAMES, registerNativeBackend } from './native.js';
+import { loadNativeAddon, NATIVE_BUILD_HINT, NATIVE_KERNEL_NAMES, nativeInfo, registerNativeBackend } from './native.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
 const RTOL = 1e-4;
@@ -68,6 +68,11 @@ test('native engine: addon is built', { skip }, async () => {
   const engine = await useBackend('native');
   assert.equal(engine.backend, 'native');
   assert.match(engine.description, /aekit native .*\d+ threads/);
+  // The kernels' instruction set: AEKIT_NATIVE_ISA's when set (native-isa.test.ts runs this file
+  // under each one this CPU runs), and the engine line names it.
+  const info = nativeInfo();
+  if (process.env.AEKIT_NATIVE_ISA) assert.equal(info.isa, process.env.AEKIT_NATIVE_ISA);
+  assert.ok(engine.description.includes(`+ ${info.isaLabel} kernels`), engine.description);
 });
 
 const convGrid: { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' }[] = [];

@@ -161,8 +161,8 @@ std::string isaInfoJson() {
 
 // conv.h's one-input-channel gradients, for conv.cc: the chosen set's (conv_direct.cc).
 void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx) { activeIsa().backwardDataC1(g, dy, w, dx); }
-void backwardFilterC1(const Geo &g, const float *x, const float *dy, float *dw) {
-  activeIsa().backwardFilterC1(g, x, dy, dw);
+void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw) {
+  activeIsa().backwardFilterFew(g, x, dy, dw);
 }
 
 }  // namespace aekit

@@ -33,13 +33,13 @@ inline constexpr const char *kCpuError = "ERR_AEKIT_NATIVE_CPU";
 inline constexpr const char *kIsaError = "ERR_AEKIT_NATIVE_ISA";
 
 // One instruction set's kernels (isa_table.cc): the Kernels module.cc exports, and the
-// one-input-channel convolution gradients that conv.cc calls (through conv.h's backwardDataC1 and
-// backwardFilterC1, which forward to the chosen set's).
+// one-input-channel convolution gradients (and the filter gradient for a few channels) that conv.cc calls (through conv.h's backwardDataC1 and
+// backwardFilterFew, which forward to the chosen set's).
 struct IsaKernels {
   const Kernel *const *kernels;
   size_t count;
   void (*backwardDataC1)(const Geo &g, const float *dy, const float *w, float *dx);
-  void (*backwardFilterC1)(const Geo &g, const float *x, const float *dy, float *dw);
+  void (*backwardFilterFew)(const Geo &g, const float *x, const float *dy, float *dw);
 };
 
 namespace avx2 {

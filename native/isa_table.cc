@@ -15,6 +15,6 @@ const Kernel *const kKernels[] = {&kMaxPool,   &kMaxPoolGrad, &kUnary,       &kB
 
 }  // namespace
 
-extern const IsaKernels kTable{kKernels, std::size(kKernels), backwardDataC1, backwardFilterC1};
+extern const IsaKernels kTable{kKernels, std::size(kKernels), backwardDataC1, backwardFilterFew};
 
 }  // namespace AEKIT_ISA_NS

@@ -34,9 +34,9 @@ extern const Kernel kLstmForward, kLstmBackward;
 // matmul.cc
 extern const Kernel kMatMul;
 
-// conv_direct.cc (conv.h's backwardDataC1 and backwardFilterC1 call the chosen set's)
+// conv_direct.cc (conv.h's backwardDataC1 and backwardFilterFew call the chosen set's)
 void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
-void backwardFilterC1(const Geo &g, const float *x, const float *dy, float *dw);
+void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw);
 
 }  // namespace AEKIT_ISA_NS
 #endif

@@ -7,13 +7,16 @@
  *             every score: how the default score was chosen
  *   fashion   Fashion-MNIST one-class, official test split, every score (GEOM's protocol)
  *   cifar     CIFAR-10 one-class, official test split, the default score and the raw-pixel baseline
+ *   cifar-gcn-dev  CIFAR-10 one-class, --normalize gcn, dev protocol, every score: how the CIFAR
+ *             score (latent-knn) was chosen
+ *   cifar-gcn CIFAR-10 one-class, --normalize gcn, official test split, latent-knn and raw-knn
  *   holdout   Fashion-MNIST leave-one-class-out, official test split, every score; 1 epoch on the
  *             54,000 images of nine classes (≈ the gradient steps of 10 epochs on one class's 6,000)
  *
  * Each writes bench/results-anomaly/<part>/results.json, results.md and roc.png. CIFAR-10 comes
  * from ../shared/data/cifar10-jpeg.tar.gz (extracted once into $TMPDIR/aekit-cifar10) or
  * --cifar DIR; without either the part is skipped with a message naming what is missing.
- * Usage: node bench/anomaly.mjs [dev] [fashion] [cifar] [holdout] [--cifar DIR]
+ * Usage: node bench/anomaly.mjs [dev] [fashion] [cifar] [cifar-gcn-dev] [cifar-gcn] [holdout] [--cifar DIR]
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -69,6 +72,33 @@ if (want('cifar')) {
       '10',
       '--out',
       path.join(OUT, 'cifar10-one-class'),
+    ]);
+}
+for (const [part, protocol, score] of [
+  ['cifar-gcn-dev', 'dev', 'all'],
+  ['cifar-gcn', 'test', 'latent-knn'],
+]) {
+  if (!want(part)) continue;
+  const dir = await cifarDir(flag('--cifar'), ROOT);
+  if (dir === null) console.log(`${part}: skipped, ../shared/data/cifar10-jpeg.tar.gz is absent and no --cifar DIR was given`);
+  else
+    await aekit([
+      'benchmark',
+      'one-class',
+      '--dataset',
+      'images',
+      '--images',
+      dir,
+      '--normalize',
+      'gcn',
+      '--protocol',
+      protocol,
+      '--score',
+      score,
+      '--epochs',
+      '10',
+      '--out',
+      path.join(OUT, part === 'cifar-gcn' ? 'cifar10-one-class-gcn' : 'cifar10-one-class-gcn-dev'),
     ]);
 }
 if (want('holdout')) await aekit(['benchmark', 'holdout', '--score', 'all', '--epochs', '1', '--out', path.join(OUT, 'fashion-holdout')]);

@@ -1,29 +1,49 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: trains the seed conv autoencoder (SGD lr 1.0, BCE, trainOnBatch) on every engine
- * aekit offers and on PyTorch (bench/torch_peer.py, /usr/bin/python3, 2 threads), at batch 32
- * and 128, and the book's stacked dense (SGD lr 1.5) and recurrent (SGD lr 0.1) autoencoders at
- * batch 32 on the default engine, on wasm (for the recurrent one: tfjs's step-by-step LSTM, a few
- * steps) and on PyTorch; reports median images/s of ≥ 3 timed runs after a warm-up, the per-kernel time of one
- * step on aekit's default engine, peak RSS, and the ratio to PyTorch. Each engine runs in its own
- * child process (clean RSS, no shared state). Writes JSON (--out, default bench/results.json).
+ * `npm run bench`: trains what aekit's users train, each model on aekit's default engine and on a
+ * PyTorch peer (bench/torch_peer.py, /usr/bin/python3, 2 threads, same layers, sizes, activations,
+ * optimizer, learning rate, loss and batch) in the same run:
+ *
+ * - `conv`: the seed conv autoencoder on 28×28 grey (SGD lr 1.0, BCE), batch 32 and 128, also on
+ *   wasm and tfjs cpu; `stacked` (SGD lr 1.5) and `recurrent` (SGD lr 0.1): the book's dense and
+ *   recurrent autoencoders, BCE, batch 32, also on wasm;
+ * - `cifar-conv`: the conv model on 32×32×3 (`convAutoencoder({ inputShape: [32, 32, 3] })`,
+ *   the conv recipe's SGD lr 1.0 and BCE), batch 32 and 128; `upsample`: the same with
+ *   `decoder: 'upsample'`, batch 32; `conv1d`: the time-series window model (288 × 1, the conv1d
+ *   recipe's Adam lr 1e-3 and MSE), batch 32 and 128 (the recipe's); `dense`: the `dense` recipe's
+ *   model on a 20-column standardised table (Adam lr 1e-3, MSE), batch 32 — these on aekit's default engine only.
+ *
+ * Reports median samples/s of ≥ 3 timed runs after a warm-up (`trainOnBatch`), parameter counts of
+ * both sides, peak RSS, the ratio to PyTorch, the per-kernel time of one step on aekit's default
+ * engine, and a roofline of that step (bench/roofline.mjs: each kernel's GFLOP/s or GB/s against
+ * this CPU's theoretical and measured peaks, bench/peak.c). Each engine runs in its own child
+ * process (clean RSS, no shared state). Writes JSON (--out, default bench/results.json).
  *
  *   node bench/bench.mjs [--steps=30] [--runs=3] [--batches=32,128] [--engines=auto,wasm,cpu]
- *                        [--models=conv,stacked,recurrent] [--out=path]
+ *                        [--models=conv,stacked,recurrent,cifar-conv,upsample,conv1d,dense] [--out=path]
+ *                        [--flopsPerCycle=auto] [--clockMHz=auto]
+ *
+ * --batches applies to the models timed at several batch sizes (conv, cifar-conv, conv1d); the
+ * others run at 32. `dense` takes 10 × --steps (its steps are a few ms). --flopsPerCycle and
+ * --clockMHz replace the theoretical peak's assumed FP32 FLOP/cycle/core and the clock it reads
+ * (a virtual machine may show a generic CPU model).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { formatPeak, formatRoofline, machinePeak, profiledKernels, rooflineTable } from './roofline.mjs';
 
 const DEFAULTS = {
   steps: 30,
   runs: 3,
   batches: '32,128',
   engines: 'auto,wasm,cpu',
-  models: 'conv,stacked,recurrent',
+  models: 'conv,stacked,recurrent,cifar-conv,upsample,conv1d,dense',
   out: 'bench/results.json',
   fullData: 'true',
+  flopsPerCycle: 'auto',
+  clockMHz: 'auto',
 };
 
 function parseArgs(argv) {
@@ -37,6 +57,25 @@ function parseArgs(argv) {
   return o;
 }
 
+/**
+ * The models: `engines` the aekit engines each runs on (the new ones on the default engine only,
+ * to keep the bench short), `batches` whether --batches applies (else batch 32), `stepsScale` the
+ * multiple of --steps.
+ */
+const MODELS = {
+  conv: { engines: ['auto', 'wasm', 'cpu'], batches: true },
+  stacked: { engines: ['auto', 'wasm'], batches: false },
+  recurrent: { engines: ['auto', 'wasm'], batches: false },
+  'cifar-conv': { engines: ['auto'], batches: true },
+  upsample: { engines: ['auto'], batches: false },
+  conv1d: { engines: ['auto'], batches: true },
+  dense: { engines: ['auto'], batches: false, stepsScale: 10 },
+};
+/** Columns of the `dense` model's table. */
+const TABLE_FEATURES = 20;
+/** Random samples the new models' batches are sliced from. */
+const POOL = 2048;
+
 // ---------------------------------------------------------------------------------------------
 // Child: one engine, one batch size.
 async function child({ model, engine, batch, steps, runs, profile, fullData }) {
@@ -45,21 +84,60 @@ async function child({ model, engine, batch, steps, runs, profile, fullData }) {
   const { convAutoencoder } = await import('../dist/models/conv.js');
   const { recurrentAutoencoder } = await import('../dist/models/recurrent.js');
   const { stackedAutoencoder } = await import('../dist/models/stacked.js');
+  const { conv1dAutoencoder } = await import('../dist/models/conv1d.js');
+  const { convRecipe } = await import('../dist/runs/recipes/conv.js');
+  const { conv1dRecipe } = await import('../dist/runs/recipes/conv1d.js');
+  const { denseRecipe } = await import('../dist/runs/recipes/dense.js');
+  const { lossFor } = await import('../dist/runs/recipe.js');
+  const { makeOptimizer } = await import('../dist/training/optimizers.js');
   const info = await useBackend(engine);
-  let data;
-  if (fullData) {
-    // The full training set's footprint: 55,000 images as Float32 (172 MB), batches sliced from it.
-    data = new Float32Array(55000 * 784);
-    for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) % 4294967296) / 4294967296;
+  let autoencoder, sample;
+  if (['conv', 'stacked', 'recurrent'].includes(model)) {
+    const build = { conv: convAutoencoder, stacked: stackedAutoencoder, recurrent: recurrentAutoencoder }[model];
+    autoencoder = build({ seed: 42 }).autoencoder;
+    autoencoder.compile({ optimizer: tf.train.sgd({ conv: 1.0, stacked: 1.5, recurrent: 0.1 }[model]), loss: 'binaryCrossentropy' });
+    sample = [28, 28];
+  } else {
+    // What `aekit train` builds and compiles (optimizer, rate and loss from the recipe's defaults;
+    // no metric, as the PyTorch peer): images in [0, 1], windows and table rows standardised.
+    const input = {
+      'cifar-conv': { shape: [32, 32, 3], kind: 'images', unitRange: true },
+      upsample: { shape: [32, 32, 3], kind: 'images', unitRange: true },
+      conv1d: { shape: [288, 1], kind: 'sequences', unitRange: false },
+      dense: { shape: [TABLE_FEATURES], kind: 'table', unitRange: false },
+    }[model];
+    const recipe = { 'cifar-conv': convRecipe, upsample: convRecipe, conv1d: conv1dRecipe, dense: denseRecipe }[model];
+    if (model === 'conv1d') autoencoder = conv1dAutoencoder({ seed: 42, window: 288, features: 1 }).autoencoder;
+    else if (model === 'dense') autoencoder = denseRecipe.build({ seed: 42, input }).autoencoder;
+    else
+      autoencoder = convAutoencoder({
+        seed: 42,
+        inputShape: input.shape,
+        decoder: model === 'upsample' ? 'upsample' : 'transpose',
+      }).autoencoder;
+    const { optimizer, lr, loss } = recipe.defaults;
+    autoencoder.compile({ optimizer: makeOptimizer(optimizer, lr), loss: lossFor(loss, input) });
+    sample = input.shape;
   }
-  const build = { conv: convAutoencoder, stacked: stackedAutoencoder, recurrent: recurrentAutoencoder }[model];
-  const { autoencoder } = build({ seed: 42 });
-  autoencoder.compile({ optimizer: tf.train.sgd({ conv: 1.0, stacked: 1.5, recurrent: 0.1 }[model]), loss: 'binaryCrossentropy' });
+  const per = sample.reduce((a, b) => a * b, 1);
+  // Batches are tensors made from a Float32Array, as aekit's fit makes them (tfjs's Slice of a large
+  // tensor costs more than some of these models' steps): the 28×28 models' from a full training
+  // set's footprint (55,000 images as Float32, 172 MB), the others' from POOL random samples, in
+  // [0, 1] for images, N(0, 1) for windows and standardised table rows.
+  const count = fullData ? 55000 : POOL;
+  let data = null;
+  if (fullData || !['conv', 'stacked', 'recurrent'].includes(model)) {
+    data = new Float32Array(count * per);
+    const uniform = (i) => (Math.imul(i, 2654435761) >>> 0) / 4294967296; // Knuth's multiplicative hash, exact in 32 bits
+    const normal = ['conv1d', 'dense'].includes(model);
+    for (let i = 0; i < data.length; i++)
+      data[i] = normal ? Math.sqrt(-2 * Math.log(1 - uniform(2 * i))) * Math.cos(2 * Math.PI * uniform(2 * i + 1)) : uniform(i);
+  }
   let cursor = 0;
   const nextBatch = () => {
-    if (!data) return tf.randomUniform([batch, 28, 28]);
-    if (cursor + batch > 55000) cursor = 0;
-    const t = tf.tensor3d(data.subarray(cursor * 784, (cursor + batch) * 784), [batch, 28, 28]);
+    if (!data) return tf.randomUniform([batch, ...sample]);
+    if (cursor + batch > count) cursor = 0;
+    const t = tf.tensor(data.subarray(cursor * per, (cursor + batch) * per), [batch, ...sample]);
     cursor += batch;
     return t;
   };
@@ -76,10 +154,13 @@ async function child({ model, engine, batch, steps, runs, profile, fullData }) {
     rates.push((batch * steps * 1000) / (performance.now() - t0));
   }
   let kernels;
+  let profiled;
   if (profile) {
     const p = await tf.profile(step);
+    // kernels only: the scopes tf.profile records around them would count their time twice
+    profiled = profiledKernels(p, (name) => tf.getKernel(name, tf.getBackend()) !== undefined);
     const by = {};
-    for (const k of p.kernels) if (!k.name.endsWith('__op')) by[k.name] = (by[k.name] ?? 0) + k.kernelTimeMs;
+    for (const k of profiled) by[k.name] = (by[k.name] ?? 0) + k.ms;
     kernels = Object.fromEntries(
       Object.entries(by)
         .sort((a, b) => b[1] - a[1])
@@ -96,7 +177,9 @@ async function child({ model, engine, batch, steps, runs, profile, fullData }) {
     steps,
     rates,
     median,
+    params: autoencoder.countParams(),
     kernels,
+    profiled,
     peakRssMiB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
     fullData,
   };
@@ -113,8 +196,10 @@ if (process.env.AEKIT_BENCH_CHILD) {
 let opts;
 try {
   opts = parseArgs(process.argv.slice(2));
+  for (const k of ['flopsPerCycle', 'clockMHz'])
+    if (opts[k] !== 'auto' && !(Number(opts[k]) > 0)) throw new Error(`bench: --${k} takes 'auto' or a positive number, got '${opts[k]}'`);
   for (const m of opts.models.split(','))
-    if (!['conv', 'stacked', 'recurrent'].includes(m)) throw new Error(`bench: --models takes conv, stacked and/or recurrent, got '${m}'`);
+    if (!(m in MODELS)) throw new Error(`bench: --models takes a list of ${Object.keys(MODELS).join(', ')}; got '${m}'`);
 } catch (err) {
   console.error(err.message);
   process.exit(2);
@@ -140,50 +225,73 @@ function runChild(cfg) {
   return JSON.parse(line.slice(7));
 }
 
+let torchMissing;
 function torch(model, batch, steps, runs) {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
-  } catch {
-    console.log('PyTorch: skipped (/usr/bin/python3 -c "import torch" failed)');
-    return null;
+  if (torchMissing === undefined) {
+    try {
+      execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+      torchMissing = false;
+    } catch {
+      console.log('PyTorch: skipped (/usr/bin/python3 -c "import torch" failed)');
+      torchMissing = true;
+    }
   }
-  const out = execFileSync(
-    '/usr/bin/python3',
-    [
-      `${here}torch_peer.py`,
-      '--model',
-      model,
-      '--batch',
-      String(batch),
-      '--steps',
-      String(steps),
-      '--runs',
-      String(runs),
-      '--threads',
-      '2',
-    ],
-    {
-      encoding: 'utf8',
-      // PyTorch runs with its own defaults (OpenMP workers spin while idle), as its users get it: on an
-      // idle machine that is its fastest setting (measured: ~1000 vs ~580 images/s with passive waiting).
-      env: { ...process.env },
-    },
-  );
-  return JSON.parse(out.trim().split('\n').pop());
+  if (torchMissing) return null;
+  try {
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [
+        `${here}torch_peer.py`,
+        '--model',
+        model,
+        '--batch',
+        String(batch),
+        '--steps',
+        String(steps),
+        '--runs',
+        String(runs),
+        '--threads',
+        '2',
+        '--features',
+        String(TABLE_FEATURES),
+      ],
+      {
+        encoding: 'utf8',
+        // PyTorch runs with its own defaults (OpenMP workers spin while idle), as its users get it: on an
+        // idle machine that is its fastest setting (measured: ~1000 vs ~580 images/s with passive waiting).
+        env: { ...process.env },
+      },
+    );
+    return JSON.parse(out.trim().split('\n').pop());
+  } catch (err) {
+    const why = String(err.stderr || err.message)
+      .trim()
+      .split('\n')
+      .slice(-2)
+      .join(' | ');
+    console.log(`PyTorch ${model}, batch ${batch}: failed: ${why}`);
+    return { error: why };
+  }
 }
 
 const started = new Date().toISOString();
+// The peaks first, on a machine the bench has not started loading yet.
+process.stderr.write('bench: measuring the peaks (bench/peak.c)...\n');
+const given = (v) => (v === 'auto' ? null : Number(v));
+const peak = machinePeak({ flopsPerCycle: given(opts.flopsPerCycle), clockMHz: given(opts.clockMHz) });
+const runs = Math.max(3, Number(opts.runs));
 const results = [];
 for (const model of models) {
-  for (const batch of model === 'conv' ? batches : [32]) {
-    const steps = Number(opts.steps),
-      runs = Math.max(3, Number(opts.runs));
+  const spec = MODELS[model];
+  for (const batch of spec.batches ? batches : [32]) {
+    const steps = Number(opts.steps) * (spec.stepsScale ?? 1);
     const peer = torch(model, batch, steps, runs);
-    const row = { model, batch, torch: peer, engines: [] };
+    const row = { model, batch, steps, torch: peer, engines: [] };
     for (const engine of engines) {
+      if (!spec.engines.includes(engine)) continue;
       // cpu trains at ~1 image/s and tfjs's own LSTM steps through time op by op: a few steps say enough
       const slow = engine === 'cpu' || (model === 'recurrent' && engine === 'wasm');
-      if (engine === 'cpu' && (batch > 32 || model !== 'conv')) continue;
+      if (engine === 'cpu' && batch > 32) continue;
       const cfg = {
         model,
         engine,
@@ -191,34 +299,44 @@ for (const model of models) {
         steps: slow ? (engine === 'cpu' ? 1 : 3) : steps,
         runs: slow ? 3 : runs,
         profile: engine === 'auto',
-        fullData: opts.fullData === 'true' && engine === 'auto',
+        // the full-data footprint is the 28×28 models' (Fashion-MNIST's 55,000 images)
+        fullData: opts.fullData === 'true' && engine === 'auto' && ['conv', 'stacked', 'recurrent'].includes(model),
       };
       process.stderr.write(`bench: ${model}, batch ${batch}, engine ${engine}...\n`);
       const r = runChild(cfg);
-      if (peer && r.median) r.ratioToTorch = +(r.median / peer.median).toFixed(2);
+      if (peer?.median && r.median) r.ratioToTorch = +(r.median / peer.median).toFixed(2);
+      if (r.profiled) {
+        r.roofline = rooflineTable(r.profiled, peak);
+        delete r.profiled;
+      }
       row.engines.push(r);
     }
     results.push(row);
   }
 }
 
-const report = { started, machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`, node: process.version, opts, results };
+const report = { started, machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`, node: process.version, opts, peak, results };
 writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
 
-console.log(`\naekit bench (${report.machine}, ${report.node}); median of ${Math.max(3, Number(opts.runs))} runs × ${opts.steps} steps`);
-console.log('model | batch | engine | images/s | runs | × PyTorch | peak RSS MiB');
+console.log(
+  `\naekit bench (${report.machine}, ${report.node}); median of ${runs} runs × the steps shown (samples: images, windows or table rows)`,
+);
+console.log('model | batch | steps | engine | samples/s | runs | × PyTorch | params | peak RSS MiB');
 for (const row of results) {
-  if (row.torch)
+  const t = row.torch;
+  if (t?.error) console.log(`${row.model} | ${row.batch} | ${row.steps} | PyTorch | failed: ${t.error}`);
+  else if (t)
     console.log(
-      `${row.model} | ${row.batch} | PyTorch ${row.torch.torch} (2 threads) | ${row.torch.median.toFixed(0)} | ${row.torch.images_per_second.map((v) => v.toFixed(0)).join(' ')} | 1.00 | -`,
+      `${row.model} | ${row.batch} | ${row.steps} | PyTorch ${t.torch} (2 threads) | ${t.median.toFixed(0)} | ${t.images_per_second.map((v) => v.toFixed(0)).join(' ')} | 1.00 | ${t.params} | -`,
     );
   for (const e of row.engines) {
     if (e.error) {
-      console.log(`${row.model} | ${row.batch} | ${e.engine} | failed: ${e.error}`);
+      console.log(`${row.model} | ${row.batch} | | ${e.engine} | failed: ${e.error}`);
       continue;
     }
+    const differ = t?.params !== undefined && t.params !== e.params ? ` (≠ PyTorch${t.params_note ? `: ${t.params_note}` : ''})` : '';
     console.log(
-      `${row.model} | ${row.batch} | ${e.engine} → ${e.backend}${e.fullData ? ' (55k images held)' : ''} | ${e.median.toFixed(1)} | ${e.rates.map((v) => v.toFixed(0)).join(' ')} | ${e.ratioToTorch ?? '-'} | ${e.peakRssMiB}`,
+      `${row.model} | ${row.batch} | ${e.steps} | ${e.engine} → ${e.backend}${e.fullData ? ' (55k images held)' : ''} | ${e.median.toFixed(1)} | ${e.rates.map((v) => v.toFixed(0)).join(' ')} | ${e.ratioToTorch ?? '-'} | ${e.params}${differ} | ${e.peakRssMiB}`,
     );
   }
 }
@@ -237,4 +355,8 @@ for (const row of results) {
       .join(', '),
   );
 }
+console.log(formatPeak(peak));
+for (const row of results)
+  for (const e of row.engines)
+    if (e.roofline) console.log(formatRoofline(e.roofline, `${row.model}, batch ${row.batch}, ${e.engine} → ${e.backend}`));
 console.log(`\nwritten: ${opts.out}`);

@@ -1,18 +1,15 @@
 // Convolutions on oneDNN: forward (with bias, and relu or SELU applied in the same call), input
 // gradient, filter gradient, and the transposed convolution with bias and activation; one input
-// channel runs on aekit's direct kernels (conv_direct.cc).
+// channel (and a few, for the filter gradient) runs on aekit's direct kernels (conv_direct.cc).
 #include <dnnl.hpp>
 #include <omp.h>
 
 #include <algorithm>
-#include <cstdint>
-#include <cstring>
 #include <ctime>
 #include <string>
 #include <unordered_map>
 
 #include "conv.h"
-#include "fast_math.h"
 #include "kernels.h"
 #include "ops.h"
 #include "threads.h"
@@ -86,7 +83,7 @@ dnnl::primitive_attr userScratch() {
 std::unordered_map<std::string, Cached> cache;
 std::string lastImpl;
 
-// The forward primitive (bias included, no post-ops: see applyActivation).
+// The forward primitive (bias included, no post-ops: see biasActivation in elementwise.cc).
 dnnl::convolution_forward::primitive_desc fwdPd(const Geo &g, bool bias) {
   ConvMds m = mds(g, bias);
   auto d = bias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, m.src,
@@ -94,84 +91,6 @@ dnnl::convolution_forward::primitive_desc fwdPd(const Geo &g, bool bias) {
                 : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, m.src,
                                                   m.wei, m.dst, m.strides, m.dil, m.pl, m.pr);
   return dnnl::convolution_forward::primitive_desc(d, userScratch(), eng());
-}
-
-// y[r, c] = act(y[r, c] + bias[c]) in place over `rows` rows of `channels` (bias may be null),
-// act linear, relu or SELU (tfjs's constants: scale·x for x > 0, scale·alpha·(e^x − 1) else).
-//
-// Why not oneDNN's post-ops: on AVX2 (no AVX-512), oneDNN 2.6's NHWC convolution (x64:gemm:jit,
-// the implementation it picks for tfjs's layouts) applies eltwise post-ops element by element
-// in reference code. Measured on the seed model's three encoder convolutions at batch 128
-// (2-core EPYC, interleaved medians): an elu post-op (SELU) made the convolution 1.5–12× slower,
-// a relu post-op 1.3–3.6×, while this vectorised pass over the output costs a fraction of that.
-// e^x − 1 for x ≤ 0 (NaN stays NaN), what SELU needs, with fastExp's range reduction
-// x = n·ln2 + r and polynomial (fast_math.h): e^r − 1 = q is what the polynomial computes before
-// adding 1, so for |x| < ln2/2 (n = 0) the result is q itself, without the cancellation of
-// e^x − 1 near 0; else (q + 1)·2^n − 1. x is clamped at −87.3, where e^x − 1 is −1 in float
-// already, so 2^n is a normal float and scales by an addition to the exponent bits. Measured
-// about 35% faster than fastExp in the SELU pass.
-inline float expm1NonPositive(float x) {
-  const float xc = std::max(x, -87.3f);
-  const float n = std::floor(xc * 1.44269504088896341f + 0.5f);
-  float r = std::fma(n, -0.693359375f, xc);
-  r = std::fma(n, 2.12194440e-4f, r);
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float q = p * r * r + r;  // e^r − 1
-  const float er = q + 1.0f;
-  int32_t bits;
-  std::memcpy(&bits, &er, sizeof bits);
-  bits += static_cast<int32_t>(n) << 23;
-  float ex;
-  std::memcpy(&ex, &bits, sizeof ex);
-  const float y = n == 0.f ? q : ex - 1.f;
-  return x != x ? x : y;
-}
-
-template <Activation kAct>
-inline float activation(float v) {
-  if constexpr (kAct == Activation::kSelu) {
-    const float neg = kSeluScaleAlpha * expm1NonPositive(std::min(v, 0.f));
-    return v > 0.f ? kSeluScale * v : neg;
-  } else if constexpr (kAct == Activation::kRelu) {
-    return std::max(v, 0.f);
-  } else {
-    return v;
-  }
-}
-// One loop per case: a branch or a possibly null bias inside the loop keeps it from vectorising.
-template <Activation kAct, bool kBias>
-void activate(float *y, const float *bias, long rows, long channels) {
-  const long n = rows * channels;
-  if constexpr (kBias) {
-#pragma omp parallel for schedule(static) if (n > kPar)
-    for (long r = 0; r < rows; ++r) {
-      float *row = y + r * channels;
-#pragma omp simd
-      for (long c = 0; c < channels; ++c) row[c] = activation<kAct>(row[c] + bias[c]);
-    }
-  } else {
-#pragma omp parallel for simd schedule(static) if (n > kPar)
-    for (long i = 0; i < n; ++i) y[i] = activation<kAct>(y[i]);
-  }
-}
-void applyActivation(float *y, const float *bias, long rows, long channels, int act) {
-  const bool b = bias != nullptr;
-  switch (static_cast<Activation>(act)) {
-    case Activation::kSelu:
-      b ? activate<Activation::kSelu, true>(y, bias, rows, channels) : activate<Activation::kSelu, false>(y, nullptr, rows, channels);
-      break;
-    case Activation::kRelu:
-      b ? activate<Activation::kRelu, true>(y, bias, rows, channels) : activate<Activation::kRelu, false>(y, nullptr, rows, channels);
-      break;
-    default:  // linear: only a bias to add
-      if (b) activate<Activation::kLinear, true>(y, bias, rows, channels);
-      break;
-  }
 }
 
 // Looks up or creates the primitive for `key`; `make` fills a Variant for the current thread
@@ -264,7 +183,7 @@ namespace {
 
 // conv2dForward(heap, x, filter, bias | -1, y, geometry[17], act): y = act(conv(x, filter) + bias),
 // act a code of addon.convActivations (linear, relu, selu). With an activation, bias and
-// activation are one pass over y in the same call (applyActivation; measured 5–10% faster than
+// activation are one pass over y in the same call (conv.h's biasActivation; measured 5–10% faster than
 // oneDNN adding the bias before that pass); without one, oneDNN adds the bias.
 napi_value Conv2dForward(Args &a) {
   const Geo g = readGeo(a, 4);
@@ -290,7 +209,7 @@ napi_value Conv2dForward(Args &a) {
                                            {DNNL_ARG_DST, dnnl::memory(m.dst, eng(), y)}};
   if (hasBias) io.emplace(DNNL_ARG_BIAS, dnnl::memory(m.bias, eng(), bias));
   run(c, std::move(io));
-  applyActivation(y, biasInPass ? bias : nullptr, g.n * g.ho * g.wo, g.co, act);
+  biasActivation(y, biasInPass ? bias : nullptr, g.n * g.ho * g.wo, g.co, act);
   lastImpl = c.impl();
   return a.result(true);
 }
@@ -349,7 +268,7 @@ napi_value Conv2dTranspose(Args &a) {
   const int act = a.code(21, kConvActivations);
   if (!a.ok()) return a.fail();
   if (!backwardData(g, x, w, y)) return a.result(false);
-  applyActivation(y, bias, g.n * g.h * g.w, g.ci, act);
+  biasActivation(y, bias, g.n * g.h * g.w, g.ci, act);
   return a.result(true);
 }
 
@@ -360,9 +279,9 @@ napi_value Conv2dBackwardFilter(Args &a) {
   float *dy = a.span<float>(1, count(g.n, g.ho, g.wo, g.co));
   float *dw = a.span<float>(2, count(g.kh, g.kw, g.ci, g.co));
   if (!a.ok()) return a.fail();
-  if (g.ci == 1) {
-    backwardFilterC1(g, x, dy, dw);
-    lastImpl = "aekit:direct:ci1";
+  if (g.ci <= kFewChannels) {
+    backwardFilterFew(g, x, dy, dw);
+    lastImpl = "aekit:direct:few-ci";
     return a.result(true);
   }
   Cached &c = getPrim("w" + g.key(), false, [&](Variant &v) {

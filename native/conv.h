@@ -1,5 +1,5 @@
 // 2-D convolutions in tfjs's NHWC / HWIO layout: their geometry, shared by the oneDNN kernels
-// (conv.cc) and aekit's direct kernels for one input channel (conv_direct.cc).
+// (conv.cc) and aekit's direct kernels for one or a few input channels (conv_direct.cc).
 #pragma once
 #include <cstdio>
 #include <string>
@@ -22,9 +22,17 @@ struct Geo {
 // channels, filter height and width, strides, dilations, paddings top, left, bottom, right.
 #define AEKIT_CONV_GEOMETRY "n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr"
 
+// aekit's direct kernels (conv_direct.cc, compiled per instruction set; these, in isa.cc, call
+// the chosen set's).
 // dx of a convolution with one input channel (also a transposed convolution to one channel).
 void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
-// dw of a convolution with one input channel.
-void backwardFilterC1(const Geo &g, const float *x, const float *dy, float *dw);
+// Input channels up to which backwardFilterFew computes a filter gradient instead of oneDNN.
+constexpr long kFewChannels = 4;
+// dw of a convolution with 1 to kFewChannels input channels.
+void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw);
+// y[r, c] = act(y[r, c] + bias[c]) in place over `rows` rows of `channels` (bias may be null), act
+// a code of ops.h's Activation: linear, relu or selu (elementwise.cc, compiled per instruction
+// set like the direct kernels; conv.cc's forward and transposed convolutions call it).
+void biasActivation(float *y, const float *bias, long rows, long channels, int act);
 
 }  // namespace aekit

@@ -1,4 +1,4 @@
-// aekit's own convolution kernels for one input channel (see conv.h).
+// aekit's own convolution kernels for one input channel, and the filter gradient for a few (see conv.h).
 #include <omp.h>
 
 #include <algorithm>
@@ -8,15 +8,16 @@
 
 #include "args.h"
 #include "conv.h"
+#include "kernels.h"
 
-namespace aekit {
+namespace AEKIT_ISA_NS {
 
 // One input channel (ci = 1): oneDNN 2.6 runs these gradients through its generic GEMM path at
 // 1–5 GFLOP/s (the input gradient of the seed model's first convolution, and the forward pass of
 // its last transposed convolution, 16 → 1 channels, and their filter gradients). Here each is a
-// direct loop vectorised over the output channels (AVX2); measured 2–3× faster than oneDNN for
-// the seed model's shapes (batch 32: 28×28 input gradient 1.55 → 0.6 ms, 14→28 transposed
-// convolution 0.95 → 0.35 ms, 28×28 filter gradient 0.61 → 0.26 ms).
+// direct loop vectorised over the output channels (AVX2 or AVX-512, isa.h); measured 2–3× faster
+// than oneDNN for the seed model's shapes on AVX2 (batch 32: 28×28 input gradient 1.55 → 0.6 ms,
+// 14→28 transposed convolution 0.95 → 0.35 ms, 28×28 filter gradient 0.61 → 0.26 ms).
 
 constexpr long kParWork = 1L << 18;  // multiply-adds below which one thread is faster than two
 
@@ -122,26 +123,28 @@ void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx) {
   }
 }
 
-// dw[kh, kw, 0, co] = Σ_{b, oh, ow} x[b, oh·sh − pt + kh·dh, ow·sw − pl + kw·dw] · dy[b, oh, ow, co];
-// each image is first copied into a zero-padded buffer (no bounds checks in the loop); float sums
-// per image, added up in double.
-template <int CO>
-void backwardFilterC1T(const Geo &g, const float *x, const float *dy, float *dw) {
-  const long co = CO > 0 ? CO : g.co, taps = g.kh * g.kw, nw = taps * co;
+// dw[kh, kw, c, co] = Σ_{b, oh, ow} x[b, oh·sh − pt + kh·dh, ow·sw − pl + kw·dw, c] · dy[b, oh, ow, co]
+// for c < ci ≤ kFewChannels; each image is first copied into a zero-padded buffer (no bounds
+// checks in the loop); float sums per image, added up in double. oneDNN 2.6 runs this gradient for
+// 3 input channels (an RGB image's first convolution) at 0.2 GFLOP/s (measured: 127 ms of a
+// 240 ms CIFAR-shaped training step at batch 32).
+template <int CO, int CI>
+void backwardFilterFewT(const Geo &g, const float *x, const float *dy, float *dw) {
+  const long co = CO > 0 ? CO : g.co, ci = CI > 0 ? CI : g.ci, taps = g.kh * g.kw, nw = taps * ci * co;
   // padded extent: every position any tap reads, (o·s + k·d) for o < no, k < kn
   const long hp = (g.ho - 1) * g.sh + (g.kh - 1) * g.dh + 1, wp = (g.wo - 1) * g.sw + (g.kw - 1) * g.dw + 1;
-  const int nt = g.n * g.ho * g.wo * taps * co > kParWork ? omp_get_max_threads() : 1;
+  const int nt = g.n * g.ho * g.wo * taps * ci * co > kParWork ? omp_get_max_threads() : 1;
   std::vector<double> total(static_cast<size_t>(nt) * nw, 0.0);
   // Each thread allocates its accumulators and padded image with new (nothrow): an exception must
   // not leave an OpenMP region (it would abort the process), so a failed allocation is reported
   // after it. (Fresh allocations also tell the compiler that they alias nothing, which the inner
   // loop's vectorisation relies on.)
-  if (count(hp, wp) >= 0x1p60) throw std::bad_alloc();
+  if (count(hp, wp, ci) >= 0x1p60) throw std::bad_alloc();
   bool outOfMemory = false;
 #pragma omp parallel num_threads(nt)
   {
     std::unique_ptr<float[]> accBuffer(new (std::nothrow) float[nw]);
-    std::unique_ptr<float[]> xpBuffer(new (std::nothrow) float[static_cast<size_t>(hp) * wp]);
+    std::unique_ptr<float[]> xpBuffer(new (std::nothrow) float[static_cast<size_t>(hp) * wp * ci]);
     float *acc = accBuffer.get(), *xp = xpBuffer.get();
     if (acc == nullptr || xp == nullptr) {
 #pragma omp atomic write
@@ -155,20 +158,25 @@ void backwardFilterC1T(const Geo &g, const float *x, const float *dy, float *dw)
         const long ih = i - g.pt;
         for (long j = 0; j < wp; ++j) {
           const long iw = j - g.pl;
-          xp[i * wp + j] = ih >= 0 && ih < g.h && iw >= 0 && iw < g.w ? x[(b * g.h + ih) * g.w + iw] : 0.f;
+          const bool inside = ih >= 0 && ih < g.h && iw >= 0 && iw < g.w;
+          for (long c = 0; c < ci; ++c) xp[(i * wp + j) * ci + c] = inside ? x[((b * g.h + ih) * g.w + iw) * ci + c] : 0.f;
         }
       }
       std::fill(acc, acc + nw, 0.f);
       for (long oh = 0; oh < g.ho; ++oh)
         for (long ow = 0; ow < g.wo; ++ow) {
           const float *d = dy + ((b * g.ho + oh) * g.wo + ow) * co;
-          const float *xo = xp + oh * g.sh * wp + ow * g.sw;
+          const float *xo = xp + (oh * g.sh * wp + ow * g.sw) * ci;
           for (long kh = 0; kh < g.kh; ++kh)
             for (long kw = 0; kw < g.kw; ++kw) {
-              const float xv = xo[kh * g.dh * wp + kw * g.dw];
-              float *a = acc + (kh * g.kw + kw) * co;
+              const float *xk = xo + (kh * g.dh * wp + kw * g.dw) * ci;
+              float *a = acc + (kh * g.kw + kw) * ci * co;
+              for (long c = 0; c < ci; ++c) {
+                const float xv = xk[c];
+                float *ac = a + c * co;
 #pragma omp simd
-              for (long c = 0; c < co; ++c) a[c] += xv * d[c];
+                for (long o = 0; o < co; ++o) ac[o] += xv * d[o];
+              }
             }
         }
       for (long k = 0; k < nw; ++k) mine[k] += acc[k];
@@ -182,12 +190,19 @@ void backwardFilterC1T(const Geo &g, const float *x, const float *dy, float *dw)
   }
 }
 
-// Channel counts known at compile time unroll the inner loop (CO = 0: any count).
-void backwardFilterC1(const Geo &g, const float *x, const float *dy, float *dw) {
-  if (g.co == 8) return backwardFilterC1T<8>(g, x, dy, dw);
-  if (g.co == 16) return backwardFilterC1T<16>(g, x, dy, dw);
-  if (g.co == 32) return backwardFilterC1T<32>(g, x, dy, dw);
-  backwardFilterC1T<0>(g, x, dy, dw);
+// Channel counts known at compile time unroll the inner loops (0: any count).
+template <int CI>
+void backwardFilterFewCi(const Geo &g, const float *x, const float *dy, float *dw) {
+  if (g.co == 8) return backwardFilterFewT<8, CI>(g, x, dy, dw);
+  if (g.co == 16) return backwardFilterFewT<16, CI>(g, x, dy, dw);
+  if (g.co == 32) return backwardFilterFewT<32, CI>(g, x, dy, dw);
+  backwardFilterFewT<0, CI>(g, x, dy, dw);
+}
+
+void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw) {
+  if (g.ci == 1) return backwardFilterFewCi<1>(g, x, dy, dw);
+  if (g.ci == 3) return backwardFilterFewCi<3>(g, x, dy, dw);
+  backwardFilterFewCi<0>(g, x, dy, dw);
 }
 
 }  // namespace aekit

@@ -1,11 +1,14 @@
-// Vectorisable float math shared by the element-wise, matrix product and LSTM kernels.
+// Vectorisable float math shared by the element-wise, matrix product and LSTM kernels (compiled
+// with them, once per instruction set, see isa.h).
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 
-namespace aekit {
+#include "isa.h"
+
+namespace AEKIT_ISA_NS {
 
 constexpr float kSeluScale = 1.0507009873554804934193349852946f;
 constexpr float kSeluScaleAlpha = 1.7580993408473768599402175208123f;

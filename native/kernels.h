@@ -1,9 +1,13 @@
 // The functions on the heap that the addon exports (registered in module.cc), by source file.
-// Each is a Kernel (args.h): name, argument names, body.
+// Each is a Kernel (args.h): name, argument names, body. conv.cc's are compiled once; the others
+// once per instruction set, into aekit::avx2 and aekit::avx512 (isa.h), and module.cc exports the
+// set chosen when the module loads (their table: isa_table.cc).
 #pragma once
 #include <string>
 
 #include "args.h"
+#include "conv.h"
+#include "isa.h"
 
 namespace aekit {
 
@@ -12,6 +16,12 @@ extern const Kernel kConv2dForward, kConv2dBackwardData, kConv2dBackwardFilter;
 extern const Kernel kConv2dTranspose;
 // The oneDNN implementation (or aekit direct kernel) the last convolution ran on.
 const std::string &lastConvImpl();
+
+}  // namespace aekit
+
+// The kernels of one instruction set, as the files compiled for it see them.
+#ifdef AEKIT_ISA
+namespace AEKIT_ISA_NS {
 
 // pool.cc
 extern const Kernel kMaxPool, kMaxPoolGrad;
@@ -26,4 +36,11 @@ extern const Kernel kLstmForward, kLstmBackward;
 // matmul.cc
 extern const Kernel kMatMul;
 
-}  // namespace aekit
+// conv_direct.cc (conv.h's backwardDataC1 and backwardFilterFew call the chosen set's)
+void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
+void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw);
+// elementwise.cc (conv.h's biasActivation calls the chosen set's)
+void biasActivation(float *y, const float *bias, long rows, long channels, int act);
+
+}  // namespace AEKIT_ISA_NS
+#endif

@@ -15,7 +15,7 @@
 #include "sgemm.h"
 #include "threads.h"
 
-namespace aekit {
+namespace AEKIT_ISA_NS {
 namespace {
 
 // lstmForward(heap, x, kernel, recurrentKernel, bias, h, c, gates, B, T, F, U); false when

@@ -12,7 +12,7 @@
 #include "sgemm.h"
 #include "threads.h"
 
-namespace aekit {
+namespace AEKIT_ISA_NS {
 namespace {
 
 // matMul(heap, a, b, y, batch, batchA, batchB, m, n, k, transA, transB, bias, act, alpha): y[i] =

@@ -11,8 +11,9 @@
 // A kernel returns false when it does not handle a case, and the JS side then runs tfjs's own
 // kernel instead.
 //
-// This file registers the module: the kernels (conv.cc, pool.cc, elementwise.cc, matmul.cc,
-// lstm.cc), the op code tables (ops.h) as frozen objects of name → code, setThreads and info.
+// This file registers the module: the kernels (conv.cc, and pool.cc, elementwise.cc, matmul.cc,
+// lstm.cc compiled for the instruction set chosen at load, see isa.h), the op code tables (ops.h)
+// as frozen objects of name → code, setThreads and info.
 #include <node_api.h>
 #include <dnnl.h>
 #include <omp.h>
@@ -22,6 +23,7 @@
 #include <string>
 
 #include "args.h"
+#include "isa.h"
 #include "kernels.h"
 #include "ops.h"
 #include "threads.h"
@@ -32,11 +34,9 @@ namespace {
 // Most threads setThreads accepts.
 constexpr double kMaxThreads = 4096;
 
-// Every kernel the addon exports.
-const Kernel *const kKernels[] = {&kConv2dForward, &kConv2dBackwardData, &kConv2dBackwardFilter, &kMaxPool, &kMaxPoolGrad,
-                                  &kUnary,         &kBinary,             &kSelect,               &kSeluGrad, &kSumOuter,
-                                  &kSumInner,      &kLstmForward,        &kLstmBackward,         &kMatMul,
-                                  &kConv2dTranspose, &kSeluBiasGrad};
+// The kernels compiled once (oneDNN picks its own code for the CPU); the others are those of the
+// instruction set chosen when the module loads (isa.h, isa_table.cc).
+const Kernel *const kKernels[] = {&kConv2dForward, &kConv2dBackwardData, &kConv2dBackwardFilter, &kConv2dTranspose};
 
 // Reads exactly `count` arguments into argv; throws and returns false otherwise.
 bool readPlainArgs(napi_env env, napi_callback_info info, const char *signature, size_t count, napi_value *argv) {
@@ -77,13 +77,14 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   return r;
 }
 
-// info(): JSON with the thread count, oneDNN's version and the implementation of the last convolution.
+// info(): JSON with the thread count, oneDNN's version, the implementation of the last convolution
+// and the kernels' instruction set (isa.h's isaInfoJson).
 napi_value Info(napi_env env, napi_callback_info info) {
   if (!readPlainArgs(env, info, "info()", 0, nullptr)) return nullptr;
   const dnnl_version_t *v = dnnl_version();
   const std::string json = "{\"threads\":" + std::to_string(omp_get_max_threads()) + ",\"onednn\":\"" +
                            std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch) +
-                           "\",\"lastImpl\":\"" + lastConvImpl() + "\"}";
+                           "\",\"lastImpl\":\"" + lastConvImpl() + "\"," + isaInfoJson() + "}";
   napi_value r;
   if (napi_create_string_utf8(env, json.c_str(), json.size(), &r) != napi_ok)
     return throwError(env, kFailureError, "aekit native: info: could not create its return value");
@@ -119,6 +120,10 @@ bool exportTable(napi_env env, napi_value exports, const OpTable &table) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
+  // First, before any kernel code can run: the instruction set, or a refusal saying why.
+  const char *code = nullptr;
+  std::string why;
+  if (!chooseIsa(code, why)) return throwError(env, code, "aekit native: " + why);
   try {
     startWorkers();
   } catch (const std::exception &e) {
@@ -126,6 +131,11 @@ napi_value Init(napi_env env, napi_value exports) {
   }
   for (const Kernel *k : kKernels)
     if (!exportFunction(env, exports, k->name, callKernel, const_cast<Kernel *>(k))) return nullptr;
+  const IsaKernels &isa = activeIsa();
+  for (size_t i = 0; i < isa.count; ++i) {
+    const Kernel *k = isa.kernels[i];
+    if (!exportFunction(env, exports, k->name, callKernel, const_cast<Kernel *>(k))) return nullptr;
+  }
   if (!exportFunction(env, exports, "setThreads", SetThreads, nullptr) ||
       !exportFunction(env, exports, "info", Info, nullptr))
     return nullptr;

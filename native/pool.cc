@@ -8,7 +8,7 @@
 #include "args.h"
 #include "kernels.h"
 
-namespace aekit {
+namespace AEKIT_ISA_NS {
 namespace {
 
 // Max pooling (NHWC), with tfjs's semantics: the first maximum of a window (row-major) wins,

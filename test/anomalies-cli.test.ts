@@ -178,6 +178,73 @@ test('anomalies --score all compares every score; --contamination uses the train
   assert.match(range.stderr, /--only-class: expected class indices 0–2 \(0 diagonal, 1 horizontal, 2 vertical\), got 5/);
 });
 
+test('train --normalize gcn records it; anomalies --input normalises foreign images the same way (contrast no longer counts)', async () => {
+  const gcnRun = path.join(dir, 'gcn-run');
+  const t = await aekit([
+    'train',
+    'conv',
+    '--images',
+    images,
+    '--color',
+    'grey',
+    '--normalize',
+    'gcn',
+    '--only-class',
+    '1',
+    '--epochs',
+    '1',
+    '--filters',
+    '8,16',
+    '--backend',
+    'wasm',
+    '--out',
+    gcnRun,
+  ]);
+  ok(t, 'train --normalize gcn');
+  const metrics = JSON.parse(await readFile(path.join(gcnRun, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.data.spec.normalize, 'gcn');
+  // The three pictures, then the same at half the contrast and darker: one affine map of the
+  // pixels, which global contrast normalisation undoes, so each pair scores alike.
+  const bytes = new Uint8Array(6 * 256);
+  for (let i = 0; i < 3; i++) {
+    const p = picture(i, 4);
+    bytes.set(p, i * 256);
+    bytes.set(
+      p.map((v) => 10 + (v - 20) / 2),
+      (i + 3) * 256,
+    );
+  }
+  await writeFile(path.join(dir, 'contrast.npy'), encodeNpy(bytes, [6, 16, 16]));
+  const out = path.join(dir, 'gcn-f');
+  const r = await aekit([
+    'anomalies',
+    gcnRun,
+    '--input',
+    path.join(dir, 'contrast.npy'),
+    '--score',
+    'mse',
+    '--backend',
+    'wasm',
+    '--out-dir',
+    out,
+  ]);
+  ok(r, 'anomalies --input on a gcn run');
+  const scores = (await readFile(path.join(out, 'scores.csv'), 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.split(',')[2]));
+  for (let i = 0; i < 3; i++)
+    assert.ok(
+      Math.abs(scores[i] - scores[i + 3]) <= 0.02 * scores[i] + 1e-4,
+      `picture ${i}: ${scores[i]} vs its low-contrast copy ${scores[i + 3]}`,
+    );
+  const refused = await aekit(['train', 'conv', '--normalize', 'gcn', '--out', path.join(dir, 'n')]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /--normalize applies to --images data only: give --images too/);
+  assert.ok(!hasStackTrace(refused.stderr));
+});
+
 test('benchmark one-class and holdout on an image folder: results.json, results.md and roc.png per protocol', async () => {
   const out = path.join(dir, 'bench');
   const r = await aekit([
@@ -247,4 +314,20 @@ test('benchmark one-class and holdout on an image folder: results.json, results.
   const bad = await aekit(['benchmark', 'one-class', '--dataset', 'images', '--out', path.join(dir, 'z')]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--dataset images needs --images DIR/);
+  const wrongModel = await aekit([
+    'benchmark',
+    'one-class',
+    '--dataset',
+    'images',
+    '--images',
+    images,
+    '--model',
+    'conv1d',
+    '--out',
+    path.join(dir, 'w'),
+  ]);
+  assert.equal(wrongModel.code, 1);
+  assert.match(wrongModel.stderr, /the conv1d model takes series windows \[window, features\] .*found images samples of shape \[16, 16/);
+  assert.ok(!hasStackTrace(wrongModel.stderr));
+  assert.ok(!existsSync(path.join(dir, 'w', 'results.json')), 'nothing trained, no results');
 });

@@ -182,6 +182,23 @@ test('AnomalyDetector: fit → score ranks off-plane samples higher; contaminati
   assert.ok((numbers.get('mse+latent-knn') as number) > 0.8, `mse+latent-knn ${numbers.get('mse+latent-knn')}`);
 });
 
+test('AnomalyDetector.select: a score taken from a fitted multi-part detector equals the same score fitted alone', async () => {
+  const { autoencoder, encoder, normal, odd } = await planeModel();
+  const models = { autoencoder, encoder };
+  const all = await new AnomalyDetector(models, { score: 'mse+latent-knn+latent-mahalanobis+rapp+raw-knn', k: 3 }).fit(normal);
+  for (const score of ['latent-knn', 'rapp', 'raw-knn', 'mse+latent-knn', 'latent-knn+latent-mahalanobis']) {
+    const alone = await new AnomalyDetector(models, { score, k: 3 }).fit(normal);
+    const picked = all.select(score);
+    assert.deepEqual(picked.parts, alone.parts);
+    assert.deepEqual(picked.normalisation, alone.normalisation, `${score}: normalisers`);
+    assert.equal(picked.threshold, alone.threshold, `${score}: contamination threshold`);
+    assert.deepEqual(Array.from(await picked.score(odd)), Array.from(await alone.score(odd)), `${score}: scores`);
+    assert.deepEqual(picked.state().json, alone.state().json, `${score}: saved state`);
+  }
+  assert.throws(() => all.select('ssim'), /select\('ssim'\): ssim not among this detector's scores/);
+  assert.throws(() => new AnomalyDetector(models, { score: 'mse' }).select('mse'), /call fit\(train\) first/);
+});
+
 test('AnomalyDetector: clear errors for scores the models cannot give', () => {
   const input = tf.input({ shape: [4] });
   const out = tf.layers.dense({ units: 4 }).apply(input) as tf.SymbolicTensor;

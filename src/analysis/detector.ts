@@ -157,6 +157,8 @@ export class AnomalyDetector {
   private gaussian: MahalanobisModel | null = null;
   private referenceCount = 0;
   private trainingScores: Float32Array | null = null;
+  /** Each part's scores of the training samples (kept by `fit`, for {@link select}). */
+  private trainingParts: Float32Array[] | null = null;
   private hidden: tf.LayersModel | null = null;
   private vaeParts: { stats: tf.LayersModel; decoder: tf.LayersModel } | null = null;
 
@@ -219,11 +221,53 @@ export class AnomalyDetector {
       const std = Math.sqrt(s / v.length);
       return { score: p, mean: m, std: std > 0 ? std : 1 };
     });
+    this.trainingParts = singles;
     const trainScores = this.combine(singles);
     this.trainingScores = trainScores;
     this.threshold = percentile(trainScores, 100 * (1 - this.contamination));
     this.thresholdRule = `the ${fmtPct(1 - this.contamination)} quantile of ${reference.count} training scores (contamination ${this.contamination})`;
     return this;
+  }
+
+  /**
+   * The detector of `score`, whose single scores must all be parts of this fitted one, sharing its
+   * fitted state (references, Gaussian, normalisers, training scores): comparing scores fits them
+   * all with one pass of the models, and each is then what fitting it alone would give.
+   *
+   * @example
+   * const all = await new AnomalyDetector(models, { score: 'mse+latent-knn+raw-knn' }).fit(train);
+   * const knn = all.select('latent-knn'); // no second pass over train
+   */
+  select(score: string): AnomalyDetector {
+    if (this.trainingParts === null) throw new ArgumentError('detector', 'select: call fit(train) first');
+    const parts = parseScore(score);
+    const at = parts.map((p) => this.parts.indexOf(p));
+    const lacking = parts.filter((_, i) => at[i] < 0);
+    if (lacking.length > 0)
+      throw new ArgumentError(
+        'score',
+        `select('${score}'): ${lacking.join(', ')} not among this detector's scores (${this.parts.join(', ')})`,
+      );
+    const d = new AnomalyDetector(this.models, {
+      score,
+      k: this.k,
+      contamination: this.contamination,
+      maxReference: this.maxReference,
+      seed: this.seed,
+      batchSize: this.batchSize,
+    });
+    const has = (...names: BaseScore[]): boolean => parts.some((p) => names.includes(p));
+    d.referenceCodings = has('latent-knn', 'latent-mahalanobis') ? this.referenceCodings : null;
+    d.gaussian = has('latent-mahalanobis') ? this.gaussian : null;
+    d.referenceInputs = has('raw-knn') ? this.referenceInputs : null;
+    d.hidden = has('rapp') ? this.hidden : null;
+    d.referenceCount = this.referenceCount;
+    d.normalisers = at.map((i) => this.normalisers[i]);
+    d.trainingParts = at.map((i) => (this.trainingParts as Float32Array[])[i]);
+    d.trainingScores = d.combine(d.trainingParts);
+    d.threshold = percentile(d.trainingScores, 100 * (1 - d.contamination));
+    d.thresholdRule = `the ${fmtPct(1 - d.contamination)} quantile of ${d.referenceCount} training scores (contamination ${d.contamination})`;
+    return d;
   }
 
   /** Whether {@link fit} (or {@link fromState}) has given the detector what it needs to score. */

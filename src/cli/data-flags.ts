@@ -15,7 +15,7 @@ import { decodingProgress } from './progress.js';
 
 /** The parsed data flags: the sources, and the loaders' own options under the same names. */
 export interface DataFlags
-  extends Pick<ImageFolderRequest, 'imageSize' | 'color' | 'validationSplit'>,
+  extends Pick<ImageFolderRequest, 'imageSize' | 'color' | 'validationSplit' | 'normalize'>,
     Pick<TableRequest, 'columns' | 'labelColumn' | 'scale' | 'missing'> {
   images?: string;
   table?: string;
@@ -40,6 +40,7 @@ export const DATA_FLAG_KEYS: ReadonlySet<string> = new Set([
   'images',
   'imageSize',
   'color',
+  'normalize',
   'table',
   'columns',
   'labelColumn',
@@ -97,6 +98,12 @@ export function addDataFlags(command: Command, purpose: string, options: { seque
       new Option('--color <mode>', 'with --images: grey or rgb (default: rgb if the files have colour)').argParser(
         choiceFlag(['grey', 'rgb'] as const),
       ),
+    )
+    .addOption(
+      new Option(
+        '--normalize <method>',
+        "with --images: none (pixel / 255) or gcn (each image's global contrast normalised: mean 0, standard deviation 1, mapped to [0, 1]); recorded in the run (default none)",
+      ).argParser(choiceFlag(['none', 'gcn'] as const)),
     )
     .option('--table <file>', `${purpose} the numeric columns of a CSV file with a header`)
     .option('--columns <list>', 'with --table: the feature columns, comma-separated (default: every column but --label-column)', listFlag)
@@ -173,6 +180,7 @@ export function dataRequestOf(flags: DataFlags): DataRequest | undefined {
   };
   needs('--image-size', flags.imageSize, '--images', flags.images);
   needs('--color', flags.color, '--images', flags.images);
+  needs('--normalize', flags.normalize, '--images', flags.images);
   for (const [flag, v] of [
     ['--columns', flags.columns],
     ['--label-column', flags.labelColumn],
@@ -188,7 +196,15 @@ export function dataRequestOf(flags: DataFlags): DataRequest | undefined {
   needs('--window', flags.window, '--series', flags.series);
   needs('--stride', flags.stride, '--series', flags.series);
   const split = flags.validationSplit === undefined ? {} : { validationSplit: flags.validationSplit };
-  if (flags.images !== undefined) return { kind: 'images', dir: flags.images, imageSize: flags.imageSize, color: flags.color, ...split };
+  if (flags.images !== undefined)
+    return {
+      kind: 'images',
+      dir: flags.images,
+      imageSize: flags.imageSize,
+      color: flags.color,
+      ...(flags.normalize === undefined ? {} : { normalize: flags.normalize }),
+      ...split,
+    };
   if (flags.table !== undefined)
     return {
       kind: 'table',

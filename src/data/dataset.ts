@@ -3,7 +3,7 @@
  * where they came from and how they were prepared ({@link DataSpec}), which a run records so that
  * every later command reads the same data the same way.
  */
-import type { AnySamples } from './samples.js';
+import type { AnySamples, PixelNormalization } from './samples.js';
 
 /** How images are laid out: samples of shape `[height, width]` (grey) or `[height, width, 3]` (RGB). */
 export interface ImageLayout {
@@ -41,6 +41,8 @@ export type DataSpec =
       /** Fraction of the training images kept for validation when the folder has no `test/`… split of its own. */
       validationSplit: number;
       seed: number;
+      /** Set when the pixels were normalised (`gcn`); absent: `v / 255`. */
+      normalize?: 'gcn';
     }
   | { kind: 'npy'; file: string; validationSplit: number; seed: number }
   | { kind: 'idx'; file: string; labels?: string; validationSplit: number; seed: number }
@@ -99,4 +101,9 @@ export interface Dataset {
   features?: readonly string[];
   /** Releases what the data holds outside memory (a streaming cache file); idempotent. */
   close?(): Promise<void>;
+}
+
+/** How the pixels of a run's images became its inputs (`gcn` when its spec says so). */
+export function pixelNormalization(spec: DataSpec): PixelNormalization {
+  return spec.kind === 'images' && spec.normalize === 'gcn' ? 'gcn' : 'none';
 }

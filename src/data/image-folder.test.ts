@@ -292,6 +292,33 @@ test('like: the run’s size, colour and classes; unknown class folders are an e
   await assert.rejects(loadImageFolder({ dir, color: 'rgb' }, { like }), ArgumentError);
 });
 
+test('normalize gcn: recorded in the spec, applied to every split, taken from a run; a different one refused', async () => {
+  const dir = await folder('gcn');
+  for (let i = 0; i < 6; i++) await image(path.join(dir, 'a', `${i}.png`), 4, 4, 1, (x, y) => 20 * i + 10 * x + y);
+  const plain = await loadImageFolder({ dir });
+  const data = await loadImageFolder({ dir, normalize: 'gcn' });
+  assert.equal(data.spec.kind === 'images' && data.spec.normalize, 'gcn');
+  assert.ok(plain.spec.kind === 'images' && !('normalize' in plain.spec), 'absent when not asked for: older specs unchanged');
+  assert.match(data.source, /global contrast normalisation/);
+  for (const split of [data.train, data.valid]) {
+    const x = floatRows(split, null, 0, split.count);
+    for (let r = 0; r < split.count; r++) {
+      const row = Array.from(x.subarray(r * 16, (r + 1) * 16));
+      const mean = row.reduce((s, v) => s + v, 0) / 16;
+      assert.ok(Math.abs(mean - 0.5) < 1e-5, `row ${r}: mean ${mean}`);
+    }
+  }
+  assert.notDeepEqual(Array.from(floatRows(plain.train, null, 0, 1)), Array.from(floatRows(data.train, null, 0, 1)));
+  const like = data.spec as LoadImageFolderOptions['like'] & object;
+  const again = await loadImageFolder({ dir }, { like });
+  assert.deepEqual(
+    Array.from(floatRows(again.valid, null, 0, again.valid.count)),
+    Array.from(floatRows(data.valid, null, 0, data.valid.count)),
+  );
+  await assert.rejects(loadImageFolder({ dir, normalize: 'none' }, { like }), /trained on images normalised 'gcn', got 'none'/);
+  await assert.rejects(loadImageFolder({ dir, normalize: 'zca' as 'gcn' }), /normalize.*expected none or gcn, got 'zca'/);
+});
+
 test('bad input: one clear error each, naming the folder or file', async (t) => {
   const expectImages = async (promise: Promise<unknown>, pattern: RegExp): Promise<void> => {
     await assert.rejects(promise, (err: AekitError) => {

@@ -16,7 +16,7 @@ import type { DataSpec, Dataset, ImageLayout } from './dataset.js';
 import { imageShape } from './dataset.js';
 import { IMAGE_EXTENSIONS, ImageFileError, readImageFile } from './image-files.js';
 import { type FileRows, RowFileWriter } from './row-file.js';
-import { type ByteRows, type ByteSamples, MemoryRows, RowSubset } from './samples.js';
+import { type ByteRows, type ByteSamples, MemoryRows, PIXEL_NORMALIZATIONS, type PixelNormalization, RowSubset } from './samples.js';
 import { seededPermutation, seededSplit } from './split.js';
 
 /** What to load: a folder of images and how to split and convert it. */
@@ -35,6 +35,8 @@ export interface ImageFolderRequest {
   validationSplit?: number;
   /** Seed of the validation split. Default 42. */
   seed?: number;
+  /** How pixels become inputs: `none` (`v / 255`, default) or `gcn` (per-image global contrast normalisation, {@link globalContrastNormalize}). */
+  normalize?: PixelNormalization;
 }
 
 /** How {@link loadImageFolder} holds and reports the images. */
@@ -171,6 +173,8 @@ function checkOptions(request: ImageFolderRequest, options: LoadImageFolderOptio
   if (seed !== undefined && !Number.isInteger(seed)) throw new ArgumentError('seed', `expected an integer, got ${seed}`);
   if (request.color !== undefined && request.color !== 'grey' && request.color !== 'rgb')
     throw new ArgumentError('color', `expected 'grey' or 'rgb', got '${request.color}'`);
+  if (request.normalize !== undefined && !PIXEL_NORMALIZATIONS.includes(request.normalize))
+    throw new ArgumentError('normalize', `expected ${PIXEL_NORMALIZATIONS.join(' or ')}, got '${request.normalize}'`);
   const { memoryBudget, concurrency, like } = options;
   if (memoryBudget !== undefined && !(memoryBudget >= 0))
     throw new ArgumentError('memoryBudget', `expected a number of bytes ≥ 0, got ${memoryBudget}`);
@@ -183,6 +187,9 @@ function checkOptions(request: ImageFolderRequest, options: LoadImageFolderOptio
     const likeColour = like.image.channels === 3 ? 'rgb' : 'grey';
     if (request.color !== undefined && request.color !== likeColour)
       throw new ArgumentError('color', `the run was trained on ${likeColour} images, got '${request.color}'`);
+    const likeNormalize = like.normalize ?? 'none';
+    if (request.normalize !== undefined && request.normalize !== likeNormalize)
+      throw new ArgumentError('normalize', `the run was trained on images normalised '${likeNormalize}', got '${request.normalize}'`);
   }
 }
 
@@ -435,6 +442,7 @@ export async function loadImageFolder(request: ImageFolderRequest, options: Load
     progress?.stop();
   }
 
+  const normalize = like !== undefined ? (like.normalize ?? 'none') : (request.normalize ?? 'none');
   const labels = labelled ? Uint8Array.from(storeFiles, (f) => classes.indexOf(f.className!)) : null;
   const shape = imageShape(image);
   const split = (from: number, n: number): ByteSamples => {
@@ -445,7 +453,13 @@ export async function loadImageFolder(request: ImageFolderRequest, options: Load
             base,
             Uint32Array.from({ length: n }, (_, i) => from + i),
           );
-    return { bytes, shape, count: n, ...(labels === null ? {} : { labels: labels.subarray(from, from + n) }) };
+    return {
+      bytes,
+      shape,
+      count: n,
+      ...(labels === null ? {} : { labels: labels.subarray(from, from + n) }),
+      ...(normalize === 'gcn' ? { normalize } : {}),
+    };
   };
   const trainSamples = split(0, decodedTrain.length);
   const validSamples = split(decodedTrain.length, validFiles.length);
@@ -464,9 +478,18 @@ export async function loadImageFolder(request: ImageFolderRequest, options: Load
     `${image.height}×${image.width} ${colour === 'rgb' ? 'RGB' : 'grey'}`,
     classes.length === 0 ? 'no classes' : `${count(classes.length)} class${classes.length === 1 ? '' : 'es'}`,
     held,
+    ...(normalize === 'gcn' ? ['global contrast normalisation (gcn)'] : []),
   ].join(', ');
 
-  const spec: Extract<DataSpec, { kind: 'images' }> = { kind: 'images', dir, image, classes: [...classes], validationSplit, seed };
+  const spec: Extract<DataSpec, { kind: 'images' }> = {
+    kind: 'images',
+    dir,
+    image,
+    classes: [...classes],
+    validationSplit,
+    seed,
+    ...(normalize === 'gcn' ? { normalize } : {}),
+  };
   const cache = fileRows;
   return {
     train: trainSamples,

@@ -26,8 +26,17 @@ export { encodeNpy, loadNpy, parseNpy } from './npy.js';
 export type { PointCloud } from './point-cloud.js';
 export { pointCloud } from './point-cloud.js';
 export { FileRows } from './row-file.js';
-export type { AnySamples, ByteRows, ByteSamples, LabelledSamples, Samples } from './samples.js';
-export { firstSamples, floatRows, MemoryRows, pickSamples, sampleSize, toFloatSamples } from './samples.js';
+export type { AnySamples, ByteRows, ByteSamples, LabelledSamples, PixelNormalization, Samples } from './samples.js';
+export {
+  firstSamples,
+  floatRows,
+  globalContrastNormalize,
+  MemoryRows,
+  PIXEL_NORMALIZATIONS,
+  pickSamples,
+  sampleSize,
+  toFloatSamples,
+} from './samples.js';
 export type { CsvErrorCode, SequenceCsvOptions, Sequences } from './sequences-csv.js';
 export { CsvError, parseSequenceCsv, readSequenceCsv } from './sequences-csv.js';
 export type { SeriesData, SeriesDataset, SeriesOptions, SeriesRequest, SeriesSpec } from './series.js';

@@ -116,6 +116,50 @@ export interface ByteSamples {
   /** Number of samples (≤ `bytes.count`: the first `count` rows). */
   count: number;
   labels?: Uint8Array;
+  /** How pixels become inputs after `v / 255`: {@link globalContrastNormalize} each sample for `gcn`. Default none. */
+  normalize?: PixelNormalization;
+}
+
+/**
+ * How an image's pixels become a model's inputs: `none` (`v / 255`, the default) or `gcn` (global
+ * contrast normalisation, then mapped to [0, 1]: see {@link globalContrastNormalize}).
+ */
+export type PixelNormalization = 'none' | 'gcn';
+
+/** The values of {@link PixelNormalization}. */
+export const PIXEL_NORMALIZATIONS: readonly PixelNormalization[] = ['none', 'gcn'];
+
+/** Standard deviations of a sample that `gcn` maps onto [0, 1] (values beyond are clipped). */
+export const GCN_RANGE = 3;
+/** The smallest standard deviation `gcn` divides by (a flat image stays flat instead of blowing up noise). */
+export const GCN_MIN_STD = 1 / 64;
+
+/**
+ * Global contrast normalisation of `count` samples of `per` values each, in place: every sample
+ * loses its mean and is divided by its standard deviation over all its pixels and channels (as in
+ * Deep SVDD's preprocessing, which uses the L1 norm; here the L2 one), so brightness and contrast no
+ * longer separate images; then `z ↦ (z + 3) / 6`, clipped to [0, 1], so a sigmoid decoder and
+ * binary cross-entropy still apply. Needs no fitted values: any image is normalised the same way
+ * by every command.
+ *
+ * @example
+ * globalContrastNormalize(batch, 32 * 32 * 3); // a batch of CIFAR-10 images, values v / 255
+ */
+export function globalContrastNormalize(x: Float32Array, per: number): Float32Array {
+  if (per < 1 || x.length % per !== 0) throw new RangeError(`globalContrastNormalize: ${x.length} values are not whole samples of ${per}`);
+  for (let at = 0; at < x.length; at += per) {
+    let sum = 0;
+    for (let i = at; i < at + per; i++) sum += x[i];
+    const mean = sum / per;
+    let sq = 0;
+    for (let i = at; i < at + per; i++) sq += (x[i] - mean) ** 2;
+    const scale = 1 / (2 * GCN_RANGE * Math.max(Math.sqrt(sq / per), GCN_MIN_STD));
+    for (let i = at; i < at + per; i++) {
+      const v = (x[i] - mean) * scale + 0.5;
+      x[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  }
+  return x;
 }
 
 /** Samples as floats or as bytes; what `fit`, `evaluate` and batched predict take. */
@@ -128,7 +172,7 @@ export function isByteSamples(s: AnySamples): s is ByteSamples {
 
 /**
  * The inputs of samples `indices[from..to)` (or samples `from..to` when `indices` is null) as one
- * flat float batch; bytes are divided by 255.
+ * flat float batch; bytes are divided by 255 (and normalised when the samples say so).
  */
 export function floatRows(s: AnySamples, indices: ArrayLike<number> | null, from: number, to: number): Float32Array {
   const per = sampleSize(s.shape);
@@ -141,7 +185,7 @@ export function floatRows(s: AnySamples, indices: ArrayLike<number> | null, from
   s.bytes.readRows(rows, bytes);
   const out = new Float32Array(n * per);
   for (let i = 0; i < out.length; i++) out[i] = bytes[i] / 255;
-  return out;
+  return s.normalize === 'gcn' ? globalContrastNormalize(out, per) : out;
 }
 
 /** The first `n` samples of `s` (all when `n` is omitted) as floats: `s` itself when it already is. */

@@ -104,6 +104,9 @@ export async function useBackend(name: BackendName = 'auto'): Promise<EngineInfo
       await activate(backend);
       return { backend, description: provider.describe?.() ?? `engine: aekit ${provider.name} (${backend})` };
     } catch (err) {
+      // An environment variable asking for what cannot be had (AEKIT_NATIVE_ISA naming kernels this
+      // CPU lacks) is refused like a bad AEKIT_THREADS: a fallback to wasm would hide it.
+      if ((err as { code?: string }).code === 'E_ENVIRONMENT') throw err;
       if (name === 'native') throw err instanceof BackendError ? err : new BackendError((err as Error).message);
       fallback = ` (native engine unavailable: ${(err as Error).message})`;
     }

@@ -13,7 +13,7 @@ import * as tf from '../core/tf.js';
 import { convAutoencoder } from '../models/conv.js';
 import { useBackend } from './backend.js';
 import { assertClose, randomState, randomValues, seedRandom } from './kernel-test-helper.js';
-import { loadNativeAddon, NATIVE_BUILD_HINT, NATIVE_KERNEL_NAMES, registerNativeBackend } from './native.js';
+import { loadNativeAddon, NATIVE_BUILD_HINT, NATIVE_KERNEL_NAMES, nativeInfo, registerNativeBackend } from './native.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
 const RTOL = 1e-4;
@@ -68,6 +68,11 @@ test('native engine: addon is built', { skip }, async () => {
   const engine = await useBackend('native');
   assert.equal(engine.backend, 'native');
   assert.match(engine.description, /aekit native .*\d+ threads/);
+  // The kernels' instruction set: AEKIT_NATIVE_ISA's when set (native-isa.test.ts runs this file
+  // under each one this CPU runs), and the engine line names it.
+  const info = nativeInfo();
+  if (process.env.AEKIT_NATIVE_ISA) assert.equal(info.isa, process.env.AEKIT_NATIVE_ISA);
+  assert.ok(engine.description.includes(`+ ${info.isaLabel} kernels`), engine.description);
 });
 
 const convGrid: { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' }[] = [];
@@ -247,34 +252,41 @@ test('native engine: a training step leaks no tensors', { skip }, async () => {
   autoencoder.dispose();
 });
 
-test('native engine: one-input-channel convolution gradients (aekit direct kernels) match cpu', { skip }, async () => {
-  await registerNativeBackend();
-  // ci = 1: the input gradient and filter gradient of a conv from 1 channel, and a transposed conv to 1 channel
-  for (const [h, w] of [
-    [5, 5],
-    [7, 9],
-    [14, 14],
-    [28, 28],
-  ]) {
-    for (const co of [1, 3, 8, 16, 17, 32]) {
-      for (const s of [1, 2]) {
-        for (const pad of ['same', 'valid'] as const) {
-          const n = h === 28 && co > 16 ? 2 : 3;
-          const tag = `n${n} ${h}x${w} 1->${co} s${s} ${pad}`;
-          const x = rand([n, h, w, 1]);
-          const f = rand([3, 3, 1, co]);
-          await compare(`conv2d ci1 ${tag}`, [x, f], (xx, ff) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, s, pad));
-          const ho = pad === 'same' ? Math.ceil(h / s) : Math.floor((h - 3) / s) + 1;
-          const wo = pad === 'same' ? Math.ceil(w / s) : Math.floor((w - 3) / s) + 1;
-          const dy = rand([n, ho, wo, co]);
-          await compare(`conv2dTranspose to 1 channel ${tag}`, [dy, f], (yy, ff) =>
-            tf.conv2dTranspose(yy as tf.Tensor4D, ff as tf.Tensor4D, [n, h, w, 1], s, pad),
-          );
+test(
+  'native engine: convolutions from one or a few input channels (aekit direct kernels) match cpu, values and gradients',
+  { skip },
+  async () => {
+    await registerNativeBackend();
+    // ci = 1: the input gradient and filter gradient of a conv from 1 channel, and a transposed conv to 1 channel;
+    // ci = 2…4 (an RGB image's first convolution): the filter gradient
+    for (const [h, w] of [
+      [5, 5],
+      [7, 9],
+      [14, 14],
+      [28, 28],
+    ]) {
+      for (const ci of [1, 2, 3, 4]) {
+        for (const co of ci === 1 ? [1, 3, 8, 16, 17, 32] : [3, 16, 17]) {
+          for (const s of [1, 2]) {
+            for (const pad of ['same', 'valid'] as const) {
+              const n = h === 28 && ci * co > 16 ? 2 : 3;
+              const tag = `n${n} ${h}x${w} ${ci}->${co} s${s} ${pad}`;
+              const x = rand([n, h, w, ci]);
+              const f = rand([3, 3, ci, co]);
+              await compare(`conv2d ${tag}`, [x, f], (xx, ff) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, s, pad));
+              const ho = pad === 'same' ? Math.ceil(h / s) : Math.floor((h - 3) / s) + 1;
+              const wo = pad === 'same' ? Math.ceil(w / s) : Math.floor((w - 3) / s) + 1;
+              const dy = rand([n, ho, wo, co]);
+              await compare(`conv2dTranspose to ${ci} channels ${tag}`, [dy, f], (yy, ff) =>
+                tf.conv2dTranspose(yy as tf.Tensor4D, ff as tf.Tensor4D, [n, h, w, ci], s, pad),
+              );
+            }
+          }
         }
       }
     }
-  }
-});
+  },
+);
 
 test('native engine: exp, sigmoid and selu match cpu over the whole float range (vectorised exp)', { skip }, async () => {
   await registerNativeBackend();

@@ -10,10 +10,11 @@
  * `backend.ts` loads this module on first use of the `native` or `auto` backend.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { AekitError } from '../core/errors.js';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '../core/tf.js';
 import * as tf from '../core/tf.js';
 import { BackendError } from './errors.js';
@@ -127,9 +128,8 @@ export function loadNativeAddon(): NativeAddon {
   const threads = nativeThreads(); // outside the try: a bad AEKIT_THREADS is refused, not turned into a fallback
   try {
     if (!existsSync(NATIVE_ADDON_PATH)) throw new Error(`${NATIVE_ADDON_PATH} does not exist`);
-    // The addon is compiled for AVX2 + FMA; loading it on an older CPU would die with SIGILL.
-    const flags = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-    if (!/\bavx2\b/.test(flags) || !/\bfma\b/.test(flags)) throw new Error('this CPU lacks AVX2/FMA, which the addon is built for');
+    // Loading the addon is safe on any x86-64 CPU: it picks its kernels' instruction set itself,
+    // and refuses to load (ERR_AEKIT_NATIVE_CPU) on a CPU without AVX2 (native/isa.h).
     // Idle OpenMP workers sleep instead of spinning: on a busy 2-core machine spinning workers
     // made a training step 10× slower (measured); must be set before the runtime loads.
     process.env.OMP_WAIT_POLICY ??= 'passive';
@@ -139,14 +139,47 @@ export function loadNativeAddon(): NativeAddon {
     addon = mod;
     return mod;
   } catch (err) {
-    loadError = new BackendError(`native addon not loaded: ${(err as Error).message.split('\n')[0]}; ${NATIVE_BUILD_HINT}`);
+    const message = (err as Error).message.split('\n')[0];
+    const code = (err as { code?: string }).code;
+    const reason = message.replace(/^aekit native: /, '');
+    // AEKIT_NATIVE_ISA asking for kernels this CPU or build lacks is refused, not a fallback.
+    if (code === 'ERR_AEKIT_NATIVE_ISA') loadError = new AekitError(reason, { code: 'E_ENVIRONMENT' });
+    // A CPU without AVX2 (ERR_AEKIT_NATIVE_CPU): wasm, saying what it lacks; a rebuild would not help.
+    else if (code === 'ERR_AEKIT_NATIVE_CPU') loadError = new BackendError(`native addon not loaded: ${reason}`);
+    else loadError = new BackendError(`native addon not loaded: ${message}; ${NATIVE_BUILD_HINT}`);
     throw loadError;
   }
 }
 
-/** Engine facts for the description line: threads and oneDNN version. */
-export function nativeInfo(): { threads: number; onednn: string; lastImpl: string } {
-  return JSON.parse(loadNativeAddon().info()) as { threads: number; onednn: string; lastImpl: string };
+/** One instruction set of the addon's own kernels (native/isa.h). */
+export interface NativeIsa {
+  /** As AEKIT_NATIVE_ISA names it: `avx2`, `avx512`. */
+  name: string;
+  /** For people: `AVX2`, `AVX-512`. */
+  label: string;
+  /** Whether this build has its kernels (the build log says why not). */
+  compiled: boolean;
+  /** What this CPU or its OS lacks to run them (CPUID names as in /proc/cpuinfo); empty: it runs them. */
+  missing: string[];
+}
+
+/** Engine facts: threads, oneDNN's version, the last convolution's implementation, the kernels' instruction set. */
+export interface NativeInfo {
+  threads: number;
+  onednn: string;
+  lastImpl: string;
+  /** The instruction set whose kernels run (`avx2`, `avx512`), chosen when the addon loaded. */
+  isa: string;
+  isaLabel: string;
+  /** True when AEKIT_NATIVE_ISA chose it. */
+  isaForced: boolean;
+  /** Every instruction set the addon knows, lowest first. */
+  isas: NativeIsa[];
+}
+
+/** Engine facts for the description line and tests. */
+export function nativeInfo(): NativeInfo {
+  return JSON.parse(loadNativeAddon().info()) as NativeInfo;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -698,8 +731,9 @@ export async function loadNativeEngine(): Promise<string> {
   return NATIVE_BACKEND;
 }
 
-/** The one-line description of the native engine (threads, oneDNN version). */
+/** The one-line description of the native engine (oneDNN version, the kernels' instruction set, threads). */
 export function describeNativeEngine(): string {
   const i = nativeInfo();
-  return `engine: aekit native (oneDNN ${i.onednn} convolutions + AVX2 kernels on tfjs wasm memory), ${i.threads} threads`;
+  const kernels = `${i.isaLabel} kernels${i.isaForced ? ', forced by AEKIT_NATIVE_ISA,' : ''}`;
+  return `engine: aekit native (oneDNN ${i.onednn} convolutions + ${kernels} on tfjs wasm memory), ${i.threads} threads`;
 }

@@ -187,6 +187,8 @@ export async function anomalyBenchmark(options: AnomalyBenchmarkOptions): Promis
         `${classes.length} classes, ${modelName} ${epochs} epochs each, scores ${scoreNames.join(', ')}`,
     );
     const input = modelInputOf(data);
+    // A model that cannot take these samples is refused in one line, before any training.
+    recipe.checkInput?.(input);
     const aucs = new Map<string, ClassAuc[]>(scoreNames.map((s) => [s, []]));
     const curves: Array<{ name: string; fpr: number[]; tpr: number[] }> = [];
     const perClass: AnomalyBenchmarkResults['seconds']['per_class'] = [];

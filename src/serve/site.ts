@@ -15,8 +15,8 @@ import { encodeAll } from '../analysis/codings.js';
 import { pca } from '../analysis/pca.js';
 import { percentile, reconstructionErrors } from '../analysis/scores.js';
 import { AekitError } from '../core/errors.js';
-import type { ImageLayout } from '../data/dataset.js';
-import { sampleSize, toFloatSamples } from '../data/samples.js';
+import { type ImageLayout, pixelNormalization } from '../data/dataset.js';
+import { type PixelNormalization, sampleSize, toFloatSamples } from '../data/samples.js';
 import { runDataset, runSpec, splitOf } from '../runs/run-data.js';
 import { openRun } from '../runs/saved-run.js';
 import { loadModel } from '../training/io.js';
@@ -60,6 +60,8 @@ export interface SiteInfo {
     /** Names of the values of one sample (table columns), when the data has them. */
     features: readonly string[] | null;
     unitRange: boolean;
+    /** How image pixels become inputs: the page applies it to dropped and drawn images. */
+    normalize: PixelNormalization;
   };
   /** The first validation samples, in samples.bin: `count × prod(shape)` values as uint8 (value × 255) or float32. */
   samples: { split: 'valid'; count: number; of: number; file: string; dtype: 'uint8' | 'float32'; labels: number[] | null };
@@ -247,6 +249,7 @@ export async function buildSite(dir: string, options: SiteOptions = {}): Promise
         classes: data.classes ?? metrics.data.classes ?? null,
         features: data.features ?? metrics.data.features ?? null,
         unitRange: data.unitRange,
+        normalize: pixelNormalization(spec),
       },
       samples: {
         split: 'valid',

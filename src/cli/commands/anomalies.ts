@@ -6,13 +6,29 @@
 
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { ANOMALY_SCORES, AnomalyDetector, comparableScores, DEFAULT_ANOMALY_SCORES, type DetectorModels } from '../../analysis/detector.js';
+import {
+  ANOMALY_SCORES,
+  AnomalyDetector,
+  comparableScores,
+  DEFAULT_ANOMALY_SCORES,
+  type DetectorModels,
+  parseScore,
+  sumNormalised,
+} from '../../analysis/detector.js';
 import { percentile, rocAuc } from '../../analysis/scores.js';
 import { writeFileAtomic } from '../../core/fs.js';
-import type { Dataset } from '../../data/dataset.js';
+import { type Dataset, pixelNormalization } from '../../data/dataset.js';
 import { readImages } from '../../data/image-files.js';
 import { parseNpy, readData } from '../../data/npy.js';
-import { type AnySamples, concatSamples, firstSamples, floatRows, type Samples, sampleSize } from '../../data/samples.js';
+import {
+  type AnySamples,
+  concatSamples,
+  firstSamples,
+  floatRows,
+  globalContrastNormalize,
+  type Samples,
+  sampleSize,
+} from '../../data/samples.js';
 import { onlyLabels, withoutLabel } from '../../data/subsets.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { loadDetector, saveDetector } from '../../runs/detector-store.js';
@@ -188,8 +204,11 @@ export function anomaliesCommand(): Command {
         // The samples the model was trained on: its classes, and the first --limit of them.
         const train = options.limit == null ? normalOf(own.train) : firstSamples(normalOf(own.train), options.limit);
         console.log(`fitting the ${missing.join(', ')} detector${missing.length > 1 ? 's' : ''} on ${train.count} training samples`);
+        // One detector of every single score needed: the models pass over the training data once for all of them.
+        const singles = [...new Set(missing.flatMap((n) => parseScore(n)))];
+        const all = await new AnomalyDetector(models, { score: singles.join('+'), k: flags.k }).fit(train);
         for (const name of missing) {
-          const detector = await new AnomalyDetector(models, { score: name, k: flags.k }).fit(train);
+          const detector = all.select(name);
           detectors.set(name, detector);
           await saveDetector(dir, detector);
         }
@@ -236,9 +255,25 @@ export function anomaliesCommand(): Command {
         isPositive?.some((p) => p) && isPositive.some((p) => !p) ? rocAuc(s, isPositive) : null;
       const auc = aucOf(scores);
       const comparison: Array<{ score: string; rocAuc: number | null }> = [];
-      if (flags.score === 'all')
-        for (const n of names)
-          comparison.push({ score: n, rocAuc: n === primary ? auc : aucOf(await (detectors.get(n) as AnomalyDetector).score(scored)) });
+      if (flags.score === 'all') {
+        // Every single score once (one pass of each model over the samples), then each score from its parts.
+        const singles = [...new Set(names.flatMap((n) => parseScore(n)))];
+        const parts = new Map<string, Float32Array>();
+        for (const n of singles) if (!parts.has(n)) parts.set(n, await (detectors.get(n) as AnomalyDetector).score(scored));
+        for (const n of names) {
+          const d = detectors.get(n) as AnomalyDetector;
+          const s =
+            n === primary
+              ? scores
+              : d.parts.length === 1
+                ? (parts.get(n) as Float32Array)
+                : sumNormalised(
+                    d.parts.map((p) => parts.get(p) as Float32Array),
+                    d.normalisation,
+                  );
+          comparison.push({ score: n, rocAuc: aucOf(s) });
+        }
+      }
 
       const csv = [foreign === null ? 'index,label,score,anomaly' : 'index,file,score,anomaly'];
       for (let i = 0; i < count; i++)
@@ -327,9 +362,11 @@ export function anomaliesCommand(): Command {
   });
 }
 
-/** `--input`: image files (named), an IDX image file, or a `.npy` array, prepared as the run's samples. */
+/** `--input`: image files (named), an IDX image file, or a `.npy` array, prepared as the run's samples (size, colour, normalisation). */
 async function readInput(input: string, data: Dataset): Promise<{ samples: Samples; names: string[] }> {
   const shape = data.train.shape;
+  // Prepared as the run's images were (`--normalize gcn`), whatever format they come in.
+  const normalize = pixelNormalization(data.spec);
   if (input.toLowerCase().endsWith('.npy')) {
     const npy = parseNpy(await readData(input, 'input'), input);
     const per = sampleSize(shape);
@@ -339,6 +376,7 @@ async function readInput(input: string, data: Dataset): Promise<{ samples: Sampl
         `--input '${input}': expected an array of [n, ${shape.join(', ')}] (the run's samples), found [${npy.shape.join(', ')}]`,
       );
     const x = npy.data instanceof Uint8Array ? Float32Array.from(npy.data, (v) => v / 255) : npy.data;
+    if (normalize === 'gcn') globalContrastNormalize(x, per);
     return { samples: { x, shape, count }, names: Array.from({ length: count }, (_, i) => `${path.basename(input)}[${i}]`) };
   }
   const image = data.image ?? { height: 28, width: 28, channels: 1 as const };
@@ -347,5 +385,6 @@ async function readInput(input: string, data: Dataset): Promise<{ samples: Sampl
     resize: true,
     colour: image.channels === 3 ? 'rgb' : 'grey',
   });
+  if (normalize === 'gcn') globalContrastNormalize(files.images, sampleSize(shape));
   return { samples: { x: files.images, shape, count: files.count }, names: files.names };
 }

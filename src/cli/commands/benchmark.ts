@@ -29,6 +29,7 @@ interface BenchmarkFlags {
   images?: string;
   imageSize?: { height: number; width: number };
   color?: 'grey' | 'rgb';
+  normalize?: 'none' | 'gcn';
   dataDir?: string;
   classes?: number[];
   score: string;
@@ -63,6 +64,11 @@ function benchmarkSubcommand(mode: AnomalyBenchmarkMode): Command {
     .option('--images <dir>', 'the image folder of --dataset images')
     .option('--image-size <HxW>', 'decode the folder at this size (default: the first image’s)', imageSizeFlag)
     .option('--color <mode>', 'grey or rgb (default: rgb if any image has colour)', choiceFlag(['grey', 'rgb'] as const))
+    .option(
+      '--normalize <method>',
+      "none (pixel / 255) or gcn (each image's global contrast normalised, mapped to [0, 1]) (default none)",
+      choiceFlag(['none', 'gcn'] as const),
+    )
     .addOption(dataDirOption())
     .option('--classes <list>', 'class indices to run, e.g. 0,6,8 (default: all)', classListFlag)
     .option(
@@ -91,13 +97,21 @@ function benchmarkSubcommand(mode: AnomalyBenchmarkMode): Command {
       if (flags.dataset === 'images' && flags.images === undefined) throw new UsageError('--dataset images needs --images DIR');
       if (flags.dataset === 'fashion-mnist' && flags.images !== undefined)
         throw new UsageError('--images DIR is read with --dataset images');
+      if (flags.dataset === 'fashion-mnist' && flags.normalize !== undefined)
+        throw new UsageError('--normalize applies to --dataset images only');
       const stop = stopOnSignals();
       await stop.run(() =>
         anomalyBenchmark({
           mode,
           dataset:
             flags.dataset === 'images'
-              ? { kind: 'images', dir: flags.images as string, imageSize: flags.imageSize, color: flags.color }
+              ? {
+                  kind: 'images',
+                  dir: flags.images as string,
+                  imageSize: flags.imageSize,
+                  color: flags.color,
+                  ...(flags.normalize === undefined ? {} : { normalize: flags.normalize }),
+                }
               : { kind: 'fashion-mnist', dataDir: flags.dataDir },
           classes: flags.classes,
           score: flags.score === 'all' ? DEFAULT_BENCHMARK_SCORE : flags.score,

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { ensureDirectory, writeFileAtomic } from '../../core/fs.js';
 import * as tf from '../../core/tf.js';
+import { pixelNormalization } from '../../data/dataset.js';
 import { encodeIdxImages, readImages } from '../../data/image-files.js';
+import { globalContrastNormalize } from '../../data/samples.js';
 import { type BackendName, useBackend } from '../../engine/backend.js';
 import { addNoise, parseNoise } from '../../models/noise.js';
 import { openRun } from '../../runs/saved-run.js';
@@ -58,6 +60,8 @@ export function denoiseCommand(): Command {
         colour: layout.channels === 3 ? 'rgb' : 'grey',
       });
       const per = layout.height * layout.width * layout.channels;
+      // Prepared as the run's images were.
+      if (metrics.data.spec !== undefined && pixelNormalization(metrics.data.spec) === 'gcn') globalContrastNormalize(files.images, per);
       const inputShape = model.inputs[0].shape.slice(1) as number[];
       const inputs = new Float32Array(files.count * per);
       const outputs = new Float32Array(files.count * per);

@@ -101,7 +101,7 @@ function newCanvas(values, size) {
 /**
  * The pixels of `source` (an ImageBitmap or a canvas) as the run's images: stretched to its size
  * (as `aekit train --images` resizes), alpha composited on black, grey by 0.299 R + 0.587 G +
- * 0.114 B as aekit reads images, scaled to [0, 1]; inverted when asked.
+ * 0.114 B as aekit reads images, scaled to [0, 1]; inverted when asked; normalised as the run's images were.
  */
 function pixelsOf(source) {
   const { height: h, width: w, channels: c } = app.info.data.image;
@@ -122,7 +122,23 @@ function pixelsOf(source) {
     else [out[3 * p], out[3 * p + 1], out[3 * p + 2]] = [r / 255, g / 255, b / 255];
   }
   if (invert) for (let i = 0; i < out.length; i++) out[i] = 1 - out[i];
+  if (app.info.data.normalize === 'gcn') contrastNormalize(out);
   return out;
+}
+
+/**
+ * A run trained with `--normalize gcn` takes each image with its mean removed, divided by its
+ * standard deviation (at least 1/64), mapped by z ↦ (z + 3) / 6 and clipped to [0, 1], as aekit's
+ * `globalContrastNormalize` does in Node.
+ */
+function contrastNormalize(x) {
+  let sum = 0;
+  for (const v of x) sum += v;
+  const mean = sum / x.length;
+  let sq = 0;
+  for (const v of x) sq += (v - mean) ** 2;
+  const scale = 1 / (6 * Math.max(Math.sqrt(sq / x.length), 1 / 64));
+  for (let i = 0; i < x.length; i++) x[i] = Math.min(1, Math.max(0, (x[i] - mean) * scale + 0.5));
 }
 
 function showTry(values) {

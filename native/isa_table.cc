@@ -1,0 +1,20 @@
+// One instruction set's kernel table (isa.h): compiled once per instruction set, like the kernels
+// it lists, into aekit::avx2::kTable and aekit::avx512::kTable.
+#include <iterator>
+
+#include "conv.h"
+#include "isa.h"
+#include "kernels.h"
+
+namespace AEKIT_ISA_NS {
+namespace {
+
+// Every kernel compiled per instruction set (module.cc exports these and conv.cc's).
+const Kernel *const kKernels[] = {&kMaxPool,   &kMaxPoolGrad, &kUnary,       &kBinary,       &kSelect, &kSeluGrad,
+                                  &kSumOuter,  &kSumInner,    &kLstmForward, &kLstmBackward, &kMatMul, &kSeluBiasGrad};
+
+}  // namespace
+
+extern const IsaKernels kTable{kKernels, std::size(kKernels), backwardDataC1, backwardFilterFew, biasActivation};
+
+}  // namespace AEKIT_ISA_NS

@@ -6,7 +6,9 @@
  *   attributes, so strides and padding are inferred from the shapes). Convolutions (NHWC, filter
  *   `[kh, kw, ci, co]`): 2·N·Ho·Wo·Co·kh·kw·ci, the multiply-adds of the forward convolution, padded
  *   positions included; `Conv2DBackpropInput` (dy → dx) and `Conv2DBackpropFilter` (x, dy → dw) are
- *   counted as the forward convolution they differentiate (the same multiply-adds). Matrix products
+ *   counted as the forward convolution they differentiate (the same multiply-adds), and aekit's
+ *   fused `AekitConv2DSelu` / `AekitConv2DTransposeSelu` as FusedConv2D / Conv2DBackpropInput (the
+ *   bias and SELU they also apply are not counted). Matrix products
  *   (`BatchMatMul`, `_FusedMatMul`): 2·B·M·N·K, K = the size of A over B·M (transposes need no
  *   attribute). aekit's fused LSTM: its matrix products only, 2·B·T·4U·(F+U) forward and twice that
  *   backward; gate arithmetic not counted.
@@ -33,7 +35,16 @@ export function size(shape) {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-const CONV_KERNELS = new Set(['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+const CONV_KERNELS = new Set([
+  'Conv2D',
+  'FusedConv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  // aekit's fused convolution + bias + SELU (src/engine/fused-conv.ts): shaped as FusedConv2D and
+  // as Conv2DBackpropInput (the transposed convolution)
+  'AekitConv2DSelu',
+  'AekitConv2DTransposeSelu',
+]);
 const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul']);
 const LSTM_KERNELS = new Set(['AekitLstm', 'AekitLstmGrad']);
 const VIEW_KERNELS = new Set(['Reshape', 'Identity']);
@@ -60,8 +71,10 @@ export function classify(name) {
  */
 export function forwardConv({ name, inputShapes, outputShapes }) {
   let x, filter, y;
-  if (name === 'Conv2D' || name === 'FusedConv2D') [x, filter, y] = [inputShapes[0], inputShapes[1], outputShapes[0]];
-  else if (name === 'Conv2DBackpropInput') [y, filter, x] = [inputShapes[0], inputShapes[1], outputShapes[0]];
+  if (name === 'Conv2D' || name === 'FusedConv2D' || name === 'AekitConv2DSelu')
+    [x, filter, y] = [inputShapes[0], inputShapes[1], outputShapes[0]];
+  else if (name === 'Conv2DBackpropInput' || name === 'AekitConv2DTransposeSelu')
+    [y, filter, x] = [inputShapes[0], inputShapes[1], outputShapes[0]];
   else if (name === 'Conv2DBackpropFilter') [x, y, filter] = [inputShapes[0], inputShapes[1], outputShapes[0]];
   else return null;
   if (![x, y, filter].every((s) => Array.isArray(s) && s.length === 4)) return null;

@@ -111,6 +111,13 @@ test('conv FLOPs: 2·N·Ho·Wo·Co·kh·kw·ci, the gradients counted as the for
   };
   assert.equal(r.kernelFlops(deconv1), 2 * 32 * 3 * 3 * 64 * 9 * 32);
   assert.equal(r.kernelFlops(deconv1), r.kernelFlops(forward));
+  // aekit's fused convolution + bias + SELU kernels count as FusedConv2D and Conv2DBackpropInput
+  assert.equal(r.kernelFlops({ ...conv1, name: 'AekitConv2DSelu' }), CONV1_FLOPS);
+  assert.equal(r.classify('AekitConv2DSelu'), 'compute');
+  const fusedDeconv1: Kernel = { ...deconv1, name: 'AekitConv2DTransposeSelu', inputShapes: [...deconv1.inputShapes, [32]] };
+  assert.equal(r.kernelFlops(fusedDeconv1), r.kernelFlops(deconv1));
+  assert.equal(r.describeKernel(fusedDeconv1), r.describeKernel(deconv1));
+  assert.equal(r.classify('AekitSeluBiasGrad'), 'memory');
   assert.deepEqual(r.inferStrides(r.forwardConv(deconv1)!), { strides: [2, 2], padding: 'valid' });
   // a stride-2 'same' conv (a transposed conv's input gradient): the output size carries the stride
   const strided: Kernel = {

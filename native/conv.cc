@@ -183,7 +183,7 @@ namespace {
 
 // conv2dForward(heap, x, filter, bias | -1, y, geometry[17], act): y = act(conv(x, filter) + bias),
 // act a code of addon.convActivations (linear, relu, selu). With an activation, bias and
-// activation are one pass over y in the same call (conv.h's biasActivation; measured 5–10% faster than
+// activation are one pass over y in the same call (conv.h's biasActivation; measured 2–10% faster than
 // oneDNN adding the bias before that pass); without one, oneDNN adds the bias.
 napi_value Conv2dForward(Args &a) {
   const Geo g = readGeo(a, 4);

@@ -57,27 +57,13 @@ if (want('dev'))
   ]);
 if (want('fashion'))
   await aekit(['benchmark', 'one-class', '--score', 'all', '--epochs', '10', '--out', path.join(OUT, 'fashion-one-class')]);
-if (want('cifar')) {
-  const dir = await cifarDir(flag('--cifar'), ROOT);
-  if (dir === null) console.log('cifar: skipped, ../shared/data/cifar10-jpeg.tar.gz is absent and no --cifar DIR was given');
-  else
-    await aekit([
-      'benchmark',
-      'one-class',
-      '--dataset',
-      'images',
-      '--images',
-      dir,
-      '--epochs',
-      '10',
-      '--out',
-      path.join(OUT, 'cifar10-one-class'),
-    ]);
-}
-for (const [part, protocol, score] of [
-  ['cifar-gcn-dev', 'dev', 'all'],
-  ['cifar-gcn', 'test', 'latent-knn'],
-]) {
+// The CIFAR-10 parts: the folder's flags for each (the default score unless --score is given).
+const CIFAR_PARTS = [
+  ['cifar', 'cifar10-one-class', []],
+  ['cifar-gcn-dev', 'cifar10-one-class-gcn-dev', ['--normalize', 'gcn', '--protocol', 'dev', '--score', 'all']],
+  ['cifar-gcn', 'cifar10-one-class-gcn', ['--normalize', 'gcn', '--score', 'latent-knn']],
+];
+for (const [part, out, extra] of CIFAR_PARTS) {
   if (!want(part)) continue;
   const dir = await cifarDir(flag('--cifar'), ROOT);
   if (dir === null) console.log(`${part}: skipped, ../shared/data/cifar10-jpeg.tar.gz is absent and no --cifar DIR was given`);
@@ -89,16 +75,11 @@ for (const [part, protocol, score] of [
       'images',
       '--images',
       dir,
-      '--normalize',
-      'gcn',
-      '--protocol',
-      protocol,
-      '--score',
-      score,
+      ...extra,
       '--epochs',
       '10',
       '--out',
-      path.join(OUT, part === 'cifar-gcn' ? 'cifar10-one-class-gcn' : 'cifar10-one-class-gcn-dev'),
+      path.join(OUT, out),
     ]);
 }
 if (want('holdout')) await aekit(['benchmark', 'holdout', '--score', 'all', '--epochs', '1', '--out', path.join(OUT, 'fashion-holdout')]);

@@ -25,8 +25,13 @@ inline float pow2i(float k) {
   std::memcpy(&v, &bits, sizeof v);
   return v;
 }
-inline float fastExp(float x) {
-  const float xc = std::min(std::max(x, -104.f), 88.72283935546875f);
+// The core of fastExp and of elementwise.cc's expm1NonPositive: for x already clamped,
+// x = n·ln2 + r (Cody–Waite, ln2 in two parts, |r| ≤ ln2/2), and q = e^r − 1 by the Cephes
+// polynomial (the + 1 left to the caller, so that e^x − 1 near 0 has no cancellation).
+struct ExpReduced {
+  float n, q;
+};
+inline ExpReduced expReduced(float xc) {
   const float n = std::floor(xc * 1.44269504088896341f + 0.5f);
   // fused multiply-adds: -ffast-math would otherwise fold the two steps into one with ln2 rounded
   float r = std::fma(n, -0.693359375f, xc);
@@ -37,7 +42,12 @@ inline float fastExp(float x) {
   p = p * r + 4.1665795894e-2f;
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
+  return {n, p * r * r + r};
+}
+inline float fastExp(float x) {
+  const float xc = std::min(std::max(x, -104.f), 88.72283935546875f);
+  const auto [n, q] = expReduced(xc);
+  const float p = q + 1.0f;
   // p · 2^(n-h) by adding to p's exponent bits (an integer op, so -ffast-math cannot reorder the
   // two scalings into one overflowing 2^n), then · 2^h.
   const float h = std::floor(n * 0.5f);

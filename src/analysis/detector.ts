@@ -222,10 +222,8 @@ export class AnomalyDetector {
       return { score: p, mean: m, std: std > 0 ? std : 1 };
     });
     this.trainingParts = singles;
-    const trainScores = this.combine(singles);
-    this.trainingScores = trainScores;
-    this.threshold = percentile(trainScores, 100 * (1 - this.contamination));
-    this.thresholdRule = `the ${fmtPct(1 - this.contamination)} quantile of ${reference.count} training scores (contamination ${this.contamination})`;
+    this.trainingScores = this.combine(singles);
+    this.thresholdForContamination(this.contamination);
     return this;
   }
 
@@ -265,8 +263,7 @@ export class AnomalyDetector {
     d.normalisers = at.map((i) => this.normalisers[i]);
     d.trainingParts = at.map((i) => (this.trainingParts as Float32Array[])[i]);
     d.trainingScores = d.combine(d.trainingParts);
-    d.threshold = percentile(d.trainingScores, 100 * (1 - d.contamination));
-    d.thresholdRule = `the ${fmtPct(1 - d.contamination)} quantile of ${d.referenceCount} training scores (contamination ${d.contamination})`;
+    d.thresholdForContamination(d.contamination);
     return d;
   }
 

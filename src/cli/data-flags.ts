@@ -202,7 +202,7 @@ export function dataRequestOf(flags: DataFlags): DataRequest | undefined {
       dir: flags.images,
       imageSize: flags.imageSize,
       color: flags.color,
-      ...(flags.normalize === undefined ? {} : { normalize: flags.normalize }),
+      normalize: flags.normalize,
       ...split,
     };
   if (flags.table !== undefined)

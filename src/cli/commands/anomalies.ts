@@ -258,7 +258,7 @@ export function anomaliesCommand(): Command {
       if (flags.score === 'all') {
         // Every single score once (one pass of each model over the samples), then each score from its parts.
         const singles = [...new Set(names.flatMap((n) => parseScore(n)))];
-        const parts = new Map<string, Float32Array>();
+        const parts = new Map<string, Float32Array>(detector.parts.length === 1 ? [[primary, scores]] : []);
         for (const n of singles) if (!parts.has(n)) parts.set(n, await (detectors.get(n) as AnomalyDetector).score(scored));
         for (const n of names) {
           const d = detectors.get(n) as AnomalyDetector;

@@ -110,7 +110,7 @@ function benchmarkSubcommand(mode: AnomalyBenchmarkMode): Command {
                   dir: flags.images as string,
                   imageSize: flags.imageSize,
                   color: flags.color,
-                  ...(flags.normalize === undefined ? {} : { normalize: flags.normalize }),
+                  normalize: flags.normalize,
                 }
               : { kind: 'fashion-mnist', dataDir: flags.dataDir },
           classes: flags.classes,

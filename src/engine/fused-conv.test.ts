@@ -215,3 +215,36 @@ test('fused conv + selu: refuses inputs it does not compute, and needs the nativ
   assert.throws(() => conv2dSelu(x, w, null, [1, 1], 'same'), /backend 'cpu' has no AekitConv2DSelu/);
   tf.dispose([x, w]);
 });
+
+test('fused conv + selu: only the gradients asked for run (no input gradient for a first layer on data)', { skip }, async () => {
+  await registerNativeBackend();
+  await tf.setBackend('native');
+  seedRandom(5);
+  const x = tf.tensor(randomValues([2, 6, 6, 3]).values, [2, 6, 6, 3]);
+  const w = tf.tensor(randomValues([3, 3, 3, 4]).values, [3, 3, 3, 4]);
+  const b = tf.tensor(randomValues([4]).values, [4]);
+  const wt = tf.tensor(randomValues([3, 3, 3, 4]).values, [3, 3, 3, 4]);
+  const xt = tf.tensor(randomValues([2, 3, 3, 4]).values, [2, 3, 3, 4]);
+  const kernelsOf = async (f: () => tf.Tensor[]): Promise<string[]> => {
+    let outs: tf.Tensor[] = [];
+    const p = await tf.profile(() => {
+      outs = f();
+    });
+    tf.dispose(outs);
+    return p.kernelNames;
+  };
+  const conv = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) => tf.sum(conv2dSelu(xs, ws, bs, [1, 1], 'same'));
+  const weightsOnly = await kernelsOf(() => tf.grads((ws: tf.Tensor, bs: tf.Tensor) => conv(x, ws, bs))([w, b]));
+  assert.ok(weightsOnly.includes('Conv2DBackpropFilter') && weightsOnly.includes(SELU_BIAS_GRAD_KERNEL), weightsOnly.join(', '));
+  assert.ok(!weightsOnly.includes('Conv2DBackpropInput'), `no input gradient: ${weightsOnly.join(', ')}`);
+  const inputOnly = await kernelsOf(() => [tf.grad((xs: tf.Tensor) => conv(xs, w, b))(x)]);
+  assert.ok(inputOnly.includes('Conv2DBackpropInput') && !inputOnly.includes('Conv2DBackpropFilter'), inputOnly.join(', '));
+  // the transposed convolution: its input gradient is a Conv2D
+  const convT = (xs: tf.Tensor, ws: tf.Tensor) => tf.sum(conv2dTransposeSelu(xs, ws, null, [2, 6, 6, 3], [2, 2], 'same'));
+  const filterOnly = await kernelsOf(() => [tf.grad((ws: tf.Tensor) => convT(xt, ws))(wt)]);
+  assert.ok(filterOnly.includes('Conv2DBackpropFilter') && !filterOnly.includes('Conv2D'), filterOnly.join(', '));
+  const both = await kernelsOf(() => tf.grads((xs: tf.Tensor, ws: tf.Tensor) => convT(xs, ws))([xt, wt]));
+  assert.ok(both.includes('Conv2DBackpropFilter') && both.includes('Conv2D'), both.join(', '));
+  tf.dispose([x, w, b, wt, xt]);
+  await tf.setBackend('cpu');
+});

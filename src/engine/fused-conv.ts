@@ -26,7 +26,7 @@
  * float32. aekit's native engine implements the kernels (`native.ts`); {@link hasFusedConvSelu}
  * says whether the active backend has them, and aekit's Conv2D / Conv2DTranspose layers
  * (`layers/conv.ts`) use this op where it applies. Second-order gradients through it are not
- * supported (the kernels have no gradients of their own).
+ * supported (the backward kernel has no gradient of its own).
  */
 
 import { ArgumentError } from '../core/errors.js';
@@ -111,35 +111,49 @@ function seluBiasGrad(dy: tf.Tensor, y: tf.Tensor): [tf.Tensor, tf.Tensor] {
 }
 
 /**
- * A differentiable op of (x, filter[, bias]) whose forward pass is one kernel and whose gradient
- * is `grads(dz, x, filter)` after the fused SELU and bias gradient.
+ * The gradient of a fused kernel with inputs (x, filter[, bias]) and output y: the SELU and bias
+ * gradient (one kernel) when tfjs asks for any input's gradient, then each input's gradient only
+ * when asked for. A registered gradient (not `tf.customGrad`, which computes every input's
+ * gradient) lets tfjs skip the input gradient of a model's first layer: its x is data, not a
+ * function of the weights (that kernel was 3–7 % of the conv autoencoders' steps in the roofline).
  */
-function fusedOp(
-  forward: (x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | null) => tf.Tensor,
-  grads: (dz: tf.Tensor, x: tf.Tensor, filter: tf.Tensor) => [tf.Tensor, tf.Tensor],
-  x: tf.Tensor,
-  filter: tf.Tensor,
-  bias: tf.Tensor | null,
-): tf.Tensor4D {
-  const op = tf.customGrad((...args: unknown[]) => {
-    const save = args.pop() as (ts: tf.Tensor[]) => void;
-    const [xs, w, b] = args as [tf.Tensor, tf.Tensor, tf.Tensor | undefined];
-    const y = forward(xs, w, b ?? null);
-    save([xs, w, y]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [sx, sw, sy] = saved;
-        const [dz, db] = seluBiasGrad(dy as tf.Tensor, sy);
-        const [dx, dw] = grads(dz, sx, sw);
-        if (b !== undefined) return [dx, dw, db];
-        db.dispose();
-        return [dx, dw];
-      },
-    };
+function registerFusedGradient(
+  kernelName: string,
+  grads: (dz: tf.Tensor, x: tf.Tensor, filter: tf.Tensor, attrs: tf.NamedAttrMap) => { x: () => tf.Tensor; filter: () => tf.Tensor },
+): void {
+  tf.registerGradient({
+    kernelName,
+    inputsToSave: ['x', 'filter'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter, y] = saved;
+      // dz and db live until tfjs's backward scope ends, as every gradient tensor does
+      const [dz, db] = seluBiasGrad(dy as tf.Tensor, y);
+      return { ...grads(dz, x, filter, attrs as tf.NamedAttrMap), bias: () => db };
+    },
   });
-  return (bias === null ? op(x, filter) : op(x, filter, bias)) as tf.Tensor4D;
 }
+
+/** tfjs's attributes of the convolution kernels the gradients run, from a fused kernel's. */
+const convAttrsOf = (attrs: tf.NamedAttrMap) => ({
+  strides: attrs.strides as [number, number],
+  pad: attrs.pad as FusedConvPadding,
+  dataFormat: 'NHWC',
+  dilations: 1,
+  dimRoundingMode: undefined,
+});
+
+registerFusedGradient(CONV_SELU_KERNEL, (dz, x, filter, attrs) => ({
+  x: () => run('Conv2DBackpropInput', { dy: dz, filter }, { ...convAttrsOf(attrs), inputShape: x.shape }) as tf.Tensor,
+  filter: () => run('Conv2DBackpropFilter', { x, dy: dz }, { ...convAttrsOf(attrs), filterShape: filter.shape }) as tf.Tensor,
+}));
+
+// tfjs's gradient of Conv2DBackpropInput: dx = conv2d(dz, filter), dfilter = the filter gradient
+// of that convolution, with dz as its input and x as its output gradient
+registerFusedGradient(CONV_TRANSPOSE_SELU_KERNEL, (dz, x, filter, attrs) => ({
+  x: () => run('Conv2D', { x: dz, filter }, convAttrsOf(attrs)) as tf.Tensor,
+  filter: () => run('Conv2DBackpropFilter', { x: dz, dy: x }, { ...convAttrsOf(attrs), filterShape: filter.shape }) as tf.Tensor,
+}));
 
 /** The body of {@link conv2dSelu}. */
 function conv2dSelu_(
@@ -157,17 +171,7 @@ function conv2dSelu_(
     return tf.selu(bias === null ? z : tf.add(z, bias)) as tf.Tensor4D;
   }
   const attrs: ConvAttrs = { strides, pad };
-  const convAttrs = { ...attrs, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined };
-  return fusedOp(
-    (xs, w, b) => run(CONV_SELU_KERNEL, b === null ? { x: xs, filter: w } : { x: xs, filter: w, bias: b }, attrs) as tf.Tensor,
-    (dz, sx, sw) => [
-      run('Conv2DBackpropInput', { dy: dz, filter: sw }, { ...convAttrs, inputShape: sx.shape }) as tf.Tensor,
-      run('Conv2DBackpropFilter', { x: sx, dy: dz }, { ...convAttrs, filterShape: sw.shape }) as tf.Tensor,
-    ],
-    x,
-    filter,
-    bias,
-  );
+  return run(CONV_SELU_KERNEL, bias === null ? { x, filter } : { x, filter, bias }, attrs) as tf.Tensor4D;
 }
 
 /**
@@ -207,19 +211,7 @@ function conv2dTransposeSelu_(
     return tf.selu(bias === null ? z : tf.add(z, bias)) as tf.Tensor4D;
   }
   const attrs = { strides, pad, outputShape };
-  const convAttrs = { strides, pad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined };
-  return fusedOp(
-    (xs, w, b) => run(CONV_TRANSPOSE_SELU_KERNEL, b === null ? { x: xs, filter: w } : { x: xs, filter: w, bias: b }, attrs) as tf.Tensor,
-    // tfjs's gradient of Conv2DBackpropInput: dx = conv2d(dz, filter), dfilter = the filter gradient
-    // of that convolution, with dz as its input and x as its output gradient
-    (dz, sx, sw) => [
-      run('Conv2D', { x: dz, filter: sw }, convAttrs) as tf.Tensor,
-      run('Conv2DBackpropFilter', { x: dz, dy: sx }, { ...convAttrs, filterShape: sw.shape }) as tf.Tensor,
-    ],
-    x,
-    filter,
-    bias,
-  );
+  return run(CONV_TRANSPOSE_SELU_KERNEL, bias === null ? { x, filter } : { x, filter, bias }, attrs) as tf.Tensor4D;
 }
 
 /**

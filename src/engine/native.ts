@@ -18,6 +18,7 @@ import { AekitError } from '../core/errors.js';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '../core/tf.js';
 import * as tf from '../core/tf.js';
 import { BackendError } from './errors.js';
+import { ADAM_KERNEL } from './fused-adam.js';
 import { CONV_SELU_KERNEL, CONV_TRANSPOSE_SELU_KERNEL, SELU_BIAS_GRAD_KERNEL } from './fused-conv.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
 import { type BINARY_OPS, checkOpTables, type NativeOpTables, opCode, type UNARY_OPS } from './native-ops.js';
@@ -97,6 +98,24 @@ export interface NativeAddon extends NativeOpTables {
     features: number,
     units: number,
     sequences: number,
+  ): boolean;
+  /** One Adam step of a variable (see `fused-adam.ts`); x1, m1, v1 are new buffers. */
+  adam(
+    heap: ArrayBuffer,
+    x: number,
+    m: number,
+    v: number,
+    g: number,
+    accBeta1: number,
+    accBeta2: number,
+    x1: number,
+    m1: number,
+    v1: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    lr: number,
   ): boolean;
   setThreads(n: number): boolean;
   info(): string;
@@ -517,6 +536,7 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [
   CONV_SELU_KERNEL,
   CONV_TRANSPOSE_SELU_KERNEL,
   SELU_BIAS_GRAD_KERNEL,
+  ADAM_KERNEL,
 ];
 
 // Convolution + bias + SELU (see `fused-conv.ts`): kernels of aekit's own, with no wasm
@@ -578,6 +598,36 @@ const seluBiasGradKernel =
     if (channels === 0) return [dz, db];
     a.seluBiasGrad(heap(b), off(b, dy), off(b, y), off(b, dz), off(b, db), size(y) / channels, channels);
     return [dz, db];
+  };
+
+/** Adam's update of one variable (see `fused-adam.ts`): the op checks shapes and dtypes. */
+const adamKernel =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const { x, m, v, g, accBeta1, accBeta2 } = inputs as Record<string, TensorInfo>;
+    const b = backend as Backend;
+    const { beta1, beta2, epsilon, learningRate } = attrs as unknown as Record<string, number>;
+    const outs = [x, m, v].map((t) => b.makeOutput(t.shape, 'float32'));
+    if (size(x) === 0) return outs;
+    const [x1, m1, v1] = outs.map((t) => off(b, t));
+    a.adam(
+      heap(b),
+      off(b, x),
+      off(b, m),
+      off(b, v),
+      off(b, g),
+      off(b, accBeta1),
+      off(b, accBeta2),
+      x1,
+      m1,
+      v1,
+      size(x),
+      beta1,
+      beta2,
+      epsilon,
+      learningRate,
+    );
+    return outs;
   };
 
 // The fused LSTM (see `fused-lstm.ts`): kernels of aekit's own, with no wasm counterpart.
@@ -706,6 +756,7 @@ export async function registerNativeBackend(): Promise<void> {
     [CONV_SELU_KERNEL, conv2DSelu],
     [CONV_TRANSPOSE_SELU_KERNEL, conv2DTransposeSelu],
     [SELU_BIAS_GRAD_KERNEL, seluBiasGradKernel],
+    [ADAM_KERNEL, adamKernel],
   ] as const) {
     if (!disabled.has(kernelName) && tf.getKernel(kernelName, NATIVE_BACKEND) === undefined)
       tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make(a) });

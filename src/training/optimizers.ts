@@ -4,6 +4,7 @@
 
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
+import { FusedAdam } from './adam.js';
 import { Nadam } from './nadam.js';
 import { KerasRMSprop } from './rmsprop.js';
 
@@ -18,7 +19,8 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'nadam'
 
 /**
  * Builds the optimizer `name` with learning rate `lr`, with Keras's defaults. Porting note: RMSprop
- * is aekit's {@link KerasRMSprop} (tfjs's puts ε inside the square root), Nadam is aekit's own.
+ * is aekit's {@link KerasRMSprop} (tfjs's puts ε inside the square root), Nadam is aekit's own, Adam
+ * is tfjs's with its update fused into one kernel per variable ({@link FusedAdam}).
  */
 export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   if (!(Number.isFinite(lr) && lr > 0)) throw new ArgumentError('lr', `expected a positive number, got ${lr}`);
@@ -26,7 +28,7 @@ export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
     case 'sgd':
       return tf.train.sgd(lr);
     case 'adam':
-      return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+      return new FusedAdam(lr, 0.9, 0.999, 1e-7);
     case 'nadam':
       return new Nadam({ learningRate: lr });
     case 'rmsprop':

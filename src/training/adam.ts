@@ -1,0 +1,68 @@
+/**
+ * tfjs's Adam, with each variable's update in one kernel where the engine has it.
+ */
+
+import * as tf from '../core/tf.js';
+import { adamUpdate, hasFusedAdam } from '../engine/fused-adam.js';
+
+/** The fields of tfjs's AdamOptimizer that the fused update reads and writes (private in its typings). */
+interface AdamState {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  learningRate: number;
+}
+
+/**
+ * tfjs's `AdamOptimizer` (same class name, `Adam`, same state, weights and serialization, so
+ * checkpoints and saved optimizers do not change) whose update runs the engine's `AekitAdam`
+ * kernel per variable instead of tfjs's eleven (`engine/fused-adam.ts`), where the active backend
+ * has it and the variable and gradient are float32; tfjs's own update elsewhere. Same values:
+ * the kernel follows tfjs's order of float32 operations.
+ *
+ * @example
+ * const optimizer = new FusedAdam(1e-3, 0.9, 0.999, 1e-7);
+ * model.compile({ optimizer, loss: 'meanSquaredError' });
+ */
+export class FusedAdam extends tf.AdamOptimizer {
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    const list: { name: string; tensor: tf.Tensor | undefined }[] = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+    const vars = tf.engine().registeredVariables;
+    const fused =
+      hasFusedAdam() && list.every(({ name, tensor }) => tensor == null || (tensor.dtype === 'float32' && vars[name]?.dtype === 'float32'));
+    if (!fused) {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    const s = this as unknown as AdamState;
+    tf.tidy(() => {
+      // tfjs's order: new moments are made on first use, by position in the list
+      list.forEach(({ name, tensor: gradient }, i) => {
+        const value = vars[name];
+        s.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        s.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        if (gradient == null) return;
+        const m = (s.accumulatedFirstMoment[i] as { variable: tf.Variable }).variable;
+        const v = (s.accumulatedSecondMoment[i] as { variable: tf.Variable }).variable;
+        const [x1, m1, v1] = adamUpdate(value, m, v, gradient, s.accBeta1, s.accBeta2, {
+          beta1: s.beta1,
+          beta2: s.beta2,
+          epsilon: s.epsilon,
+          learningRate: s.learningRate,
+        });
+        m.assign(m1);
+        v.assign(v1);
+        value.assign(x1);
+      });
+      s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
+      s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
+    });
+    this.incrementIterations();
+  }
+}

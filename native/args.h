@@ -30,7 +30,7 @@ class Args;
 inline constexpr const char *kArgumentError = "ERR_AEKIT_NATIVE_ARGUMENT";  // a call that breaks its contract
 inline constexpr const char *kFailureError = "ERR_AEKIT_NATIVE_FAILURE";    // the kernel failed (oneDNN, memory)
 
-// Most numbers any kernel takes after the heap (conv2dForward takes 22).
+// Most numbers any kernel takes after the heap (conv2dForward takes 23).
 inline constexpr size_t kMaxArgs = 32;
 // Bound of sizes, extents and geometry: they fit in an int32, as tfjs's shapes do, so that
 // products of two of them fit in a long.

@@ -1,6 +1,7 @@
-// Convolutions on oneDNN: forward (with bias, and relu or SELU applied in the same call), input
+// Convolutions on oneDNN: forward (with bias, and an activation applied in the same call), input
 // gradient, filter gradient, and the transposed convolution with bias and activation; one input
-// channel (and a few, for the filter gradient) runs on aekit's direct kernels (conv_direct.cc).
+// channel (and a few, for the filter gradient), and a few output channels, run on aekit's direct
+// kernels (conv_direct.cc).
 #include <dnnl.hpp>
 #include <omp.h>
 
@@ -175,16 +176,23 @@ Geo readGeo(Args &a, size_t i) {
   return g;
 }
 
+// Whether the direct kernels for a few output channels (conv_direct.cc) replace oneDNN for `g`:
+// every co ≤ 4 shape that bench/conv-kernels.mjs times ran faster on them in all three directions
+// (batch 32 and 128; 1.3–17× on the shared 2-core EPYC, ci 3 to 128, 1×7 to 5×5, stride 1 and 2).
+bool fewCoDirect(const Geo &g) { return g.co <= kFewOutChannels && g.dh == 1 && g.dw == 1; }
+
 }  // namespace
 
 const std::string &lastConvImpl() { return lastImpl; }
 
 namespace {
 
-// conv2dForward(heap, x, filter, bias | -1, y, geometry[17], act): y = act(conv(x, filter) + bias),
-// act a code of addon.convActivations (linear, relu, selu). With an activation, bias and
-// activation are one pass over y in the same call (conv.h's biasActivation; measured 2–10% faster than
-// oneDNN adding the bias before that pass); without one, oneDNN adds the bias.
+// conv2dForward(heap, x, filter, bias | -1, y, geometry[17], act, alpha): y = act(conv(x, filter)
+// + bias), act a code of addon.convActivations (linear, relu, sigmoid, elu, relu6, leakyrelu with
+// slope alpha, selu). With an activation, bias and activation are one pass over y in the same
+// call (conv.h's biasActivation; measured 2–10% faster than oneDNN adding the bias before that
+// pass); without one, oneDNN adds the bias. A few output channels run on the direct kernel, which
+// adds the bias itself.
 napi_value Conv2dForward(Args &a) {
   const Geo g = readGeo(a, 4);
   float *x = a.span<float>(0, count(g.n, g.h, g.w, g.ci));
@@ -192,7 +200,14 @@ napi_value Conv2dForward(Args &a) {
   float *bias = a.optionalSpan<float>(2, g.co);
   float *y = a.span<float>(3, count(g.n, g.ho, g.wo, g.co));
   const int act = a.code(21, kConvActivations);
+  const float alpha = static_cast<float>(a.real(22));
   if (!a.ok()) return a.fail();
+  if (fewCoDirect(g)) {
+    forwardFewCo(g, x, w, bias, y);
+    biasActivation(y, nullptr, g.n * g.ho * g.wo, g.co, act, alpha);
+    lastImpl = "aekit:direct:few-co";
+    return a.result(true);
+  }
   const bool biasInPass = act != static_cast<int>(Activation::kLinear);
   const bool hasBias = bias != nullptr && !biasInPass;  // oneDNN's bias
   Cached &c = getPrim("f" + std::to_string(hasBias) + g.key(), true, [&](Variant &v) {
@@ -209,18 +224,23 @@ napi_value Conv2dForward(Args &a) {
                                            {DNNL_ARG_DST, dnnl::memory(m.dst, eng(), y)}};
   if (hasBias) io.emplace(DNNL_ARG_BIAS, dnnl::memory(m.bias, eng(), bias));
   run(c, std::move(io));
-  biasActivation(y, biasInPass ? bias : nullptr, g.n * g.ho * g.wo, g.co, act);
+  biasActivation(y, biasInPass ? bias : nullptr, g.n * g.ho * g.wo, g.co, act, alpha);
   lastImpl = c.impl();
   return a.result(true);
 }
 
 // dx = the input gradient of the convolution `g` for output gradient dy (also the transposed
-// convolution of dy): one input channel on the direct kernel, else oneDNN. False when oneDNN
-// has no implementation.
+// convolution of dy): one input channel or a few output channels on the direct kernels, else
+// oneDNN. False when oneDNN has no implementation.
 bool backwardData(const Geo &g, const float *dy, const float *w, float *dx) {
   if (g.ci == 1) {
     backwardDataC1(g, dy, w, dx);
     lastImpl = "aekit:direct:ci1";
+    return true;
+  }
+  if (fewCoDirect(g)) {
+    backwardDataFewCo(g, dy, w, dx);
+    lastImpl = "aekit:direct:few-co";
     return true;
   }
   Cached &c = getPrim("d" + g.key(), true, [&](Variant &v) {
@@ -254,10 +274,11 @@ napi_value Conv2dBackwardData(Args &a) {
   return a.result(backwardData(g, dy, w, dx));
 }
 
-// conv2dTranspose(heap, x, filter, bias | -1, y, geometry[17], act): y = act(convT(x, filter) +
-// bias), the transposed convolution (the input gradient of the convolution `geometry`, whose
-// output has x's shape [n, ho, wo, co] and whose input has y's [n, h, w, ci]; bias has ci
-// values), with bias and activation (a code of addon.convActivations) applied in one pass over y.
+// conv2dTranspose(heap, x, filter, bias | -1, y, geometry[17], act, alpha): y = act(convT(x,
+// filter) + bias), the transposed convolution (the input gradient of the convolution `geometry`,
+// whose output has x's shape [n, ho, wo, co] and whose input has y's [n, h, w, ci]; bias has ci
+// values), with bias and activation (a code of addon.convActivations, leakyrelu's slope alpha)
+// applied in one pass over y.
 // oneDNN 2.6's backward-data primitive takes no post-ops (its primitive descriptor refuses them).
 napi_value Conv2dTranspose(Args &a) {
   const Geo g = readGeo(a, 4);
@@ -266,9 +287,10 @@ napi_value Conv2dTranspose(Args &a) {
   float *bias = a.optionalSpan<float>(2, g.ci);
   float *y = a.span<float>(3, count(g.n, g.h, g.w, g.ci));
   const int act = a.code(21, kConvActivations);
+  const float alpha = static_cast<float>(a.real(22));
   if (!a.ok()) return a.fail();
   if (!backwardData(g, x, w, y)) return a.result(false);
-  biasActivation(y, bias, g.n * g.h * g.w, g.ci, act);
+  biasActivation(y, bias, g.n * g.h * g.w, g.ci, act, alpha);
   return a.result(true);
 }
 
@@ -282,6 +304,11 @@ napi_value Conv2dBackwardFilter(Args &a) {
   if (g.ci <= kFewChannels) {
     backwardFilterFew(g, x, dy, dw);
     lastImpl = "aekit:direct:few-ci";
+    return a.result(true);
+  }
+  if (fewCoDirect(g)) {
+    backwardFilterFewCo(g, x, dy, dw);
+    lastImpl = "aekit:direct:few-co";
     return a.result(true);
   }
   Cached &c = getPrim("w" + g.key(), false, [&](Variant &v) {
@@ -305,9 +332,10 @@ napi_value Conv2dBackwardFilter(Args &a) {
 
 }  // namespace
 
-const Kernel kConv2dForward{"conv2dForward", "x, filter, bias, y, " AEKIT_CONV_GEOMETRY ", act", Conv2dForward};
+const Kernel kConv2dForward{"conv2dForward", "x, filter, bias, y, " AEKIT_CONV_GEOMETRY ", act, alpha", Conv2dForward};
 const Kernel kConv2dBackwardData{"conv2dBackwardData", "dy, filter, dx, " AEKIT_CONV_GEOMETRY, Conv2dBackwardData};
 const Kernel kConv2dBackwardFilter{"conv2dBackwardFilter", "x, dy, dw, " AEKIT_CONV_GEOMETRY, Conv2dBackwardFilter};
-const Kernel kConv2dTranspose{"conv2dTranspose", "x, filter, bias, y, " AEKIT_CONV_GEOMETRY ", act", Conv2dTranspose};
+const Kernel kConv2dTranspose{"conv2dTranspose", "x, filter, bias, y, " AEKIT_CONV_GEOMETRY ", act, alpha",
+                              Conv2dTranspose};
 
 }  // namespace aekit

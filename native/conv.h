@@ -30,9 +30,19 @@ void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
 constexpr long kFewChannels = 4;
 // dw of a convolution with 1 to kFewChannels input channels.
 void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw);
+// Output channels up to which the direct kernels below may replace oneDNN (conv.cc chooses them
+// for the shapes where they measured faster).
+constexpr long kFewOutChannels = 4;
+// y = conv(x, w) + bias (bias may be null) for 1 to kFewOutChannels output channels, dilation 1.
+void forwardFewCo(const Geo &g, const float *x, const float *w, const float *bias, float *y);
+// dx of a convolution with 1 to kFewOutChannels output channels.
+void backwardDataFewCo(const Geo &g, const float *dy, const float *w, float *dx);
+// dw of a convolution with 1 to kFewOutChannels output channels, dilation 1.
+void backwardFilterFewCo(const Geo &g, const float *x, const float *dy, float *dw);
 // y[r, c] = act(y[r, c] + bias[c]) in place over `rows` rows of `channels` (bias may be null), act
-// a code of ops.h's Activation: linear, relu or selu (elementwise.cc, compiled per instruction
-// set like the direct kernels; conv.cc's forward and transposed convolutions call it).
-void biasActivation(float *y, const float *bias, long rows, long channels, int act);
+// a code of ops.h's convolution activations (linear, relu, selu, sigmoid, elu, relu6, leaky relu
+// with slope alpha; elementwise.cc, compiled per instruction set like the direct kernels;
+// conv.cc's forward and transposed convolutions call it).
+void biasActivation(float *y, const float *bias, long rows, long channels, int act, float alpha);
 
 }  // namespace aekit

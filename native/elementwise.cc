@@ -1,6 +1,7 @@
 // Element-wise kernels (selu, exp, sigmoid, relu, add, sub, mul, greater, select, the fused selu
 // gradients), sums over leading or trailing axes, and the bias + activation pass of the
-// convolutions (conv.cc calls it through conv.h's biasActivation).
+// convolutions (conv.cc calls it through conv.h's biasActivation: linear, relu, selu, sigmoid,
+// elu, relu6, leaky relu).
 #include <omp.h>
 
 #include <algorithm>
@@ -270,46 +271,62 @@ inline float expm1NonPositive(float x) {
 }
 
 template <Activation kAct>
-inline float activation(float v) {
+inline float activation(float v, float alpha) {
   if constexpr (kAct == Activation::kSelu) {
     const float neg = kSeluScaleAlpha * expm1NonPositive(std::min(v, 0.f));
     return v > 0.f ? kSeluScale * v : neg;
   } else if constexpr (kAct == Activation::kRelu) {
     return std::max(v, 0.f);
+  } else if constexpr (kAct == Activation::kSigmoid) {
+    return sigm(v);
+  } else if constexpr (kAct == Activation::kElu) {
+    const float neg = expm1NonPositive(std::min(v, 0.f));
+    return v > 0.f ? v : neg;
+  } else if constexpr (kAct == Activation::kRelu6) {
+    return std::min(std::max(v, 0.f), 6.f);
+  } else if constexpr (kAct == Activation::kLeakyRelu) {
+    return v > 0.f ? v : alpha * v;
   } else {
     return v;
   }
 }
 // One loop per case: a branch or a possibly null bias inside the loop keeps it from vectorising.
 template <Activation kAct, bool kBias>
-void activate(float *y, const float *bias, long rows, long channels) {
+void activate(float *y, const float *bias, long rows, long channels, float alpha) {
   const long n = rows * channels;
   if constexpr (kBias) {
 #pragma omp parallel for schedule(static) if (n > kPar)
     for (long r = 0; r < rows; ++r) {
       float *row = y + r * channels;
 #pragma omp simd
-      for (long c = 0; c < channels; ++c) row[c] = activation<kAct>(row[c] + bias[c]);
+      for (long c = 0; c < channels; ++c) row[c] = activation<kAct>(row[c] + bias[c], alpha);
     }
   } else {
 #pragma omp parallel for simd schedule(static) if (n > kPar)
-    for (long i = 0; i < n; ++i) y[i] = activation<kAct>(y[i]);
+    for (long i = 0; i < n; ++i) y[i] = activation<kAct>(y[i], alpha);
   }
+}
+
+template <Activation kAct>
+void activateMaybeBias(float *y, const float *bias, long rows, long channels, float alpha) {
+  if (bias != nullptr)
+    activate<kAct, true>(y, bias, rows, channels, alpha);
+  else
+    activate<kAct, false>(y, nullptr, rows, channels, alpha);
 }
 
 }  // namespace
 
-void biasActivation(float *y, const float *bias, long rows, long channels, int act) {
-  const bool b = bias != nullptr;
+void biasActivation(float *y, const float *bias, long rows, long channels, int act, float alpha) {
   switch (static_cast<Activation>(act)) {
-    case Activation::kSelu:
-      b ? activate<Activation::kSelu, true>(y, bias, rows, channels) : activate<Activation::kSelu, false>(y, nullptr, rows, channels);
-      break;
-    case Activation::kRelu:
-      b ? activate<Activation::kRelu, true>(y, bias, rows, channels) : activate<Activation::kRelu, false>(y, nullptr, rows, channels);
-      break;
-    default:  // linear: only a bias to add
-      if (b) activate<Activation::kLinear, true>(y, bias, rows, channels);
+    case Activation::kSelu: activateMaybeBias<Activation::kSelu>(y, bias, rows, channels, alpha); break;
+    case Activation::kRelu: activateMaybeBias<Activation::kRelu>(y, bias, rows, channels, alpha); break;
+    case Activation::kSigmoid: activateMaybeBias<Activation::kSigmoid>(y, bias, rows, channels, alpha); break;
+    case Activation::kElu: activateMaybeBias<Activation::kElu>(y, bias, rows, channels, alpha); break;
+    case Activation::kRelu6: activateMaybeBias<Activation::kRelu6>(y, bias, rows, channels, alpha); break;
+    case Activation::kLeakyRelu: activateMaybeBias<Activation::kLeakyRelu>(y, bias, rows, channels, alpha); break;
+    case Activation::kLinear:  // only a bias to add
+      if (bias != nullptr) activate<Activation::kLinear, true>(y, bias, rows, channels, alpha);
       break;
   }
 }

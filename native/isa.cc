@@ -159,14 +159,23 @@ std::string isaInfoJson() {
   return s + "]";
 }
 
-// conv.h's one-input-channel gradients, for conv.cc: the chosen set's (conv_direct.cc).
+// conv.h's direct convolution kernels, for conv.cc: the chosen set's (conv_direct.cc).
 void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx) { activeIsa().backwardDataC1(g, dy, w, dx); }
 void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw) {
   activeIsa().backwardFilterFew(g, x, dy, dw);
 }
+void forwardFewCo(const Geo &g, const float *x, const float *w, const float *bias, float *y) {
+  activeIsa().forwardFewCo(g, x, w, bias, y);
+}
+void backwardDataFewCo(const Geo &g, const float *dy, const float *w, float *dx) {
+  activeIsa().backwardDataFewCo(g, dy, w, dx);
+}
+void backwardFilterFewCo(const Geo &g, const float *x, const float *dy, float *dw) {
+  activeIsa().backwardFilterFewCo(g, x, dy, dw);
+}
 // conv.h's bias + activation pass, for conv.cc: the chosen set's (elementwise.cc).
-void biasActivation(float *y, const float *bias, long rows, long channels, int act) {
-  activeIsa().biasActivation(y, bias, rows, channels, act);
+void biasActivation(float *y, const float *bias, long rows, long channels, int act, float alpha) {
+  activeIsa().biasActivation(y, bias, rows, channels, act, alpha);
 }
 
 }  // namespace aekit

@@ -32,15 +32,19 @@ namespace aekit {
 inline constexpr const char *kCpuError = "ERR_AEKIT_NATIVE_CPU";
 inline constexpr const char *kIsaError = "ERR_AEKIT_NATIVE_ISA";
 
-// One instruction set's kernels (isa_table.cc): the Kernels module.cc exports, and the
-// one-input-channel convolution gradients (and the filter gradient for a few channels) that conv.cc calls (through conv.h's backwardDataC1 and
-// backwardFilterFew, which forward to the chosen set's).
+// One instruction set's kernels (isa_table.cc): the Kernels module.cc exports, and the direct
+// convolution kernels (one input channel, a few input or output channels) and the bias +
+// activation pass that conv.cc calls (through conv.h's functions of the same names, which forward
+// to the chosen set's).
 struct IsaKernels {
   const Kernel *const *kernels;
   size_t count;
   void (*backwardDataC1)(const Geo &g, const float *dy, const float *w, float *dx);
   void (*backwardFilterFew)(const Geo &g, const float *x, const float *dy, float *dw);
-  void (*biasActivation)(float *y, const float *bias, long rows, long channels, int act);
+  void (*forwardFewCo)(const Geo &g, const float *x, const float *w, const float *bias, float *y);
+  void (*backwardDataFewCo)(const Geo &g, const float *dy, const float *w, float *dx);
+  void (*backwardFilterFewCo)(const Geo &g, const float *x, const float *dy, float *dw);
+  void (*biasActivation)(float *y, const float *bias, long rows, long channels, int act, float alpha);
 };
 
 namespace avx2 {

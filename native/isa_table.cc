@@ -15,6 +15,7 @@ const Kernel *const kKernels[] = {&kMaxPool,   &kMaxPoolGrad, &kUnary,       &kB
 
 }  // namespace
 
-extern const IsaKernels kTable{kKernels, std::size(kKernels), backwardDataC1, backwardFilterFew, biasActivation};
+extern const IsaKernels kTable{kKernels,           std::size(kKernels),   backwardDataC1,      backwardFilterFew,
+                               forwardFewCo,       backwardDataFewCo,     backwardFilterFewCo, biasActivation};
 
 }  // namespace AEKIT_ISA_NS

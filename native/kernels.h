@@ -39,11 +39,14 @@ extern const Kernel kMatMul;
 // optim.cc
 extern const Kernel kAdam;
 
-// conv_direct.cc (conv.h's backwardDataC1 and backwardFilterFew call the chosen set's)
+// conv_direct.cc (conv.h's direct kernels call the chosen set's)
 void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
 void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw);
+void forwardFewCo(const Geo &g, const float *x, const float *w, const float *bias, float *y);
+void backwardDataFewCo(const Geo &g, const float *dy, const float *w, float *dx);
+void backwardFilterFewCo(const Geo &g, const float *x, const float *dy, float *dw);
 // elementwise.cc (conv.h's biasActivation calls the chosen set's)
-void biasActivation(float *y, const float *bias, long rows, long channels, int act);
+void biasActivation(float *y, const float *bias, long rows, long channels, int act, float alpha);
 
 }  // namespace AEKIT_ISA_NS
 #endif

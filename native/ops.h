@@ -33,8 +33,7 @@ struct OpTable {
 enum class UnaryOp : int { kSelu = 0, kExp = 1, kSigmoid = 2, kRelu = 3 };
 // binary(heap, op, a, na, b, nb, y, n)
 enum class BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kGreater = 3 };
-// The activation applied by matMul (all but selu) and conv2dForward / conv2dTranspose (linear,
-// relu and selu).
+// The activation applied by matMul (all but selu) and conv2dForward / conv2dTranspose (all).
 enum class Activation : int { kLinear = 0, kRelu = 1, kSigmoid = 2, kElu = 3, kRelu6 = 4, kLeakyRelu = 5, kSelu = 6 };
 
 template <typename E>
@@ -50,8 +49,10 @@ inline constexpr OpCode kBinaryOpCodes[] = {entry("add", BinaryOp::kAdd), entry(
 inline constexpr OpCode kActivationCodes[] = {
     entry("linear", Activation::kLinear), entry("relu", Activation::kRelu),   entry("sigmoid", Activation::kSigmoid),
     entry("elu", Activation::kElu),       entry("relu6", Activation::kRelu6), entry("leakyrelu", Activation::kLeakyRelu)};
-inline constexpr OpCode kConvActivationCodes[] = {entry("linear", Activation::kLinear), entry("relu", Activation::kRelu),
-                                                  entry("selu", Activation::kSelu)};
+inline constexpr OpCode kConvActivationCodes[] = {
+    entry("linear", Activation::kLinear), entry("relu", Activation::kRelu),   entry("sigmoid", Activation::kSigmoid),
+    entry("elu", Activation::kElu),       entry("relu6", Activation::kRelu6), entry("leakyrelu", Activation::kLeakyRelu),
+    entry("selu", Activation::kSelu)};
 
 inline constexpr OpTable kUnaryOps{"unaryOps", kUnaryOpCodes, std::size(kUnaryOpCodes)};
 inline constexpr OpTable kBinaryOps{"binaryOps", kBinaryOpCodes, std::size(kBinaryOpCodes)};

@@ -55,10 +55,10 @@ const POOL = [1, 4, 4, 1, 2, 2, 2, 2, 2, 2, 0, 0];
 /** Every function of the addon with a valid argument list (heap first) for a 4 KiB heap. */
 function validCalls(a: NativeAddon, heap: ArrayBuffer): Record<string, unknown[]> {
   return {
-    conv2dForward: [heap, 0, 64, -1, 128, ...GEO, a.convActivations.linear],
+    conv2dForward: [heap, 0, 64, -1, 128, ...GEO, a.convActivations.linear, 0],
     conv2dBackwardData: [heap, 0, 64, 128, ...GEO],
     conv2dBackwardFilter: [heap, 0, 64, 128, ...GEO],
-    conv2dTranspose: [heap, 0, 64, -1, 128, ...GEO, a.convActivations.selu],
+    conv2dTranspose: [heap, 0, 64, -1, 128, ...GEO, a.convActivations.selu, 0],
     maxPool: [heap, 0, 128, ...POOL],
     maxPoolGrad: [heap, 0, 64, 128, ...POOL],
     unary: [heap, a.unaryOps.exp, 0, 64, 4],
@@ -124,25 +124,25 @@ test('native boundary: a buffer reaching past the end of the heap throws, naming
   // geometry decides the sizes: a big batch makes every buffer of a convolution too long
   const bigBatch = [1000, ...GEO.slice(1)];
   rejects(
-    () => a.conv2dForward(heap, 0, 64, -1, 128, ...bigBatch, a.convActivations.relu),
+    () => a.conv2dForward(heap, 0, 64, -1, 128, ...bigBatch, a.convActivations.relu, 0),
     [/conv2dForward: argument 2 \(x\): 9000 elements/],
   );
   rejects(
-    () => a.conv2dForward(heap, 0, 4092, -1, 128, ...GEO, 0),
+    () => a.conv2dForward(heap, 0, 4092, -1, 128, ...GEO, 0, 0),
     [/conv2dForward: argument 3 \(filter\): 4 elements .* end at byte 4108/],
   );
   rejects(
-    () => a.conv2dForward(heap, 0, 64, 4096, 128, ...GEO, 0),
+    () => a.conv2dForward(heap, 0, 64, 4096, 128, ...GEO, 0, 0),
     [/conv2dForward: argument 4 \(bias\): 1 element of 4 bytes from byte offset 4096 ends at byte 4100/],
   );
   rejects(() => a.conv2dBackwardFilter(heap, 0, 64, 4090, ...GEO), [/conv2dBackwardFilter: argument 4 \(dw\)/]);
   // the transposed convolution's bias has the convolution's input channels (ci), its y the input's shape
   rejects(
-    () => a.conv2dTranspose(heap, 0, 64, 4096, 128, ...GEO, a.convActivations.selu),
+    () => a.conv2dTranspose(heap, 0, 64, 4096, 128, ...GEO, a.convActivations.selu, 0),
     [/conv2dTranspose: argument 4 \(bias\): 1 element of 4 bytes from byte offset 4096 ends at byte 4100/],
   );
   rejects(
-    () => a.conv2dTranspose(heap, 0, 64, -1, 4064, ...GEO, a.convActivations.selu),
+    () => a.conv2dTranspose(heap, 0, 64, -1, 4064, ...GEO, a.convActivations.selu, 0),
     [/conv2dTranspose: argument 5 \(y\): 9 elements of 4 bytes from byte offset 4064 end at byte 4100/],
   );
   rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 4092, 2, 2), [/seluBiasGrad: argument 5 \(db\): 2 elements .* end at byte 4100/]);
@@ -254,14 +254,20 @@ test('native boundary: unknown op codes throw, listing the codes of their table'
     () => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -1, 99, 0.2),
     [/matMul: argument 14 \(act\) is 99, which is not a code of addon\.activations \(linear \d+, relu \d+, sigmoid/],
   );
-  // the convolutions apply linear, relu and selu only: another activation's code is unknown to them
   rejects(
-    () => a.conv2dForward(heap, 0, 64, -1, 128, ...GEO, a.activations.sigmoid),
-    [/conv2dForward: argument 23 \(act\) is \d+, which is not a code of addon\.convActivations \(linear \d+, relu \d+, selu \d+\)$/],
+    () => a.conv2dForward(heap, 0, 64, -1, 128, ...GEO, 99, 0),
+    [
+      /conv2dForward: argument 23 \(act\) is 99, which is not a code of addon\.convActivations \(linear \d+, relu \d+, sigmoid \d+, elu \d+, relu6 \d+, leakyrelu \d+, selu \d+\)$/,
+    ],
   );
   rejects(
-    () => a.conv2dTranspose(heap, 0, 64, -1, 128, ...GEO, a.activations.elu),
-    [/conv2dTranspose: argument 23 \(act\) is \d+, which is not a code of addon\.convActivations \(linear/],
+    () => a.conv2dTranspose(heap, 0, 64, -1, 128, ...GEO, 99, 0),
+    [/conv2dTranspose: argument 23 \(act\) is 99, which is not a code of addon\.convActivations \(linear/],
+  );
+  // leakyrelu's slope must be a finite number
+  rejects(
+    () => a.conv2dForward(heap, 0, 64, -1, 128, ...GEO, a.convActivations.leakyrelu, Number.NaN),
+    [/conv2dForward: argument 24 \(alpha\)/],
   );
   rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 192, 2, 0), [/seluBiasGrad: argument 7 \(channels\) must be an integer in \[1,/]);
   assert.ok(untouched(heap), 'the heap is unchanged');
@@ -272,7 +278,7 @@ test('native boundary: a geometry that does not add up throws, saying what it gi
   const heap = canaryHeap(4096);
   const geo = (i: number, v: number): number[] => GEO.map((g, k) => (k === i ? v : g));
   rejects(
-    () => a.conv2dForward(heap, 0, 64, -1, 128, ...geo(4, 3), 0),
+    () => a.conv2dForward(heap, 0, 64, -1, 128, ...geo(4, 3), 0, 0),
     [/^aekit native: conv2dForward: ho is 3, but h 3 \+ pt 0 \+ pb 0 with kh 2, dh 1 and sh 1 give 2$/],
   );
   rejects(
@@ -283,7 +289,7 @@ test('native boundary: a geometry that does not add up throws, saying what it gi
     () => a.conv2dBackwardFilter(heap, 0, 64, 128, ...geo(9, 0)),
     [/conv2dBackwardFilter: argument 14 \(sh\) must be an integer in \[1, 2147483647\], got 0$/],
   );
-  rejects(() => a.conv2dForward(heap, 0, 64, -1, 128, ...geo(3, 0), 0), [/argument 9 \(ci\) must be an integer in \[1,/]);
+  rejects(() => a.conv2dForward(heap, 0, 64, -1, 128, ...geo(3, 0), 0, 0), [/argument 9 \(ci\) must be an integer in \[1,/]);
   rejects(
     () => a.maxPool(heap, 0, 128, ...POOL.map((g, k) => (k === 8 ? 0 : g))),
     [/maxPool: argument 12 \(sh\) must be an integer in \[1,/],
@@ -380,15 +386,23 @@ test('native boundary: each op code computes what its name says', { skip }, () =
     near(f.subarray(32, 36), xs.map(ref), `matMul ${name}`);
   }
   // conv2dForward and conv2dTranspose with a 1×1 filter of weight 1: y = act(x), and act(x + 0.5)
-  // with a bias of 0.5 (conv2dTranspose)
+  // with a bias of 0.5 (conv2dTranspose), for every activation of the convolutions (leakyrelu's
+  // slope 0.3)
   const convRef = { ...actRef, selu };
-  for (const name of ['linear', 'relu', 'selu'] as const) {
+  assert.deepEqual(Object.keys(a.convActivations).sort(), Object.keys(convRef).sort(), 'every conv activation is checked');
+  for (const name of Object.keys(convRef) as (keyof typeof convRef)[]) {
     f.set(xs, 0);
     f[16] = 1;
     f[20] = 0.5;
-    assert.equal(a.conv2dForward(heap, 0, 64, -1, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations[name]), true);
+    assert.equal(
+      a.conv2dForward(heap, 0, 64, -1, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations[name], 0.3),
+      true,
+    );
     near(f.subarray(32, 36), xs.map(convRef[name]), `conv2dForward ${name}`);
-    assert.equal(a.conv2dTranspose(heap, 0, 64, 80, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations[name]), true);
+    assert.equal(
+      a.conv2dTranspose(heap, 0, 64, 80, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations[name], 0.3),
+      true,
+    );
     near(
       f.subarray(32, 36),
       xs.map((v) => convRef[name](v + 0.5)),
@@ -398,7 +412,7 @@ test('native boundary: each op code computes what its name says', { skip }, () =
   // SELU at the ends of float: NaN stays NaN, −∞ and −100 give −scale·alpha, +∞ stays +∞
   f.set([Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, -100], 0);
   f[16] = 1;
-  assert.equal(a.conv2dForward(heap, 0, 64, -1, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations.selu), true);
+  assert.equal(a.conv2dForward(heap, 0, 64, -1, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations.selu, 0), true);
   const ends = [...f.subarray(32, 36)];
   assert.ok(Number.isNaN(ends[0]), `selu(NaN) = ${ends[0]}`);
   assert.equal(ends[2], Number.POSITIVE_INFINITY, 'selu(+∞)');

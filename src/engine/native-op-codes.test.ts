@@ -100,12 +100,23 @@ test("native.ts passes the op codes of the addon's tables: a renumbered addon st
           ] as [string, (typeof x)[], (...t: tf.Tensor[]) => tf.Tensor],
       ),
       ['conv2d', [img, filter], (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')],
-      [
-        'fused conv2d relu',
-        [img, filter, convBias],
-        (a, b, c) =>
-          tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 1, pad: 'same', bias: c, activation: 'relu' }),
-      ],
+      ...(['relu', 'sigmoid', 'elu', 'relu6', 'leakyrelu'] as const).map(
+        (activation) =>
+          [
+            `fused conv2d ${activation}`,
+            [img, filter, convBias],
+            (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+              tf.fused.conv2d({
+                x: a as tf.Tensor4D,
+                filter: b as tf.Tensor4D,
+                strides: 1,
+                pad: 'same',
+                bias: c,
+                activation,
+                leakyreluAlpha: 0.3,
+              }),
+          ] as [string, (typeof x)[], (...t: tf.Tensor[]) => tf.Tensor],
+      ),
     ];
     for (const [what, inputs, f] of cases) assertClose(await on('native', inputs, f), await on('cpu', inputs, f), what, 1e-4);
     // convolution + bias + SELU, fused on native, tfjs's ops on cpu

@@ -11,8 +11,8 @@ export const UNARY_OPS = ['selu', 'exp', 'sigmoid', 'relu'] as const;
 export const BINARY_OPS = ['add', 'sub', 'mul', 'greater'] as const;
 /** Activations the addon's `matMul` applies (tfjs's `attrs.activation` names), its `activations` table. */
 export const MATMUL_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'elu', 'relu6', 'leakyrelu'] as const;
-/** Activations the addon's `conv2dForward` and `conv2dTranspose` apply in the same call, its `convActivations` table. */
-export const CONV_ACTIVATIONS = ['linear', 'relu', 'selu'] as const;
+/** Activations the addon's `conv2dForward` and `conv2dTranspose` apply in the same call, its `convActivations` table: matMul's and selu. */
+export const CONV_ACTIVATIONS = [...MATMUL_ACTIVATIONS, 'selu'] as const;
 
 /** An op code table the addon exports: name → the number that crosses the boundary. */
 export type OpTable<Name extends string> = Readonly<Record<Name, number>>;

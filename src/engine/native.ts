@@ -34,11 +34,12 @@ import { registerWasmKernels } from './wasm-kernels.js';
  * `false` is the answer for a case the addon does not handle.
  */
 export interface NativeAddon extends NativeOpTables {
-  conv2dForward(heap: ArrayBuffer, x: number, w: number, bias: number, y: number, ...geoAndAct: number[]): boolean;
+  /** y = act(conv(x) + bias), `geoActAlpha` the 17 numbers of the geometry, the activation's code and leakyrelu's slope. */
+  conv2dForward(heap: ArrayBuffer, x: number, w: number, bias: number, y: number, ...geoActAlpha: number[]): boolean;
   conv2dBackwardData(heap: ArrayBuffer, dy: number, w: number, dx: number, ...geo: number[]): boolean;
   conv2dBackwardFilter(heap: ArrayBuffer, x: number, dy: number, dw: number, ...geo: number[]): boolean;
-  /** y = act(convT(x) + bias): the input gradient of the convolution `geo` (whose output has x's shape), bias and act in the same call. */
-  conv2dTranspose(heap: ArrayBuffer, x: number, w: number, bias: number, y: number, ...geoAndAct: number[]): boolean;
+  /** y = act(convT(x) + bias): the input gradient of the convolution `geo` (whose output has x's shape), bias and act (and leakyrelu's slope) in the same call. */
+  conv2dTranspose(heap: ArrayBuffer, x: number, w: number, bias: number, y: number, ...geoActAlpha: number[]): boolean;
   maxPool(heap: ArrayBuffer, x: number, y: number, ...geo: number[]): boolean;
   maxPoolGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, ...geo: number[]): boolean;
   unary(heap: ArrayBuffer, op: number, x: number, y: number, n: number): boolean;
@@ -276,23 +277,25 @@ const conv2D: NativeKernel = ({ x, filter }, b, attrs, a) => {
   const y = b.makeOutput(c.outShape, 'float32');
   if (size(y) === 0) return y;
   if (size(x) === 0 || size(filter) === 0) return discard(b, y); // the addon takes sizes ≥ 1
-  if (a.conv2dForward(heap(b), off(b, x), off(b, filter), -1, off(b, y), ...geometry(c), a.convActivations.linear)) return y;
+  if (a.conv2dForward(heap(b), off(b, x), off(b, filter), -1, off(b, y), ...geometry(c), a.convActivations.linear, 0)) return y;
   b.disposeData(y.dataId);
   return null;
 };
 
+/** FusedConv2D with a bias and any activation of tfjs's but prelu (leakyrelu with its `leakyreluAlpha`). */
 const fusedConv2D: NativeKernel = ({ x, filter, bias, preluActivationWeights }, b, attrs, a) => {
   const name = (attrs.activation as string | null | undefined) ?? 'linear';
-  // tfjs's FusedConv2D knows no selu (aekit's own AekitConv2DSelu does): only linear and relu here
-  const act = name === 'linear' || name === 'relu' ? opCode(a.convActivations, name) : undefined;
-  if (act === undefined || preluActivationWeights !== undefined || !f32(x, filter, bias)) return null;
+  // tfjs's FusedConv2D knows no selu (aekit's own AekitConv2DSelu does): matMul's activations only
+  const act = name === 'selu' ? undefined : opCode(a.convActivations, name);
+  const alpha = Number(attrs.leakyreluAlpha ?? 0.2); // tfjs's default slope; the addon takes a finite one
+  if (act === undefined || !Number.isFinite(alpha) || preluActivationWeights !== undefined || !f32(x, filter, bias)) return null;
   const c = convInfo(x.shape, filter.shape, attrs);
   if (c === null || (bias !== undefined && size(bias) !== c.outChannels)) return null;
   const y = b.makeOutput(c.outShape, 'float32');
   if (size(y) === 0) return y;
   if (size(x) === 0 || size(filter) === 0) return discard(b, y);
   const biasOff = bias === undefined ? -1 : off(b, bias);
-  if (a.conv2dForward(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), act)) return y;
+  if (a.conv2dForward(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), act, alpha)) return y;
   b.disposeData(y.dataId);
   return null;
 };
@@ -568,7 +571,7 @@ const conv2DSelu =
     const y = b.makeOutput(c.outShape, 'float32');
     if (size(y) === 0) return y;
     const biasOff = bias === undefined ? -1 : off(b, bias);
-    if (!a.conv2dForward(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), a.convActivations.selu))
+    if (!a.conv2dForward(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), a.convActivations.selu, 0))
       fusedConvFailed(CONV_SELU_KERNEL);
     return y;
   };
@@ -582,7 +585,7 @@ const conv2DTransposeSelu =
     const y = b.makeOutput(c.inShape as number[], 'float32');
     if (size(y) === 0) return y;
     const biasOff = bias === undefined ? -1 : off(b, bias);
-    if (!a.conv2dTranspose(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), a.convActivations.selu))
+    if (!a.conv2dTranspose(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), a.convActivations.selu, 0))
       fusedConvFailed(CONV_TRANSPOSE_SELU_KERNEL);
     return y;
   };

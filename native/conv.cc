@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <ctime>
 #include <string>
+#include <cstdlib>
 #include <unordered_map>
+#include <vector>
 
 #include "conv.h"
 #include "kernels.h"
@@ -37,11 +39,13 @@ struct ConvMds {
   dims strides, dil, pl, pr;
 };
 
-ConvMds mds(const Geo &g, bool bias) {
+// The memory descriptors of `g` in tfjs's layout (NHWC, HWIO), or with `any` (oneDNN chooses the
+// activations' and filter's formats; the bias stays plain).
+ConvMds mds(const Geo &g, bool bias, bool any = false) {
   ConvMds m;
-  m.src = dnnl::memory::desc({g.n, g.ci, g.h, g.w}, dt::f32, tag::nhwc);
-  m.wei = dnnl::memory::desc({g.co, g.ci, g.kh, g.kw}, dt::f32, tag::hwio);
-  m.dst = dnnl::memory::desc({g.n, g.co, g.ho, g.wo}, dt::f32, tag::nhwc);
+  m.src = dnnl::memory::desc({g.n, g.ci, g.h, g.w}, dt::f32, any ? tag::any : tag::nhwc);
+  m.wei = dnnl::memory::desc({g.co, g.ci, g.kh, g.kw}, dt::f32, any ? tag::any : tag::hwio);
+  m.dst = dnnl::memory::desc({g.n, g.co, g.ho, g.wo}, dt::f32, any ? tag::any : tag::nhwc);
   if (bias) m.bias = dnnl::memory::desc({g.co}, dt::f32, tag::x);
   m.strides = {g.sh, g.sw};
   m.dil = {g.dh - 1, g.dw - 1};
@@ -50,12 +54,50 @@ ConvMds mds(const Geo &g, bool bias) {
   return m;
 }
 
+// Blocked formats. With tfjs's plain NHWC buffers, oneDNN 2.6 runs every convolution on its
+// GEMM-based implementation (im2col + sgemm). Left to choose the formats (`any`), it picks its
+// direct JIT convolutions on blocked formats (nChw8c on AVX2, nChw16c on AVX-512), which, with the
+// reorders from and to NHWC counted, ran the seed model's convolutions faster (bench/conv-formats
+// measures both). The choice is a fixed rule (never timed), so a run computes the same sums in
+// every process. AEKIT_NATIVE_CONV_FORMAT=plain keeps the plain formats (to compare).
+bool blockedAllowed() {
+  static const bool allowed = [] {
+    const char *v = std::getenv("AEKIT_NATIVE_CONV_FORMAT");
+    return v == nullptr || std::string(v) != "plain";
+  }();
+  return allowed;
+}
+// Blocked formats for `g` when oneDNN's choice for them is a direct JIT implementation and the
+// channels fill at least one block each way (fewer channels waste most of each vector).
+bool wantBlocked(const Geo &g) { return blockedAllowed() && g.ci >= 8 && g.co >= 8; }
+bool directImpl(const std::string &impl) { return impl.find("gemm") == std::string::npos && impl.find("ref") == std::string::npos; }
+
 // One oneDNN primitive, made while OpenMP had a given number of threads (oneDNN fixes its
 // work split when the primitive is made).
+// An argument of a primitive in a format other than tfjs's: the primitive's own buffer in that
+// format (allocated once) and the reorder between it and the caller's buffer, run before the
+// primitive for an input and after it for an output.
+struct Reorder {
+  int arg;
+  bool input;
+  dnnl::memory own;
+  dnnl::primitive prim;
+};
+
 struct Variant {
   dnnl::primitive prim;
   dnnl::memory scratch;  // this primitive's own scratchpad (scratchpad_mode::user)
   std::string impl;
+  std::vector<Reorder> reorders;  // none for plain formats
+
+  // Adds the reorder of argument `arg` unless the primitive's format `chosen` is the plain one.
+  void reorderArg(int arg, bool input, const dnnl::memory::desc &plain, const dnnl::memory::desc &chosen) {
+    if (chosen == plain) return;
+    dnnl::memory own(chosen, eng());
+    dnnl::primitive prim = input ? dnnl::reorder(dnnl::reorder::primitive_desc(eng(), plain, eng(), chosen))
+                                 : dnnl::reorder(dnnl::reorder::primitive_desc(eng(), chosen, eng(), plain));
+    reorders.push_back({arg, input, own, prim});
+  }
 };
 
 // A cached convolution. Forward and input-gradient primitives come in two variants, one thread
@@ -85,8 +127,8 @@ std::unordered_map<std::string, Cached> cache;
 std::string lastImpl;
 
 // The forward primitive (bias included, no post-ops: see biasActivation in elementwise.cc).
-dnnl::convolution_forward::primitive_desc fwdPd(const Geo &g, bool bias) {
-  ConvMds m = mds(g, bias);
+dnnl::convolution_forward::primitive_desc fwdPd(const Geo &g, bool bias, bool any = false) {
+  ConvMds m = mds(g, bias, any);
   auto d = bias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, m.src,
                                                   m.wei, m.bias, m.dst, m.strides, m.dil, m.pl, m.pr)
                 : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, m.src,
@@ -129,10 +171,18 @@ double nowMs() {
 
 // Runs variant k; oneDNN's C++ API throws dnnl::error when execute or wait fails (callKernel
 // turns it into a JavaScript error), and the thread count comes back either way.
-void execVariant(Cached &c, int k, std::unordered_map<int, dnnl::memory> &io) {
-  io[DNNL_ARG_SCRATCHPAD] = c.v[k].scratch;
+void execVariant(Cached &c, int k, const std::unordered_map<int, dnnl::memory> &user) {
+  const Variant &v = c.v[k];
+  std::unordered_map<int, dnnl::memory> io = user;
+  io[DNNL_ARG_SCRATCHPAD] = v.scratch;
   ScopedThreads threads(k == 0 ? 1 : omp_get_max_threads());
-  c.v[k].prim.execute(strm(), io);
+  for (const Reorder &r : v.reorders) {
+    if (r.input) r.prim.execute(strm(), {{DNNL_ARG_FROM, user.at(r.arg)}, {DNNL_ARG_TO, r.own}});
+    io[r.arg] = r.own;
+  }
+  v.prim.execute(strm(), io);
+  for (const Reorder &r : v.reorders)
+    if (!r.input) r.prim.execute(strm(), {{DNNL_ARG_FROM, r.own}, {DNNL_ARG_TO, user.at(r.arg)}});
   strm().wait();
 }
 
@@ -211,7 +261,15 @@ napi_value Conv2dForward(Args &a) {
   const bool biasInPass = act != static_cast<int>(Activation::kLinear);
   const bool hasBias = bias != nullptr && !biasInPass;  // oneDNN's bias
   Cached &c = getPrim("f" + std::to_string(hasBias) + g.key(), true, [&](Variant &v) {
-    auto pd = fwdPd(g, hasBias);
+    auto pd = fwdPd(g, hasBias, wantBlocked(g));
+    if (wantBlocked(g) && directImpl(pd.impl_info_str())) {
+      const ConvMds m = mds(g, hasBias);
+      v.reorderArg(DNNL_ARG_SRC, true, m.src, pd.src_desc());
+      v.reorderArg(DNNL_ARG_WEIGHTS, true, m.wei, pd.weights_desc());
+      v.reorderArg(DNNL_ARG_DST, false, m.dst, pd.dst_desc());
+    } else if (wantBlocked(g)) {
+      pd = fwdPd(g, hasBias);
+    }
     v.prim = dnnl::convolution_forward(pd);
     v.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
     v.impl = pd.impl_info_str();
@@ -244,11 +302,21 @@ bool backwardData(const Geo &g, const float *dy, const float *w, float *dx) {
     return true;
   }
   Cached &c = getPrim("d" + g.key(), true, [&](Variant &v) {
-    ConvMds m = mds(g, false);
-    auto hint = fwdPd(g, false);
-    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, m.src, m.wei, m.dst, m.strides, m.dil, m.pl,
-                                            m.pr);
-    dnnl::convolution_backward_data::primitive_desc pd(d, userScratch(), eng(), hint);
+    const auto make = [&](bool any) {
+      const ConvMds m = mds(g, false, any);
+      dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, m.src, m.wei, m.dst, m.strides, m.dil,
+                                              m.pl, m.pr);
+      return dnnl::convolution_backward_data::primitive_desc(d, userScratch(), eng(), fwdPd(g, false, any));
+    };
+    auto pd = make(wantBlocked(g));
+    if (wantBlocked(g) && directImpl(pd.impl_info_str())) {
+      const ConvMds m = mds(g, false);
+      v.reorderArg(DNNL_ARG_DIFF_DST, true, m.dst, pd.diff_dst_desc());
+      v.reorderArg(DNNL_ARG_WEIGHTS, true, m.wei, pd.weights_desc());
+      v.reorderArg(DNNL_ARG_DIFF_SRC, false, m.src, pd.diff_src_desc());
+    } else if (wantBlocked(g)) {
+      pd = make(false);
+    }
     v.prim = dnnl::convolution_backward_data(pd);
     v.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
     v.impl = pd.impl_info_str();
@@ -312,11 +380,21 @@ napi_value Conv2dBackwardFilter(Args &a) {
     return a.result(true);
   }
   Cached &c = getPrim("w" + g.key(), false, [&](Variant &v) {
-    ConvMds m = mds(g, false);
-    auto hint = fwdPd(g, false);
-    dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, m.src, m.wei, m.dst, m.strides, m.dil,
-                                               m.pl, m.pr);
-    dnnl::convolution_backward_weights::primitive_desc pd(d, userScratch(), eng(), hint);
+    const auto make = [&](bool any) {
+      const ConvMds m = mds(g, false, any);
+      dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, m.src, m.wei, m.dst, m.strides, m.dil,
+                                                 m.pl, m.pr);
+      return dnnl::convolution_backward_weights::primitive_desc(d, userScratch(), eng(), fwdPd(g, false, any));
+    };
+    auto pd = make(wantBlocked(g));
+    if (wantBlocked(g) && directImpl(pd.impl_info_str())) {
+      const ConvMds m = mds(g, false);
+      v.reorderArg(DNNL_ARG_SRC, true, m.src, pd.src_desc());
+      v.reorderArg(DNNL_ARG_DIFF_DST, true, m.dst, pd.diff_dst_desc());
+      v.reorderArg(DNNL_ARG_DIFF_WEIGHTS, false, m.wei, pd.diff_weights_desc());
+    } else if (wantBlocked(g)) {
+      pd = make(false);
+    }
     v.prim = dnnl::convolution_backward_weights(pd);
     v.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
     v.impl = pd.impl_info_str();

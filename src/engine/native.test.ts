@@ -8,7 +8,9 @@
  */
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import * as tf from '../core/tf.js';
 import { convAutoencoder } from '../models/conv.js';
 import { useBackend } from './backend.js';
@@ -326,3 +328,43 @@ test('native engine: convolutions give bit-identical results on every call (thre
   for (let i = 1; i < runs.length; i++) assert.deepEqual(runs[i], runs[0], `call ${i} differs from call 0`);
   tf.dispose([x, w, dy]);
 });
+
+/** A 16 → 32 channel convolution's forward, input and filter gradients, and the implementation of each (run in this process). */
+const BLOCKED_PROBE = `
+  const tf = await import(process.argv[1] + '/core/tf.js');
+  const { useBackend } = await import(process.argv[1] + '/engine/backend.js');
+  const { nativeInfo } = await import(process.argv[1] + '/engine/native.js');
+  await useBackend('native');
+  const x = tf.randomUniform([3, 9, 9, 16], -1, 1, 'float32', 1), w = tf.randomUniform([3, 3, 16, 32], -1, 1, 'float32', 2);
+  const dy = tf.randomUniform([3, 5, 5, 32], -1, 1, 'float32', 3);
+  const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', dilations: 1 };
+  const out = [];
+  for (const f of [
+    () => tf.conv2d(x, w, 2, 'same'),
+    () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape }),
+    () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape }),
+  ]) { const y = f(); out.push({ impl: nativeInfo().lastImpl, values: Array.from(y.dataSync()) }); }
+  console.log(JSON.stringify(out));
+`;
+
+test(
+  "native engine: 8+ channel convolutions run oneDNN's direct kernels on blocked formats, AEKIT_NATIVE_CONV_FORMAT=plain its GEMM on NHWC, same values",
+  { skip },
+  () => {
+    const dist = fileURLToPath(new URL('..', import.meta.url));
+    const probe = (format?: string): { impl: string; values: number[] }[] => {
+      const env = { ...process.env };
+      if (format === undefined) delete env.AEKIT_NATIVE_CONV_FORMAT;
+      else env.AEKIT_NATIVE_CONV_FORMAT = format;
+      return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', BLOCKED_PROBE, dist], { env, encoding: 'utf8' }));
+    };
+    const blocked = probe();
+    const plain = probe('plain');
+    const names = ['forward', 'input gradient', 'filter gradient'];
+    blocked.forEach((b, i) => {
+      assert.ok(!b.impl.includes('gemm') && !b.impl.includes('ref'), `${names[i]}: a direct kernel by default, ran ${b.impl}`);
+      assert.ok(plain[i].impl.includes('gemm'), `${names[i]}: GEMM with AEKIT_NATIVE_CONV_FORMAT=plain, ran ${plain[i].impl}`);
+      assertClose(Float32Array.from(b.values), Float32Array.from(plain[i].values), `${names[i]} blocked vs plain`, RTOL);
+    });
+  },
+);

@@ -388,8 +388,8 @@ const resizeNearestNeighbor: NativeKernel = ({ images }, b, attrs, a) => {
     hpc = attrs.halfPixelCenters === true;
   const rows = resizeNearestSources(h, oh, ac, hpc),
     cols = resizeNearestSources(w, ow, ac, hpc);
-  withIndexTables(b, rows, cols, (r, q) => a.resizeNearest(heap(b), off(b, images), off(b, y), r, q, n, h, w, c, oh, ow));
-  return y;
+  if (withIndexTables(b, rows, cols, (r, q) => a.resizeNearest(heap(b), off(b, images), off(b, y), r, q, n, h, w, c, oh, ow))) return y;
+  return discard(b, y);
 };
 
 /**
@@ -407,8 +407,8 @@ const resizeNearestNeighborGrad: NativeKernel = ({ images, dy }, b, attrs, a) =>
   const ac = attrs.alignCorners === true;
   const rows = resizeNearestGradTargets(h, oh, ac),
     cols = resizeNearestGradTargets(w, ow, ac);
-  withIndexTables(b, rows, cols, (r, q) => a.resizeNearestGrad(heap(b), off(b, dy), off(b, dx), r, q, n, h, w, c, oh, ow));
-  return dx;
+  if (withIndexTables(b, rows, cols, (r, q) => a.resizeNearestGrad(heap(b), off(b, dy), off(b, dx), r, q, n, h, w, c, oh, ow))) return dx;
+  return discard(b, dx);
 };
 
 function unary(op: (typeof UNARY_OPS)[number]): NativeKernel {

@@ -11,7 +11,8 @@ namespace {
 
 // Every kernel compiled per instruction set (module.cc exports these and conv.cc's).
 const Kernel *const kKernels[] = {&kMaxPool,   &kMaxPoolGrad, &kUnary,       &kBinary,       &kSelect, &kSeluGrad,
-                                  &kSumOuter,  &kSumInner,    &kLstmForward, &kLstmBackward, &kMatMul, &kSeluBiasGrad, &kAdam};
+                                  &kSumOuter,  &kSumInner,    &kLstmForward, &kLstmBackward, &kMatMul, &kSeluBiasGrad,
+                                  &kResizeNearest, &kResizeNearestGrad, &kAdam};
 
 }  // namespace
 

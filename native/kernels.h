@@ -26,6 +26,9 @@ namespace AEKIT_ISA_NS {
 // pool.cc
 extern const Kernel kMaxPool, kMaxPoolGrad;
 
+// resize.cc
+extern const Kernel kResizeNearest, kResizeNearestGrad;
+
 // elementwise.cc
 extern const Kernel kUnary, kBinary, kSelect, kSeluGrad, kSumOuter, kSumInner;
 extern const Kernel kSeluBiasGrad;

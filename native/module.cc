@@ -11,8 +11,8 @@
 // A kernel returns false when it does not handle a case, and the JS side then runs tfjs's own
 // kernel instead.
 //
-// This file registers the module: the kernels (conv.cc, and pool.cc, elementwise.cc, matmul.cc,
-// lstm.cc compiled for the instruction set chosen at load, see isa.h), the op code tables (ops.h)
+// This file registers the module: the kernels (conv.cc, and pool.cc, resize.cc, elementwise.cc,
+// matmul.cc, lstm.cc compiled for the instruction set chosen at load, see isa.h), the op code tables (ops.h)
 // as frozen objects of name → code, setThreads and info.
 #include <node_api.h>
 #include <dnnl.h>

@@ -52,6 +52,9 @@ const GEO = [1, 3, 3, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0];
 /** A valid 4×4 → 2×2 pooling geometry (1 image, 1 channel, 2×2 windows, stride 2). */
 const POOL = [1, 4, 4, 1, 2, 2, 2, 2, 2, 2, 0, 0];
 
+/** A valid 2×2 → 4×4 resize geometry (1 image, 1 channel); its row and column tables are all zeros. */
+const RESIZE = [1, 2, 2, 1, 4, 4];
+
 /** Every function of the addon with a valid argument list (heap first) for a 4 KiB heap. */
 function validCalls(a: NativeAddon, heap: ArrayBuffer): Record<string, unknown[]> {
   return {
@@ -61,6 +64,8 @@ function validCalls(a: NativeAddon, heap: ArrayBuffer): Record<string, unknown[]
     conv2dTranspose: [heap, 0, 64, -1, 128, ...GEO, a.convActivations.selu, 0],
     maxPool: [heap, 0, 128, ...POOL],
     maxPoolGrad: [heap, 0, 64, 128, ...POOL],
+    resizeNearest: [heap, 0, 64, 256, 288, ...RESIZE],
+    resizeNearestGrad: [heap, 0, 64, 256, 288, ...RESIZE],
     unary: [heap, a.unaryOps.exp, 0, 64, 4],
     binary: [heap, a.binaryOps.add, 0, 4, 64, 4, 128, 4],
     select: [heap, 0, 64, 128, 192, 4],
@@ -301,6 +306,44 @@ test('native boundary: a geometry that does not add up throws, saying what it gi
   rejects(() => a.matMul(heap, 0, 64, 128, 3, 3, 2, 1, 1, 1, 0, 0, -1, 0, 0.2), [/matMul: batchB is 2, expected 1 or batch \(3\)$/]);
   assert.ok(untouched(heap), 'the heap is unchanged');
 });
+
+test(
+  'native boundary: a resize index table entry outside the input throws, naming the table and the entry, and writes nothing',
+  { skip },
+  () => {
+    const a = addon();
+    const heap = canaryHeap(4096);
+    const tables = new Int32Array(heap, 256, 8); // rows (4) then cols (4) of RESIZE
+    const check = (f: () => unknown, pattern: RegExp): void => {
+      const before = new Uint8Array(heap).slice();
+      rejects(f, [pattern]);
+      assert.deepEqual(new Uint8Array(heap), before, 'the heap is unchanged');
+    };
+    tables.fill(0);
+    tables[2] = 2; // the input has 2 rows
+    check(
+      () => a.resizeNearest(heap, 0, 64, 256, 272, ...RESIZE),
+      /^aekit native: resizeNearest: rows\[2\] is 2, expected an input row in \[0, 2\)$/,
+    );
+    tables[2] = -1; // the forward reads every row it names
+    check(() => a.resizeNearest(heap, 0, 64, 256, 272, ...RESIZE), /resizeNearest: rows\[2\] is -1, expected an input row in \[0, 2\)$/);
+    tables[7] = 5;
+    check(
+      () => a.resizeNearestGrad(heap, 0, 64, 256, 272, ...RESIZE),
+      /^aekit native: resizeNearestGrad: cols\[3\] is 5, expected an input column or -1 in \[-1, 2\)$/,
+    );
+    check(
+      () => a.resizeNearestGrad(heap, 0, 4084, 256, 272, ...RESIZE),
+      /resizeNearestGrad: argument 3 \(dx\): 4 elements .* end at byte 4100/,
+    );
+    check(() => a.resizeNearest(heap, 0, 4080, 256, 272, ...RESIZE), /resizeNearest: argument 3 \(y\): 16 elements .* end at byte 4144/);
+    check(
+      () => a.resizeNearest(heap, 0, 64, 258, 272, ...RESIZE),
+      /resizeNearest: argument 4 \(rows\): byte offset 258 is not a multiple of 4/,
+    );
+    check(() => a.resizeNearest(heap, 0, 64, 256, 272, 1, 0, 2, 1, 4, 4), /resizeNearest: argument 7 \(h\) must be an integer in \[1,/);
+  },
+);
 
 test('native boundary: the op code tables are exported, frozen and complete, with distinct codes', { skip }, () => {
   const a = addon();

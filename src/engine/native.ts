@@ -22,6 +22,7 @@ import { ADAM_KERNEL } from './fused-adam.js';
 import { CONV_SELU_KERNEL, CONV_TRANSPOSE_SELU_KERNEL, SELU_BIAS_GRAD_KERNEL } from './fused-conv.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
 import { type BINARY_OPS, checkOpTables, type NativeOpTables, opCode, type UNARY_OPS } from './native-ops.js';
+import { resizeNearestGradTargets, resizeNearestSources } from './resize-nearest.js';
 import { nativeThreads } from './threads.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
@@ -42,6 +43,10 @@ export interface NativeAddon extends NativeOpTables {
   conv2dTranspose(heap: ArrayBuffer, x: number, w: number, bias: number, y: number, ...geoActAlpha: number[]): boolean;
   maxPool(heap: ArrayBuffer, x: number, y: number, ...geo: number[]): boolean;
   maxPoolGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, ...geo: number[]): boolean;
+  /** y[b, i, j] = x[b, rows[i], cols[j]] (NHWC; rows, cols: int32 tables of input indices, see `resize-nearest.ts`). */
+  resizeNearest(heap: ArrayBuffer, x: number, y: number, rows: number, cols: number, ...geo: number[]): boolean;
+  /** dx[b, q, p] = Σ dy[b, i, j] over rows[i] = q, cols[j] = p (an entry -1 adds nowhere). */
+  resizeNearestGrad(heap: ArrayBuffer, dy: number, dx: number, rows: number, cols: number, ...geo: number[]): boolean;
   unary(heap: ArrayBuffer, op: number, x: number, y: number, n: number): boolean;
   binary(heap: ArrayBuffer, op: number, a: number, na: number, b: number, nb: number, y: number, n: number): boolean;
   select(heap: ArrayBuffer, cond: number, t: number, e: number, y: number, n: number): boolean;
@@ -376,6 +381,58 @@ const maxPoolGrad: NativeKernel = ({ dy, input }, b, attrs, a) => {
   return dx;
 };
 
+/**
+ * Runs `f` with an index table of rows and one of columns in the heap (int32, the byte offsets
+ * of both), freed when `f` returns.
+ */
+function withIndexTables<T>(b: Backend, rows: Int32Array, cols: Int32Array, f: (rowsOff: number, colsOff: number) => T): T {
+  const t = b.makeOutput([rows.length + cols.length], 'int32');
+  try {
+    const at = off(b, t);
+    const view = new Int32Array(heap(b), at, rows.length + cols.length);
+    view.set(rows);
+    view.set(cols, rows.length);
+    return f(at, at + 4 * rows.length);
+  } finally {
+    b.disposeData(t.dataId);
+  }
+}
+
+/** ResizeNearestNeighbor of float32 NHWC images; tfjs's index formulas (`resize-nearest.ts`). */
+const resizeNearestNeighbor: NativeKernel = ({ images }, b, attrs, a) => {
+  if (!f32(images) || images.shape.length !== 4) return null;
+  const [n, h, w, c] = images.shape;
+  const [oh, ow] = attrs.size as [number, number];
+  const y = b.makeOutput([n, oh, ow, c], 'float32');
+  if (size(y) === 0) return y;
+  if (size(images) === 0) return discard(b, y); // no pixel to read
+  const ac = attrs.alignCorners === true,
+    hpc = attrs.halfPixelCenters === true;
+  const rows = resizeNearestSources(h, oh, ac, hpc),
+    cols = resizeNearestSources(w, ow, ac, hpc);
+  if (withIndexTables(b, rows, cols, (r, q) => a.resizeNearest(heap(b), off(b, images), off(b, y), r, q, n, h, w, c, oh, ow))) return y;
+  return discard(b, y);
+};
+
+/**
+ * ResizeNearestNeighborGrad (dy float32; the images give only their shape): tfjs's gradient,
+ * quirks included (`resize-nearest.ts`).
+ */
+const resizeNearestNeighborGrad: NativeKernel = ({ images, dy }, b, attrs, a) => {
+  if (!f32(dy) || images.shape.length !== 4 || dy.shape.length !== 4) return null;
+  const [n, h, w, c] = images.shape;
+  const [dn, oh, ow, dc] = dy.shape;
+  if (dn !== n || dc !== c) return null;
+  const dx = b.makeOutput(images.shape, 'float32');
+  if (size(dx) === 0) return dx;
+  if (size(dy) === 0) return zeros(b, dx);
+  const ac = attrs.alignCorners === true;
+  const rows = resizeNearestGradTargets(h, oh, ac),
+    cols = resizeNearestGradTargets(w, ow, ac);
+  if (withIndexTables(b, rows, cols, (r, q) => a.resizeNearestGrad(heap(b), off(b, dy), off(b, dx), r, q, n, h, w, c, oh, ow))) return dx;
+  return discard(b, dx);
+};
+
 function unary(op: (typeof UNARY_OPS)[number]): NativeKernel {
   return ({ x }, b, _attrs, a) => {
     if (!f32(x)) return null;
@@ -514,6 +571,8 @@ const NATIVE_KERNELS: Record<string, NativeKernel> = {
   Conv2DBackpropFilter: conv2DBackpropFilter,
   MaxPool: maxPool,
   MaxPoolGrad: maxPoolGrad,
+  ResizeNearestNeighbor: resizeNearestNeighbor,
+  ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
   Selu: unary('selu'),
   Exp: unary('exp'),
   Sigmoid: unary('sigmoid'),

@@ -1,5 +1,5 @@
 // Instruction sets. aekit's own kernels (the files that open `namespace AEKIT_ISA_NS`: pool.cc,
-// elementwise.cc, lstm.cc, matmul.cc, conv_direct.cc and isa_table.cc) are compiled once per
+// elementwise.cc, lstm.cc, matmul.cc, loss.cc, conv_direct.cc and isa_table.cc) are compiled once per
 // instruction set by native/build.mjs, each time with -DAEKIT_ISA=<name>, which puts them in a
 // namespace of their own:
 //

@@ -10,8 +10,9 @@ namespace AEKIT_ISA_NS {
 namespace {
 
 // Every kernel compiled per instruction set (module.cc exports these and conv.cc's).
-const Kernel *const kKernels[] = {&kMaxPool,   &kMaxPoolGrad, &kUnary,       &kBinary,       &kSelect, &kSeluGrad,
-                                  &kSumOuter,  &kSumInner,    &kLstmForward, &kLstmBackward, &kMatMul, &kSeluBiasGrad};
+const Kernel *const kKernels[] = {&kMaxPool,      &kMaxPoolGrad, &kUnary,       &kBinary,       &kSelect,
+                                  &kSeluGrad,     &kSumOuter,    &kSumInner,    &kLstmForward,  &kLstmBackward,
+                                  &kMatMul,       &kSeluBiasGrad, &kBceForward, &kBceGrad};
 
 }  // namespace
 

@@ -36,6 +36,9 @@ extern const Kernel kLstmForward, kLstmBackward;
 // matmul.cc
 extern const Kernel kMatMul;
 
+// loss.cc
+extern const Kernel kBceForward, kBceGrad;
+
 // conv_direct.cc (conv.h's backwardDataC1 and backwardFilterFew call the chosen set's)
 void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
 void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw);

@@ -90,32 +90,40 @@ async function lossAndGrads(
 /** tfjs-layers' 'binaryCrossentropy' loss as compile computes it (mean over the last axis, then the mean). */
 const layersLoss = (z: tf.Tensor, p: tf.Tensor): tf.Scalar => tf.mean(tf.metrics.binaryCrossentropy(z, p)) as tf.Scalar;
 
-test('fused BCE (native) = tfjs-layers binaryCrossentropy on cpu: value and both gradients over sizes and edge values', { skip }, async () => {
-  await registerNativeBackend();
-  for (const c of cases) {
-    const want = await lossAndGrads('cpu', c, layersLoss);
-    const got = await lossAndGrads('native', c, binaryCrossentropy);
-    // tfjs's float32 chain gets the gradient wrong for a target 1 and a prediction within a few
-    // ulps of 1 (−1.33 instead of −1.0000002 at the float below 1 − 1e-7: its step(x) − z −
-    // e^(−x)/(1 + e^(−x)) cancels to a few ulps): there the exact formula below is the reference.
-    const illConditioned = c.p.length === 1 && c.z[0] === 1 && 1 - c.p[0] < 1e-6 && c.p[0] <= HI;
-    ['value', 'gradient of yTrue', 'gradient of yPred'].forEach((w, i) => {
-      if (!(illConditioned && i === 2)) assertClose(got[i], want[i], `${c.what}: ${w}`, RTOL);
-    });
-    if (c.p.length === 1) {
-      // and against the exact formula in double (the cpu reference runs it in float32 through logits)
-      const [z, v] = [c.z[0], c.p[0]];
-      const q = Math.min(Math.max(v, LO), HI);
-      const exact = [-(z * Math.log(q) + (1 - z) * Math.log(1 - q)), Math.log(1 - q) - Math.log(q), v >= LO && v <= HI ? (v - z) / (v * (1 - v)) : 0];
-      exact.forEach((e, i) => assertClose(got[i], [e], `${c.what}: exact ${i}`, 1e-6));
+test(
+  'fused BCE (native) = tfjs-layers binaryCrossentropy on cpu: value and both gradients over sizes and edge values',
+  { skip },
+  async () => {
+    await registerNativeBackend();
+    for (const c of cases) {
+      const want = await lossAndGrads('cpu', c, layersLoss);
+      const got = await lossAndGrads('native', c, binaryCrossentropy);
+      // tfjs's float32 chain gets the gradient wrong for a target 1 and a prediction within a few
+      // ulps of 1 (−1.33 instead of −1.0000002 at the float below 1 − 1e-7: its step(x) − z −
+      // e^(−x)/(1 + e^(−x)) cancels to a few ulps): there the exact formula below is the reference.
+      const illConditioned = c.p.length === 1 && c.z[0] === 1 && 1 - c.p[0] < 1e-6 && c.p[0] <= HI;
+      ['value', 'gradient of yTrue', 'gradient of yPred'].forEach((w, i) => {
+        if (!(illConditioned && i === 2)) assertClose(got[i], want[i], `${c.what}: ${w}`, RTOL);
+      });
+      if (c.p.length === 1) {
+        // and against the exact formula in double (the cpu reference runs it in float32 through logits)
+        const [z, v] = [c.z[0], c.p[0]];
+        const q = Math.min(Math.max(v, LO), HI);
+        const exact = [
+          -(z * Math.log(q) + (1 - z) * Math.log(1 - q)),
+          Math.log(1 - q) - Math.log(q),
+          v >= LO && v <= HI ? (v - z) / (v * (1 - v)) : 0,
+        ];
+        exact.forEach((e, i) => assertClose(got[i], [e], `${c.what}: exact ${i}`, 1e-6));
+      }
     }
-  }
-  // a 4-d batch (the conv autoencoder's): the mean over the last axis and then the rest is the mean over all
-  const c = makeCase(2 * 5 * 3 * 3, true);
-  const want = await lossAndGrads('cpu', c, layersLoss, [2, 5, 3, 3]);
-  const got = await lossAndGrads('native', c, binaryCrossentropy, [2, 5, 3, 3]);
-  ['value', 'gradient of yTrue', 'gradient of yPred'].forEach((w, i) => assertClose(got[i], want[i], `[2,5,3,3]: ${w}`, RTOL));
-});
+    // a 4-d batch (the conv autoencoder's): the mean over the last axis and then the rest is the mean over all
+    const c = makeCase(2 * 5 * 3 * 3, true);
+    const want = await lossAndGrads('cpu', c, layersLoss, [2, 5, 3, 3]);
+    const got = await lossAndGrads('native', c, binaryCrossentropy, [2, 5, 3, 3]);
+    ['value', 'gradient of yTrue', 'gradient of yPred'].forEach((w, i) => assertClose(got[i], want[i], `[2,5,3,3]: ${w}`, RTOL));
+  },
+);
 
 test('fused BCE: one kernel forward, one backward, and no yTrue gradient computed unless asked', { skip }, async () => {
   await registerNativeBackend();
@@ -150,7 +158,8 @@ test('fused BCE: the vectorised logarithm is within 2 ulps of Math.log over [1e-
   const values: number[] = [];
   for (let k = 0; k <= 20000; k++) values.push(Math.fround(1e-7 * 1e7 ** (k / 20000)));
   for (let k = 1; k <= 2000; k++) values.push(Math.fround(1 - k * 2 ** -24), Math.fround(0.5 + (k - 1000) * 2 ** -20));
-  for (let e = -23; e <= 0; e++) for (const d of [-2, -1, 0, 1, 2]) values.push(nextFloat(Math.fround(Math.SQRT2 * 2 ** (e - 1)), d > 0 ? 1 : -1));
+  for (let e = -23; e <= 0; e++)
+    for (const d of [-2, -1, 0, 1, 2]) values.push(nextFloat(Math.fround(Math.SQRT2 * 2 ** (e - 1)), d > 0 ? 1 : -1));
   const heap = new ArrayBuffer(16);
   const f = new Float32Array(heap);
   const ulp = (v: number): number => 2 ** (Math.floor(Math.log2(Math.abs(v))) - 23);
@@ -172,43 +181,51 @@ test('fused BCE: the vectorised logarithm is within 2 ulps of Math.log over [1e-
   assert.ok(worst <= 2, `worst error ${worst.toFixed(2)} ulps at ${at}`);
 });
 
-test('fused BCE: NaN in the prediction or the target makes the loss NaN; its gradient is 0 there, as tfjs computes it', { skip }, async () => {
-  await registerNativeBackend();
-  for (const n of [5, 100003]) {
-    const c = makeCase(n, true);
-    c.p[n - 2] = NaN;
-    const want = await lossAndGrads('cpu', c, layersLoss);
-    const got = await lossAndGrads('native', c, binaryCrossentropy);
-    assert.ok(Number.isNaN(got[0][0]) && Number.isNaN(want[0][0]), `n=${n}: loss ${got[0][0]}, cpu ${want[0][0]}`);
-    assert.equal(got[2][n - 2], 0, 'the gradient at the NaN');
-    assert.equal(want[2][n - 2], 0, "cpu's gradient at the NaN");
-    got[2][n - 2] = want[2][n - 2] = 0;
-    assertClose(got[2], want[2], `n=${n}: gradient of yPred elsewhere`, RTOL);
-    const t = makeCase(n, false);
-    t.z[1] = NaN;
-    const [value] = await lossAndGrads('native', t, binaryCrossentropy);
-    assert.ok(Number.isNaN(value[0]), `n=${n}: NaN target gives loss ${value[0]}`);
-  }
-});
+test(
+  'fused BCE: NaN in the prediction or the target makes the loss NaN; its gradient is 0 there, as tfjs computes it',
+  { skip },
+  async () => {
+    await registerNativeBackend();
+    for (const n of [5, 100003]) {
+      const c = makeCase(n, true);
+      c.p[n - 2] = NaN;
+      const want = await lossAndGrads('cpu', c, layersLoss);
+      const got = await lossAndGrads('native', c, binaryCrossentropy);
+      assert.ok(Number.isNaN(got[0][0]) && Number.isNaN(want[0][0]), `n=${n}: loss ${got[0][0]}, cpu ${want[0][0]}`);
+      assert.equal(got[2][n - 2], 0, 'the gradient at the NaN');
+      assert.equal(want[2][n - 2], 0, "cpu's gradient at the NaN");
+      got[2][n - 2] = want[2][n - 2] = 0;
+      assertClose(got[2], want[2], `n=${n}: gradient of yPred elsewhere`, RTOL);
+      const t = makeCase(n, false);
+      t.z[1] = NaN;
+      const [value] = await lossAndGrads('native', t, binaryCrossentropy);
+      assert.ok(Number.isNaN(value[0]), `n=${n}: NaN target gives loss ${value[0]}`);
+    }
+  },
+);
 
-test('fused BCE: an upstream gradient that is not finite gives what tfjs gives (0 beyond the clip, NaN or ±inf inside)', { skip }, async () => {
-  await registerNativeBackend();
-  const c = makeCase(33, true);
-  for (const g of [NaN, Infinity]) {
-    const grad = async (backend: string, loss: (z: tf.Tensor, p: tf.Tensor) => tf.Scalar): Promise<Float32Array> => {
-      await tf.setBackend(backend);
-      const [z, p, dy] = [tf.tensor(c.z), tf.tensor(c.p), tf.scalar(g)];
-      const dp = tf.grad((b: tf.Tensor) => loss(z, b))(p, dy);
-      const out = (await dp.data()) as Float32Array;
-      tf.dispose([z, p, dy, dp]);
-      return out;
-    };
-    const want = await grad('cpu', layersLoss);
-    const got = await grad('native', binaryCrossentropy);
-    assert.deepEqual(Array.from(got), Array.from(want), `upstream gradient ${g}`);
-    assert.ok(got.some(Number.isNaN) && got.some((v) => v === 0), 'both cases occur');
-  }
-});
+test(
+  'fused BCE: an upstream gradient that is not finite gives what tfjs gives (0 beyond the clip, NaN or ±inf inside)',
+  { skip },
+  async () => {
+    await registerNativeBackend();
+    const c = makeCase(33, true);
+    for (const g of [NaN, Infinity]) {
+      const grad = async (backend: string, loss: (z: tf.Tensor, p: tf.Tensor) => tf.Scalar): Promise<Float32Array> => {
+        await tf.setBackend(backend);
+        const [z, p, dy] = [tf.tensor(c.z), tf.tensor(c.p), tf.scalar(g)];
+        const dp = tf.grad((b: tf.Tensor) => loss(z, b))(p, dy);
+        const out = (await dp.data()) as Float32Array;
+        tf.dispose([z, p, dy, dp]);
+        return out;
+      };
+      const want = await grad('cpu', layersLoss);
+      const got = await grad('native', binaryCrossentropy);
+      assert.deepEqual(Array.from(got), Array.from(want), `upstream gradient ${g}`);
+      assert.ok(got.some(Number.isNaN) && got.some((v) => v === 0), 'both cases occur');
+    }
+  },
+);
 
 test('fused BCE: other backends, dtypes and empty tensors run tfjs-layers formula; different shapes are refused', { skip }, async () => {
   await registerNativeBackend();
@@ -224,7 +241,11 @@ test('fused BCE: other backends, dtypes and empty tensors run tfjs-layers formul
   );
   tf.dispose([z, p]);
   await tf.setBackend('native');
-  const zi = tf.tensor(c.z.map((v) => (v > 0.5 ? 1 : 0)), [33], 'int32');
+  const zi = tf.tensor(
+    c.z.map((v) => (v > 0.5 ? 1 : 0)),
+    [33],
+    'int32',
+  );
   const pn = tf.tensor(c.p);
   const profile = await tf.profile(() => binaryCrossentropy(zi, pn).dispose());
   assert.ok(!profile.kernelNames.includes(BCE_KERNEL), 'an int32 target runs the tfjs formula');

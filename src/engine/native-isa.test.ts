@@ -173,6 +173,7 @@ const KERNEL_TESTS = [
   './model-gradients.test.js',
   './selu-grad.test.js',
   './fused-conv.test.js',
+  './fused-loss.test.js',
   '../layers/lstm.test.js',
   '../layers/conv.test.js',
 ].map((f) => fileURLToPath(new URL(f, import.meta.url)));

@@ -64,21 +64,23 @@ inline float fastExp(float x) {
 
 // ln x in float for normal positive x (x ≥ FLT_MIN; +inf gives +inf, NaN stays NaN), written so
 // that loops calling it vectorise (glibc's logf is a scalar call per element): x = m·2^e with m
-// in [√½, √2) read from the bits, ln m = f − f²/2 + f³·P(f) for f = m − 1 (the Cephes logf
+// in [√½, √2) read from the bits (below), ln m = f − f²/2 + f³·P(f) for f = m − 1 (the Cephes logf
 // polynomial, relative error ~1e-7 on that range), and e·ln2 added in two parts (Cody–Waite, as
 // in expReduced) with fused multiply-adds so that -ffast-math cannot fold them into one rounded
 // constant. Zero, negative and denormal inputs give wrong values: the BCE kernels call it on
 // [1e-7, 1] only.
 inline float fastLog(float x) {
+  // the bits of x counted from those of √½: the exponent k with m = x·2^-k in [√½, √2) is their
+  // top bits, m's bits the low 23 added back to √½'s (integer ops only: a select on m > √2 made
+  // GCC compile the polynomial twice and blend)
+  constexpr int32_t kSqrtHalf = 0x3f3504f3;
   int32_t bits;
   std::memcpy(&bits, &x, sizeof bits);
-  float e = static_cast<float>((bits >> 23) - 127);
-  bits = (bits & 0x007fffff) | 0x3f800000;  // m in [1, 2)
+  const int32_t ix = bits - kSqrtHalf;
+  const float e = static_cast<float>(ix >> 23);
+  const int32_t mb = (ix & 0x007fffff) + kSqrtHalf;
   float m;
-  std::memcpy(&m, &bits, sizeof m);
-  const bool high = m > 1.41421356237f;
-  m = high ? m * 0.5f : m;
-  e = high ? e + 1.f : e;
+  std::memcpy(&m, &mb, sizeof m);
   const float f = m - 1.f;
   const float z = f * f;
   float p = 7.0376836292e-2f;

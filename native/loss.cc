@@ -5,6 +5,7 @@
 // and backward; these two kernels compute the same function and its gradient in one pass each.
 #include <omp.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "args.h"
@@ -40,7 +41,9 @@ napi_value BceForward(Args &a) {
 #pragma omp simd reduction(+ : s)
     for (long i = from; i < to; ++i) {
       const float v = p[i];
-      const float c = v < kLo ? kLo : (v > kHi ? kHi : v);
+      // std::max / std::min keep a NaN in their first argument (one vmaxps / vminps each); a
+      // nested ?: here made GCC compile fastLog once per branch and blend the results
+      const float c = std::min(std::max(v, kLo), kHi);
       const float zi = z[i];
       s += static_cast<double>(zi * fastLog(c) + (1.f - zi) * fastLog(1.f - c));
     }

@@ -1,4 +1,4 @@
-// Vectorisable float math shared by the element-wise, matrix product and LSTM kernels (compiled
+// Vectorisable float math shared by the element-wise, matrix product, LSTM and loss kernels (compiled
 // with them, once per instruction set, see isa.h).
 #pragma once
 #include <algorithm>

@@ -21,10 +21,12 @@
  *
  *   node bench/bench.mjs [--steps=30] [--runs=3] [--batches=32,128] [--engines=auto,wasm,cpu]
  *                        [--models=conv,stacked,recurrent,cifar-conv,upsample,conv1d,dense] [--out=path]
- *                        [--flopsPerCycle=auto] [--clockMHz=auto]
+ *                        [--flopsPerCycle=auto] [--clockMHz=auto] [--bce=fused]
  *
  * --batches applies to the models timed at several batch sizes (conv, cifar-conv, conv1d); the
- * others run at 32. `dense` takes 10 × --steps (its steps are a few ms). --flopsPerCycle and
+ * others run at 32. `dense` takes 10 × --steps (its steps are a few ms).
+ * --bce=tfjs compiles the binary cross-entropy models with tfjs's string loss instead of
+ * aekit's fused one (`lossFunction`, what `aekit train` compiles). --flopsPerCycle and
  * --clockMHz replace the theoretical peak's assumed FP32 FLOP/cycle/core and the clock it reads
  * (a virtual machine may show a generic CPU model).
  */
@@ -44,6 +46,7 @@ const DEFAULTS = {
   fullData: 'true',
   flopsPerCycle: 'auto',
   clockMHz: 'auto',
+  bce: 'fused',
 };
 
 function parseArgs(argv) {
@@ -78,7 +81,7 @@ const POOL = 2048;
 
 // ---------------------------------------------------------------------------------------------
 // Child: one engine, one batch size.
-async function child({ model, engine, batch, steps, runs, profile, fullData }) {
+async function child({ model, engine, batch, steps, runs, profile, fullData, bce }) {
   const tf = await import('../dist/core/tf.js');
   const { useBackend } = await import('../dist/engine/backend.js');
   const { convAutoencoder } = await import('../dist/models/conv.js');
@@ -90,12 +93,18 @@ async function child({ model, engine, batch, steps, runs, profile, fullData }) {
   const { denseRecipe } = await import('../dist/runs/recipes/dense.js');
   const { lossFor } = await import('../dist/runs/recipe.js');
   const { makeOptimizer } = await import('../dist/training/optimizers.js');
+  const { lossFunction } = await import('../dist/training/loss-functions.js');
+  // what `aekit train` compiles (the fused binary cross-entropy), or with --bce=tfjs tfjs's string loss
+  const compiledLoss = (name) => (bce === 'tfjs' ? name : lossFunction(name));
   const info = await useBackend(engine);
   let autoencoder, sample;
   if (['conv', 'stacked', 'recurrent'].includes(model)) {
     const build = { conv: convAutoencoder, stacked: stackedAutoencoder, recurrent: recurrentAutoencoder }[model];
     autoencoder = build({ seed: 42 }).autoencoder;
-    autoencoder.compile({ optimizer: tf.train.sgd({ conv: 1.0, stacked: 1.5, recurrent: 0.1 }[model]), loss: 'binaryCrossentropy' });
+    autoencoder.compile({
+      optimizer: tf.train.sgd({ conv: 1.0, stacked: 1.5, recurrent: 0.1 }[model]),
+      loss: compiledLoss('binaryCrossentropy'),
+    });
     sample = [28, 28];
   } else {
     // What `aekit train` builds and compiles (optimizer, rate and loss from the recipe's defaults;
@@ -116,7 +125,7 @@ async function child({ model, engine, batch, steps, runs, profile, fullData }) {
         decoder: model === 'upsample' ? 'upsample' : 'transpose',
       }).autoencoder;
     const { optimizer, lr, loss } = recipe.defaults;
-    autoencoder.compile({ optimizer: makeOptimizer(optimizer, lr), loss: lossFor(loss, input) });
+    autoencoder.compile({ optimizer: makeOptimizer(optimizer, lr), loss: compiledLoss(lossFor(loss, input)) });
     sample = input.shape;
   }
   const per = sample.reduce((a, b) => a * b, 1);
@@ -198,6 +207,7 @@ try {
   opts = parseArgs(process.argv.slice(2));
   for (const k of ['flopsPerCycle', 'clockMHz'])
     if (opts[k] !== 'auto' && !(Number(opts[k]) > 0)) throw new Error(`bench: --${k} takes 'auto' or a positive number, got '${opts[k]}'`);
+  if (!['fused', 'tfjs'].includes(opts.bce)) throw new Error(`bench: --bce takes fused or tfjs, got '${opts.bce}'`);
   for (const m of opts.models.split(','))
     if (!(m in MODELS)) throw new Error(`bench: --models takes a list of ${Object.keys(MODELS).join(', ')}; got '${m}'`);
 } catch (err) {
@@ -301,6 +311,7 @@ for (const model of models) {
         profile: engine === 'auto',
         // the full-data footprint is the 28×28 models' (Fashion-MNIST's 55,000 images)
         fullData: opts.fullData === 'true' && engine === 'auto' && ['conv', 'stacked', 'recurrent'].includes(model),
+        bce: opts.bce,
       };
       process.stderr.write(`bench: ${model}, batch ${batch}, engine ${engine}...\n`);
       const r = runChild(cfg);

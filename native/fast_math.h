@@ -1,4 +1,4 @@
-// Vectorisable float math shared by the element-wise, matrix product and LSTM kernels (compiled
+// Vectorisable float math shared by the element-wise, matrix product, LSTM and loss kernels (compiled
 // with them, once per instruction set, see isa.h).
 #pragma once
 #include <algorithm>
@@ -61,6 +61,44 @@ inline float fastExp(float x) {
   return x != x ? x : y;
 }
 
+
+// ln x in float for normal positive x (x ≥ FLT_MIN; +inf gives +inf, NaN stays NaN), written so
+// that loops calling it vectorise (glibc's logf is a scalar call per element): x = m·2^e with m
+// in [√½, √2) read from the bits (below), ln m = f − f²/2 + f³·P(f) for f = m − 1 (the Cephes logf
+// polynomial, relative error ~1e-7 on that range), and e·ln2 added in two parts (Cody–Waite, as
+// in expReduced) with fused multiply-adds so that -ffast-math cannot fold them into one rounded
+// constant. Zero, negative and denormal inputs give wrong values: the BCE kernels call it on
+// [1e-7, 1] only.
+inline float fastLog(float x) {
+  // the bits of x counted from those of √½: the exponent k with m = x·2^-k in [√½, √2) is their
+  // top bits, m's bits the low 23 added back to √½'s (integer ops only: a select on m > √2 made
+  // GCC compile the polynomial twice and blend)
+  constexpr int32_t kSqrtHalf = 0x3f3504f3;
+  int32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  const int32_t ix = bits - kSqrtHalf;
+  const float e = static_cast<float>(ix >> 23);
+  const int32_t mb = (ix & 0x007fffff) + kSqrtHalf;
+  float m;
+  std::memcpy(&m, &mb, sizeof m);
+  const float f = m - 1.f;
+  const float z = f * f;
+  float p = 7.0376836292e-2f;
+  p = p * f - 1.1514610310e-1f;
+  p = p * f + 1.1676998740e-1f;
+  p = p * f - 1.2420140846e-1f;
+  p = p * f + 1.4249322787e-1f;
+  p = p * f - 1.6668057665e-1f;
+  p = p * f + 2.0000714765e-1f;
+  p = p * f - 2.4999993993e-1f;
+  p = p * f + 3.3333331174e-1f;
+  float y = std::fma(e, -2.12194440e-4f, p * f * z);
+  y = std::fma(-0.5f, z, y);
+  float r = f + y;
+  r = std::fma(e, 0.693359375f, r);
+  r = x == INFINITY ? x : r;
+  return x != x ? x : r;
+}
 
 inline float sigm(float v) { return 1.f / (1.f + fastExp(-v)); }
 // tanh from e^(2v), saturating cleanly (|v| > 9 gives ±1 within float precision).

@@ -1,7 +1,7 @@
 // Instruction sets. aekit's own kernels (the files that open `namespace AEKIT_ISA_NS`: pool.cc,
-// resize.cc, elementwise.cc, lstm.cc, matmul.cc, conv_direct.cc and isa_table.cc) are compiled
-// once per instruction set by native/build.mjs, each time with -DAEKIT_ISA=<name>, which puts
-// them in a namespace of their own:
+// resize.cc, elementwise.cc, lstm.cc, matmul.cc, loss.cc, optim.cc, conv_direct.cc and isa_table.cc)
+// are compiled once per instruction set by native/build.mjs, each time with -DAEKIT_ISA=<name>,
+// which puts them in a namespace of their own:
 //
 //   aekit::avx2     -march=x86-64-v3  (AVX2, FMA, BMI1/2, F16C, LZCNT, MOVBE)      always built
 //   aekit::avx512   -march=x86-64-v4 -mprefer-vector-width=512  (+ AVX-512 F/BW/CD/DQ/VL)

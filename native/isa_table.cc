@@ -10,9 +10,10 @@ namespace AEKIT_ISA_NS {
 namespace {
 
 // Every kernel compiled per instruction set (module.cc exports these and conv.cc's).
-const Kernel *const kKernels[] = {&kMaxPool,   &kMaxPoolGrad, &kUnary,       &kBinary,       &kSelect, &kSeluGrad,
-                                  &kSumOuter,  &kSumInner,    &kLstmForward, &kLstmBackward, &kMatMul, &kSeluBiasGrad,
-                                  &kResizeNearest, &kResizeNearestGrad, &kAdam};
+const Kernel *const kKernels[] = {&kMaxPool,       &kMaxPoolGrad,       &kUnary,       &kBinary,  &kSelect,
+                                  &kSeluGrad,      &kSumOuter,          &kSumInner,    &kLstmForward, &kLstmBackward,
+                                  &kMatMul,        &kSeluBiasGrad,      &kBceForward,  &kBceGrad, &kResizeNearest,
+                                  &kResizeNearestGrad, &kAdam};
 
 }  // namespace
 

@@ -39,6 +39,9 @@ extern const Kernel kLstmForward, kLstmBackward;
 // matmul.cc
 extern const Kernel kMatMul;
 
+// loss.cc
+extern const Kernel kBceForward, kBceGrad;
+
 // optim.cc
 extern const Kernel kAdam;
 

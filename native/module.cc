@@ -12,7 +12,7 @@
 // kernel instead.
 //
 // This file registers the module: the kernels (conv.cc, and pool.cc, resize.cc, elementwise.cc,
-// matmul.cc, lstm.cc compiled for the instruction set chosen at load, see isa.h), the op code tables (ops.h)
+// matmul.cc, lstm.cc, loss.cc, optim.cc compiled for the instruction set chosen at load, see isa.h), the op code tables (ops.h)
 // as frozen objects of name → code, setThreads and info.
 #include <node_api.h>
 #include <dnnl.h>

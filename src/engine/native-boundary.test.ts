@@ -73,6 +73,8 @@ function validCalls(a: NativeAddon, heap: ArrayBuffer): Record<string, unknown[]
     seluBiasGrad: [heap, 0, 64, 128, 192, 2, 2],
     sumOuter: [heap, 0, 64, 2, 2],
     sumInner: [heap, 0, 64, 2, 2],
+    bceForward: [heap, 0, 64, 4, 128],
+    bceGrad: [heap, 0.25, 0, 64, 128, 4],
     matMul: [heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -1, a.activations.linear, 0.2],
     lstmForward: [heap, 0, 64, 128, 256, 512, 576, 640, 1, 2, 1, 1],
     lstmBackward: [heap, 0, 64, 128, 256, 512, 576, 640, 768, 832, 896, 960, 1, 2, 1, 1, 1],
@@ -153,6 +155,9 @@ test('native boundary: a buffer reaching past the end of the heap throws, naming
   rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 4092, 2, 2), [/seluBiasGrad: argument 5 \(db\): 2 elements .* end at byte 4100/]);
   rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 192, 1000, 2), [/seluBiasGrad: argument 2 \(dy\): 2000 elements/]);
   rejects(() => a.maxPoolGrad(heap, 0, 64, 4080, ...POOL), [/maxPoolGrad: argument 4 \(dx\): 16 elements .* end at byte 4144/]);
+  rejects(() => a.bceForward(heap, 0, 4084, 4, 128), [/bceForward: argument 3 \(p\): 4 elements of 4 bytes .* end at byte 4100/]);
+  rejects(() => a.bceForward(heap, 0, 64, 4, 4096), [/bceForward: argument 5 \(out\): 1 element of 4 bytes from byte offset 4096/]);
+  rejects(() => a.bceGrad(heap, 1, 0, 64, 4084, 4), [/bceGrad: argument 5 \(dp\): 4 elements .* end at byte 4100/]);
   rejects(
     () => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, 4092, a.activations.relu, 0.2),
     [/matMul: argument 13 \(bias\): 2 elements/],
@@ -193,6 +198,8 @@ test('native boundary: offsets must be aligned integers inside the heap, sizes i
   rejects(() => a.unary(heap, a.unaryOps.exp, 0, 64, -1), [/unary: argument 5 \(n\) must be an integer in \[0, 2147483647\], got -1$/]);
   rejects(() => a.unary(heap, a.unaryOps.exp, 0, 64, 2 ** 31), [/argument 5 \(n\) must be an integer .* got 2147483648$/]);
   rejects(() => a.sumInner(heap, 0, 64, 1.5, 2), [/sumInner: argument 4 \(outer\) must be an integer .* got 1.5$/]);
+  rejects(() => a.bceForward(heap, 0, 64, 0, 128), [/bceForward: argument 4 \(n\) must be an integer in \[1, 2147483647\], got 0$/]);
+  rejects(() => a.bceGrad(heap, NaN, 0, 64, 128, 4), [/bceGrad: argument 2 \(g\) must be a finite number/]);
   rejects(
     () => a.binary(heap, a.binaryOps.add, 0, 0, 64, 4, 128, 4),
     [/binary: argument 4 \(na\) must be an integer in \[1, 2147483647\], got 0$/],

@@ -174,6 +174,8 @@ const KERNEL_TESTS = [
   './selu-grad.test.js',
   './fused-conv.test.js',
   './resize-nearest.test.js',
+  './fused-loss.test.js',
+  '../training/adam.test.js',
   '../layers/lstm.test.js',
   '../layers/conv.test.js',
 ].map((f) => fileURLToPath(new URL(f, import.meta.url)));

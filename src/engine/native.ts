@@ -20,6 +20,7 @@ import * as tf from '../core/tf.js';
 import { BackendError } from './errors.js';
 import { ADAM_KERNEL } from './fused-adam.js';
 import { CONV_SELU_KERNEL, CONV_TRANSPOSE_SELU_KERNEL, SELU_BIAS_GRAD_KERNEL } from './fused-conv.js';
+import { BCE_GRAD_KERNEL, BCE_KERNEL, bceGradNotFinite } from './fused-loss.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
 import { type BINARY_OPS, checkOpTables, type NativeOpTables, opCode, type UNARY_OPS } from './native-ops.js';
 import { resizeNearestGradTargets, resizeNearestSources } from './resize-nearest.js';
@@ -123,6 +124,10 @@ export interface NativeAddon extends NativeOpTables {
     epsilon: number,
     lr: number,
   ): boolean;
+  /** out[0] = the mean over n ≥ 1 values of −(z·ln p′ + (1 − z)·ln(1 − p′)), p′ = p clipped to [1e-7, 1 − 1e-7]. */
+  bceForward(heap: ArrayBuffer, z: number, p: number, n: number, out: number): boolean;
+  /** dp = g·(p − z)/(p·(1 − p)) where 1e-7 ≤ p ≤ 1 − 1e-7 (float32 bounds, inclusive), else 0; g finite. */
+  bceGrad(heap: ArrayBuffer, g: number, z: number, p: number, dp: number, n: number): boolean;
   setThreads(n: number): boolean;
   info(): string;
 }
@@ -599,6 +604,8 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [
   CONV_TRANSPOSE_SELU_KERNEL,
   SELU_BIAS_GRAD_KERNEL,
   ADAM_KERNEL,
+  BCE_KERNEL,
+  BCE_GRAD_KERNEL,
 ];
 
 // Convolution + bias + SELU (see `fused-conv.ts`): kernels of aekit's own, with no wasm
@@ -690,6 +697,33 @@ const adamKernel =
       learningRate,
     );
     return outs;
+  };
+
+// Binary cross-entropy (see `fused-loss.ts`): kernels of aekit's own, with no wasm counterpart.
+// The op checks that yTrue and yPred are float32, of one shape and not empty.
+
+const bceForward =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend }) => {
+    const { yTrue, yPred } = inputs as Record<string, TensorInfo>;
+    const b = backend as Backend;
+    const out = b.makeOutput([], 'float32');
+    a.bceForward(heap(b), off(b, yTrue), off(b, yPred), size(yPred), off(b, out));
+    return out;
+  };
+
+const bceGrad =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend }) => {
+    const { dy, yTrue, yPred } = inputs as Record<string, TensorInfo>;
+    const b = backend as Backend;
+    const n = size(yPred);
+    const dp = b.makeOutput(yPred.shape, 'float32');
+    if (n === 0) return dp;
+    const g = new Float32Array(heap(b), off(b, dy), 1)[0] / n;
+    if (Number.isFinite(g)) a.bceGrad(heap(b), g, off(b, yTrue), off(b, yPred), off(b, dp), n);
+    else bceGradNotFinite(new Float32Array(heap(b), off(b, dp), n), new Float32Array(heap(b), off(b, yPred), n));
+    return dp;
   };
 
 // The fused LSTM (see `fused-lstm.ts`): kernels of aekit's own, with no wasm counterpart.
@@ -819,6 +853,8 @@ export async function registerNativeBackend(): Promise<void> {
     [CONV_TRANSPOSE_SELU_KERNEL, conv2DTransposeSelu],
     [SELU_BIAS_GRAD_KERNEL, seluBiasGradKernel],
     [ADAM_KERNEL, adamKernel],
+    [BCE_KERNEL, bceForward],
+    [BCE_GRAD_KERNEL, bceGrad],
   ] as const) {
     if (!disabled.has(kernelName) && tf.getKernel(kernelName, NATIVE_BACKEND) === undefined)
       tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make(a) });

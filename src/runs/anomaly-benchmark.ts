@@ -27,6 +27,7 @@ import { type AnySamples, concatSamples, pickSamples } from '../data/samples.js'
 import { seededSplit } from '../data/split.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import { fit } from '../training/fit.js';
+import { lossFunction } from '../training/loss-functions.js';
 import { makeOptimizer, type OptimizerName } from '../training/optimizers.js';
 import { lineChartPng } from '../viz/line-chart.js';
 import { lossFor } from './recipe.js';
@@ -226,7 +227,10 @@ export async function anomalyBenchmark(options: AnomalyBenchmarkOptions): Promis
       const train = pickSamples(pool, trainIdx);
       const t0 = Date.now();
       const built = recipe.build({ seed, input });
-      built.autoencoder.compile({ optimizer: makeOptimizer(settings.optimizer, settings.lr), loss: lossFor(settings.loss, input) });
+      built.autoencoder.compile({
+        optimizer: makeOptimizer(settings.optimizer, settings.lr),
+        loss: lossFunction(lossFor(settings.loss, input)),
+      });
       const what = mode === 'one-class' ? `class ${c} ${names[c]}` : `all but class ${c} ${names[c]}`;
       log(`${what}: training on ${train.count} images`);
       await fit(built.autoencoder, train, {

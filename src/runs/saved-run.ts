@@ -6,7 +6,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as tf from '../core/tf.js';
 import { loadModel, ModelIOError } from '../training/io.js';
+import { LOSS_NAMES, lossFunction } from '../training/loss-functions.js';
 import { roundedAccuracy } from '../training/metrics.js';
+import type { LossName } from '../training/optimizers.js';
 import type { RunMetrics } from './run-dir.js';
 
 /** A run directory opened for reuse. */
@@ -41,7 +43,12 @@ export async function readRunMetrics(dir: string): Promise<RunMetrics> {
 export async function openRun(dir: string, part: 'model' | 'encoder' | 'decoder' = 'model'): Promise<SavedRun> {
   const metrics = await readRunMetrics(dir);
   const model = await loadModel(path.join(dir, part));
-  const loss = (metrics.options as { loss?: string }).loss ?? 'binaryCrossentropy';
-  if (part === 'model') model.compile({ optimizer: 'sgd', loss, metrics: [roundedAccuracy] });
+  const loss = (metrics.options as { loss?: unknown }).loss ?? 'binaryCrossentropy';
+  if (!LOSS_NAMES.includes(loss as LossName))
+    throw new ModelIOError(
+      `'${path.join(dir, 'metrics.json')}' names the loss ${JSON.stringify(loss)}: expected one of ${LOSS_NAMES.join(', ')}`,
+      'E_MODEL_INVALID',
+    );
+  if (part === 'model') model.compile({ optimizer: 'sgd', loss: lossFunction(loss as LossName), metrics: [roundedAccuracy] });
   return { dir, metrics, model };
 }

@@ -16,6 +16,7 @@ import { onlyLabels, withoutLabel } from '../data/subsets.js';
 import { type BackendName, useBackend } from '../engine/backend.js';
 import { type EpochRecord, type FitCheckpoint, type FitOptions, fit } from '../training/fit.js';
 import { saveModel } from '../training/io.js';
+import { lossFunction } from '../training/loss-functions.js';
 import { roundedAccuracy } from '../training/metrics.js';
 import { makeOptimizer, type OptimizerName } from '../training/optimizers.js';
 import { curvesPng } from '../viz/line-chart.js';
@@ -457,7 +458,7 @@ async function trainOn(
     checkpointSeconds: checkpointMinutes > 0 ? checkpointMinutes * 60 : undefined,
     compile(model, overrides = {}) {
       const optimizer = makeOptimizer(overrides.optimizer ?? settings.optimizer, overrides.lr ?? settings.lr);
-      model.compile({ optimizer, loss: overrides.loss ?? settings.loss, metrics: [roundedAccuracy] });
+      model.compile({ optimizer, loss: lossFunction(overrides.loss ?? settings.loss), metrics: [roundedAccuracy] });
     },
     fitOptions(overrides = {}): FitOptions {
       const epochs = overrides.epochs ?? settings.epochs;

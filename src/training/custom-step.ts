@@ -5,6 +5,7 @@
 
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
+import { binaryCrossentropy as fusedBinaryCrossentropy } from '../engine/fused-loss.js';
 import type { TrainStep } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
 
@@ -26,13 +27,11 @@ export interface LossStepOptions {
   terms: LossTerm[];
 }
 
-/** Keras's binary cross-entropy on probabilities (clipped to [1e-7, 1 − 1e-7]), averaged over all values. */
-export function binaryCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => {
-    const p = tf.clipByValue(yPred, 1e-7, 1 - 1e-7);
-    return tf.neg(tf.mean(tf.add(tf.mul(yTrue, tf.log(p)), tf.mul(tf.sub(1, yTrue), tf.log(tf.sub(1, p)))))) as tf.Scalar;
-  });
-}
+/**
+ * Keras's binary cross-entropy on probabilities (clipped to [1e-7, 1 − 1e-7]), averaged over all
+ * values: the engine's fused op (one native kernel each way, tfjs-layers' formula elsewhere).
+ */
+export const binaryCrossentropy = fusedBinaryCrossentropy;
 
 function reconstructionLoss(loss: LossStepOptions['loss'], y: tf.Tensor, p: tf.Tensor): tf.Scalar {
   if (loss === 'binaryCrossentropy') return binaryCrossentropy(y, p);

@@ -10,6 +10,7 @@ import type * as tf from '../core/tf.js';
 import type { AnySamples, Samples } from '../data/samples.js';
 import type { StageModels } from '../models/stages.js';
 import { type EpochRecord, type FitCheckpoint, fit } from './fit.js';
+import { lossFunction } from './loss-functions.js';
 import { roundedAccuracy } from './metrics.js';
 import { type LossName, makeOptimizer, type OptimizerName } from './optimizers.js';
 import { predictAll } from './predict.js';
@@ -99,7 +100,7 @@ export async function encodeSamples(encoder: tf.LayersModel, samples: AnySamples
 }
 
 function compileFor(model: tf.LayersModel, s: PhaseSettings): void {
-  model.compile({ optimizer: makeOptimizer(s.optimizer, s.lr), loss: s.loss, metrics: [roundedAccuracy] });
+  model.compile({ optimizer: makeOptimizer(s.optimizer, s.lr), loss: lossFunction(s.loss), metrics: [roundedAccuracy] });
 }
 
 /**

@@ -1,0 +1,83 @@
+// Binary cross-entropy on probabilities, as Keras and tfjs-layers define it ('binaryCrossentropy'):
+// the prediction clipped to [ε, 1 − ε] with ε = 1e-7 (both bounds as float32, the values tfjs's
+// ClipByValue compares with), then −(z·ln p′ + (1 − z)·ln(1 − p′)) per value. tfjs computes it
+// through logits (ln(p′/(1 − p′)), then sigmoid cross-entropy with logits) in ~15 kernels forward
+// and backward; these two kernels compute the same function and its gradient in one pass each.
+#include <omp.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "args.h"
+#include "fast_math.h"
+#include "kernels.h"
+#include "threads.h"
+
+namespace AEKIT_ISA_NS {
+namespace {
+
+// float32(1e-7) and float32(1 − 1e-7): what tfjs's clipByValue(p, epsilon(), 1 - epsilon())
+// compares with and clips to.
+constexpr float kLo = 1e-7f;
+constexpr float kHi = static_cast<float>(1.0 - 1e-7);
+
+// bceForward(heap, z, p, n, out): out[0] = the mean over i < n of −(z·ln p′ + (1 − z)·ln(1 − p′)),
+// p′ = clip(p, kLo, kHi); n ≥ 1. Each thread sums its share in double, the shares are added in
+// thread order (deterministic for a thread count) and the mean is rounded to float once. A NaN
+// in p or z makes the mean NaN (the clip keeps NaN, and so does fastLog).
+napi_value BceForward(Args &a) {
+  const long n = a.positive(2);
+  const float *z = a.span<const float>(0, n);
+  const float *p = a.span<const float>(1, n);
+  float *out = a.span<float>(3, 1);
+  if (!a.ok()) return a.fail();
+  const int nt = n > kPar ? omp_get_max_threads() : 1;
+  std::vector<double> part(static_cast<size_t>(nt), 0.0);
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), threads = omp_get_num_threads();
+    const long from = n * t / threads, to = n * (t + 1) / threads;
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (long i = from; i < to; ++i) {
+      const float v = p[i];
+      // std::max / std::min keep a NaN in their first argument (one vmaxps / vminps each); a
+      // nested ?: here made GCC compile fastLog once per branch and blend the results
+      const float c = std::min(std::max(v, kLo), kHi);
+      const float zi = z[i];
+      s += static_cast<double>(zi * fastLog(c) + (1.f - zi) * fastLog(1.f - c));
+    }
+    part[static_cast<size_t>(t)] = s;
+  }
+  double s = 0;
+  for (const double v : part) s += v;
+  out[0] = static_cast<float>(-s / static_cast<double>(n));
+  return a.result(true);
+}
+
+// bceGrad(heap, g, z, p, dp, n): dp = g·(p − z)/(p·(1 − p)) where kLo ≤ p ≤ kHi, else 0 (the clip
+// passes the gradient on its closed interval only, as tfjs's ClipByValue gradient does; NaN is
+// outside). g: the upstream gradient of the loss divided by the count (the mean's gradient).
+napi_value BceGrad(Args &a) {
+  const double g = a.real(0);
+  const long n = a.size(4);
+  const float *z = a.span<const float>(1, n);
+  const float *p = a.span<const float>(2, n);
+  float *dp = a.span<float>(3, n);
+  if (!a.ok()) return a.fail();
+  const float gf = static_cast<float>(g);
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+  for (long i = 0; i < n; ++i) {
+    const float v = p[i];
+    const float d = gf * (v - z[i]) / (v * (1.f - v));
+    dp[i] = v >= kLo && v <= kHi ? d : 0.f;
+  }
+  return a.result(true);
+}
+
+}  // namespace
+
+const Kernel kBceForward{"bceForward", "z, p, n, out", BceForward};
+const Kernel kBceGrad{"bceGrad", "g, z, p, dp, n", BceGrad};
+
+}  // namespace aekit

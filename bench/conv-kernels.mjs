@@ -6,9 +6,14 @@
  * own `dist/` and `native/build/aekit_native.node`), in alternated child processes, and prints a
  * table: shape, direction, ms there, ms here, their ratio and the implementation that ran here
  * (`nativeInfo().lastImpl`). Each figure is the median of --reps calls after a warm-up; the table
- * shows the best median of --rounds rounds.
+ * shows the best median of --rounds rounds. `--thereEnv=NAME=VALUE` runs the "there" side with
+ * that environment variable (without --against: this checkout against itself, e.g.
+ * `--thereEnv=AEKIT_NATIVE_CONV_FORMAT=plain` for oneDNN's GEMM on NHWC against the blocked formats).
+ * `--shapes` takes names, `decoders` (the decoders' last layers), `models` (the convolutions of the
+ * seed's and the CIFAR-shaped conv autoencoders) or `all`.
  *
  *   node bench/conv-kernels.mjs --against=../aekit-before [--rounds=3] [--reps=20] [--shapes=all]
+ *   node bench/conv-kernels.mjs --thereEnv=AEKIT_NATIVE_CONV_FORMAT=plain --shapes=models
  *
  * Needs `npx tsc -p tsconfig.json` in both checkouts first.
  */
@@ -16,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const DEFAULTS = { against: '', rounds: '3', reps: '20', shapes: 'all' };
+const DEFAULTS = { against: '', thereEnv: '', rounds: '3', reps: '20', shapes: 'all' };
 
 /** name: [n, h, w, ci, co, kh, kw, stride, pad]. */
 const SHAPES = {
@@ -31,6 +36,22 @@ const SHAPES = {
   'window-16to1-1x7': [32, 1, 288, 16, 1, 1, 7, 1, 'same'],
   '8x8-128to2-valid': [32, 8, 8, 128, 2, 3, 3, 1, 'valid'],
 };
+const DECODERS = Object.keys(SHAPES);
+/** The convolutions (as Conv2D geometries) of the seed's conv autoencoder and the CIFAR-shaped one. */
+const MODEL_SHAPES = {
+  'seed-enc1': [32, 28, 28, 1, 16, 3, 3, 1, 'same'],
+  'seed-enc2': [32, 14, 14, 16, 32, 3, 3, 1, 'same'],
+  'seed-enc3': [32, 7, 7, 32, 64, 3, 3, 1, 'same'],
+  'seed-dec1': [32, 7, 7, 32, 64, 3, 3, 2, 'valid'],
+  'seed-dec2': [32, 14, 14, 16, 32, 3, 3, 2, 'same'],
+  'seed-enc2-b128': [128, 14, 14, 16, 32, 3, 3, 1, 'same'],
+  'seed-enc3-b128': [128, 7, 7, 32, 64, 3, 3, 1, 'same'],
+  'cifar-enc1': [32, 32, 32, 3, 16, 3, 3, 1, 'same'],
+  'cifar-enc2': [32, 16, 16, 16, 32, 3, 3, 1, 'same'],
+  'cifar-enc3': [32, 8, 8, 32, 64, 3, 3, 1, 'same'],
+  'cifar-dec2': [32, 16, 16, 16, 32, 3, 3, 2, 'same'],
+};
+Object.assign(SHAPES, MODEL_SHAPES);
 
 async function child({ shapes, reps }) {
   const tf = await import(resolve('dist/core/tf.js'));
@@ -78,18 +99,28 @@ for (const a of process.argv.slice(2)) {
   if (!m || !(m[1] in DEFAULTS)) throw new Error(`conv-kernels bench: unknown argument '${a}' (keys: ${Object.keys(DEFAULTS).join(', ')})`);
   o[m[1]] = m[2];
 }
-if (!o.against) throw new Error('conv-kernels bench: --against=DIR (a checkout of the commit to compare with, built) is required');
-const shapes = o.shapes === 'all' ? Object.keys(SHAPES) : o.shapes.split(',');
+if (!o.against && !o.thereEnv)
+  throw new Error(
+    'conv-kernels bench: --against=DIR (a checkout of the commit to compare with, built) or --thereEnv=NAME=VALUE is required',
+  );
+const thereEnv = {};
+if (o.thereEnv) {
+  const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(o.thereEnv);
+  if (!m) throw new Error(`conv-kernels bench: --thereEnv: expected NAME=VALUE, got '${o.thereEnv}'`);
+  thereEnv[m[1]] = m[2];
+}
+const groups = { all: Object.keys(SHAPES), decoders: DECODERS, models: Object.keys(MODEL_SHAPES) };
+const shapes = groups[o.shapes] ?? o.shapes.split(',');
 for (const s of shapes)
   if (!(s in SHAPES)) throw new Error(`conv-kernels bench: unknown shape '${s}' (known: ${Object.keys(SHAPES).join(', ')})`);
 const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const sides = { there: resolve(o.against), here };
+const sides = { there: o.against ? resolve(o.against) : here, here };
 const best = { there: {}, here: {} };
 for (let round = 0; round < Number(o.rounds); round++) {
   for (const side of round % 2 === 0 ? ['there', 'here'] : ['here', 'there']) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
       cwd: sides[side],
-      env: { ...process.env, AEKIT_BENCH_CHILD: JSON.stringify({ shapes, reps: Number(o.reps) }) },
+      env: { ...process.env, ...(side === 'there' ? thereEnv : {}), AEKIT_BENCH_CHILD: JSON.stringify({ shapes, reps: Number(o.reps) }) },
       encoding: 'utf8',
     });
     const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
@@ -98,7 +129,7 @@ for (let round = 0; round < Number(o.rounds); round++) {
   }
 }
 console.log(
-  `${'shape'.padEnd(22)} ${'direction'.padEnd(12)} ${'there ms'.padStart(9)} ${'here ms'.padStart(9)} ${'ratio'.padStart(6)}  here runs on  (there: ${sides.there})`,
+  `${'shape'.padEnd(22)} ${'direction'.padEnd(12)} ${'there ms'.padStart(9)} ${'here ms'.padStart(9)} ${'ratio'.padStart(6)}  here runs on  (there: ${sides.there}${o.thereEnv ? ` with ${o.thereEnv}` : ''})`,
 );
 for (const k of Object.keys(best.here)) {
   const [shape, ...dir] = k.split(' ');

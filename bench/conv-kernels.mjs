@@ -50,6 +50,8 @@ const MODEL_SHAPES = {
   'cifar-enc2': [32, 16, 16, 16, 32, 3, 3, 1, 'same'],
   'cifar-enc3': [32, 8, 8, 32, 64, 3, 3, 1, 'same'],
   'cifar-dec2': [32, 16, 16, 16, 32, 3, 3, 2, 'same'],
+  'cifar-dec3': [32, 32, 32, 3, 16, 3, 3, 2, 'same'],
+  'seed-dec3': [32, 28, 28, 1, 16, 3, 3, 2, 'same'],
 };
 Object.assign(SHAPES, MODEL_SHAPES);
 

@@ -57,9 +57,10 @@ ConvMds mds(const Geo &g, bool bias, bool any = false) {
 // Blocked formats. With tfjs's plain NHWC buffers, oneDNN 2.6 runs every convolution on its
 // GEMM-based implementation (im2col + sgemm). Left to choose the formats (`any`), it picks its
 // direct JIT convolutions on blocked formats (nChw8c on AVX2, nChw16c on AVX-512), which, with the
-// reorders from and to NHWC counted, ran the seed model's convolutions faster (bench/conv-formats
-// measures both). The choice is a fixed rule (never timed), so a run computes the same sums in
-// every process. AEKIT_NATIVE_CONV_FORMAT=plain keeps the plain formats (to compare).
+// reorders from and to NHWC counted, ran nearly every convolution of the seed's and the
+// CIFAR-shaped models faster, up to 2.2× (docs/engines.md; `node bench/conv-kernels.mjs
+// --thereEnv=AEKIT_NATIVE_CONV_FORMAT=plain --shapes=models`). The choice is a fixed rule (never
+// timed), so a run computes the same sums in every process. AEKIT_NATIVE_CONV_FORMAT=plain keeps the plain formats (to compare).
 bool blockedAllowed() {
   static const bool allowed = [] {
     const char *v = std::getenv("AEKIT_NATIVE_CONV_FORMAT");
@@ -68,8 +69,10 @@ bool blockedAllowed() {
   return allowed;
 }
 // Blocked formats for `g` when oneDNN's choice for them is a direct JIT implementation and the
-// channels fill at least one block each way (fewer channels waste most of each vector).
-bool wantBlocked(const Geo &g) { return blockedAllowed() && g.ci >= 8 && g.co >= 8; }
+// output channels fill at least one block (measured faster for every such convolution of the
+// seed's and the CIFAR-shaped models, inputs of 1 and 3 channels included; 1–4 output channels
+// run on aekit's direct kernels instead).
+bool wantBlocked(const Geo &g) { return blockedAllowed() && g.co >= 8; }
 bool directImpl(const std::string &impl) { return impl.find("gemm") == std::string::npos && impl.find("ref") == std::string::npos; }
 
 // One oneDNN primitive, made while OpenMP had a given number of threads (oneDNN fixes its

@@ -102,7 +102,7 @@ async function child({ model, engine, batch, steps, runs, profile, fullData, bce
     const build = { conv: convAutoencoder, stacked: stackedAutoencoder, recurrent: recurrentAutoencoder }[model];
     autoencoder = build({ seed: 42 }).autoencoder;
     autoencoder.compile({
-      optimizer: tf.train.sgd({ conv: 1.0, stacked: 1.5, recurrent: 0.1 }[model]),
+      optimizer: makeOptimizer('sgd', { conv: 1.0, stacked: 1.5, recurrent: 0.1 }[model]),
       loss: compiledLoss('binaryCrossentropy'),
     });
     sample = [28, 28];

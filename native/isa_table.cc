@@ -13,7 +13,7 @@ namespace {
 const Kernel *const kKernels[] = {&kMaxPool,       &kMaxPoolGrad,       &kUnary,       &kBinary,  &kSelect,
                                   &kSeluGrad,      &kSumOuter,          &kSumInner,    &kLstmForward, &kLstmBackward,
                                   &kMatMul,        &kSeluBiasGrad,      &kBceForward,  &kBceGrad, &kResizeNearest,
-                                  &kResizeNearestGrad, &kAdam};
+                                  &kResizeNearestGrad, &kAdam, &kSgd};
 
 }  // namespace
 

@@ -43,7 +43,7 @@ extern const Kernel kMatMul;
 extern const Kernel kBceForward, kBceGrad;
 
 // optim.cc
-extern const Kernel kAdam;
+extern const Kernel kAdam, kSgd;
 
 // conv_direct.cc (conv.h's direct kernels call the chosen set's)
 void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);

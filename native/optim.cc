@@ -1,5 +1,6 @@
 // Optimizer updates: Adam's whole step for one variable in one pass (tfjs's Adam runs 11 kernels
-// per variable, and for small models their dispatch, not their arithmetic, is the step's cost).
+// per variable, and for small models their dispatch, not their arithmetic, is the step's cost), and
+// SGD's (2 kernels per variable in tfjs).
 #include <cmath>
 
 #include "args.h"
@@ -8,6 +9,7 @@
 
 namespace AEKIT_ISA_NS {
 namespace {
+
 
 // adam(heap, x, m, v, g, accBeta1, accBeta2, x1, m1, v1, n, beta1, beta2, epsilon, lr): tfjs's
 // AdamOptimizer update of one variable, in its order of float32 operations:
@@ -45,8 +47,28 @@ napi_value Adam(Args &a) {
   return a.result(true);
 }
 
+// sgd(heap, x, g, c, x1, n): tfjs's SGDOptimizer update, x1 = c·g + x, where c (a 1-element
+// buffer) is −lr; rounded as tfjs rounds it, the product and then the sum (compiled without
+// contracting them into a fused multiply-add, which -ffast-math allows): bit for bit tfjs's.
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+napi_value Sgd(Args &a) {
+  const long n = a.size(4);
+  const float *x = a.span<const float>(0, n);
+  const float *g = a.span<const float>(1, n);
+  const float *c = a.span<const float>(2, 1);
+  float *x1 = a.span<float>(3, n);
+  if (!a.ok()) return a.fail();
+  const float step = c[0];
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+  for (long i = 0; i < n; ++i) x1[i] = step * g[i] + x[i];
+  return a.result(true);
+}
+#pragma GCC pop_options
+
 }  // namespace
 
+const Kernel kSgd{"sgd", "x, g, c, x1, n", Sgd};
 const Kernel kAdam{"adam", "x, m, v, g, accBeta1, accBeta2, x1, m1, v1, n, beta1, beta2, epsilon, lr", Adam};
 
 }  // namespace AEKIT_ISA_NS

@@ -79,6 +79,7 @@ function validCalls(a: NativeAddon, heap: ArrayBuffer): Record<string, unknown[]
     lstmForward: [heap, 0, 64, 128, 256, 512, 576, 640, 1, 2, 1, 1],
     lstmBackward: [heap, 0, 64, 128, 256, 512, 576, 640, 768, 832, 896, 960, 1, 2, 1, 1, 1],
     adam: [heap, 0, 64, 128, 192, 256, 260, 320, 384, 448, 4, 0.9, 0.999, 1e-7, 0.001],
+    sgd: [heap, 0, 64, 128, 192, 4],
     setThreads: [JSON.parse(a.info()).threads],
     info: [],
   };

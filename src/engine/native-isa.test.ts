@@ -175,7 +175,7 @@ const KERNEL_TESTS = [
   './fused-conv.test.js',
   './resize-nearest.test.js',
   './fused-loss.test.js',
-  '../training/adam.test.js',
+  '../training/fused-optimizers.test.js',
   '../layers/lstm.test.js',
   '../layers/conv.test.js',
 ].map((f) => fileURLToPath(new URL(f, import.meta.url)));

@@ -18,10 +18,10 @@ import { AekitError } from '../core/errors.js';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '../core/tf.js';
 import * as tf from '../core/tf.js';
 import { BackendError } from './errors.js';
-import { ADAM_KERNEL } from './fused-adam.js';
 import { CONV_SELU_KERNEL, CONV_TRANSPOSE_SELU_KERNEL, SELU_BIAS_GRAD_KERNEL } from './fused-conv.js';
 import { BCE_GRAD_KERNEL, BCE_KERNEL, bceGradNotFinite } from './fused-loss.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
+import { ADAM_KERNEL, SGD_KERNEL } from './fused-optimizers.js';
 import { type BINARY_OPS, checkOpTables, type NativeOpTables, opCode, type UNARY_OPS } from './native-ops.js';
 import { resizeNearestGradTargets, resizeNearestSources } from './resize-nearest.js';
 import { nativeThreads } from './threads.js';
@@ -106,7 +106,7 @@ export interface NativeAddon extends NativeOpTables {
     units: number,
     sequences: number,
   ): boolean;
-  /** One Adam step of a variable (see `fused-adam.ts`); x1, m1, v1 are new buffers. */
+  /** One Adam step of a variable (see `fused-optimizers.ts`); x1, m1, v1 are new buffers. */
   adam(
     heap: ArrayBuffer,
     x: number,
@@ -128,6 +128,8 @@ export interface NativeAddon extends NativeOpTables {
   bceForward(heap: ArrayBuffer, z: number, p: number, n: number, out: number): boolean;
   /** dp = g·(p − z)/(p·(1 − p)) where 1e-7 ≤ p ≤ 1 − 1e-7 (float32 bounds, inclusive), else 0; g finite. */
   bceGrad(heap: ArrayBuffer, g: number, z: number, p: number, dp: number, n: number): boolean;
+  /** x1 = c[0]·g + x, tfjs's SGD step (see `fused-optimizers.ts`). */
+  sgd(heap: ArrayBuffer, x: number, g: number, c: number, x1: number, n: number): boolean;
   setThreads(n: number): boolean;
   info(): string;
 }
@@ -604,6 +606,7 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [
   CONV_TRANSPOSE_SELU_KERNEL,
   SELU_BIAS_GRAD_KERNEL,
   ADAM_KERNEL,
+  SGD_KERNEL,
   BCE_KERNEL,
   BCE_GRAD_KERNEL,
 ];
@@ -669,7 +672,7 @@ const seluBiasGradKernel =
     return [dz, db];
   };
 
-/** Adam's update of one variable (see `fused-adam.ts`): the op checks shapes and dtypes. */
+/** Adam's update of one variable (see `fused-optimizers.ts`): the op checks shapes and dtypes. */
 const adamKernel =
   (a: NativeAddon): KernelFunc =>
   ({ inputs, backend, attrs }) => {
@@ -724,6 +727,17 @@ const bceGrad =
     if (Number.isFinite(g)) a.bceGrad(heap(b), g, off(b, yTrue), off(b, yPred), off(b, dp), n);
     else bceGradNotFinite(new Float32Array(heap(b), off(b, dp), n), new Float32Array(heap(b), off(b, yPred), n));
     return dp;
+  };
+
+/** SGD's update of one variable (see `fused-optimizers.ts`): the op checks shapes and dtypes. */
+const sgdKernel =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend }) => {
+    const { x, g, c } = inputs as Record<string, TensorInfo>;
+    const b = backend as Backend;
+    const x1 = b.makeOutput(x.shape, 'float32');
+    if (size(x) > 0) a.sgd(heap(b), off(b, x), off(b, g), off(b, c), off(b, x1), size(x));
+    return x1;
   };
 
 // The fused LSTM (see `fused-lstm.ts`): kernels of aekit's own, with no wasm counterpart.
@@ -853,6 +867,7 @@ export async function registerNativeBackend(): Promise<void> {
     [CONV_TRANSPOSE_SELU_KERNEL, conv2DTransposeSelu],
     [SELU_BIAS_GRAD_KERNEL, seluBiasGradKernel],
     [ADAM_KERNEL, adamKernel],
+    [SGD_KERNEL, sgdKernel],
     [BCE_KERNEL, bceForward],
     [BCE_GRAD_KERNEL, bceGrad],
   ] as const) {

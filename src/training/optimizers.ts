@@ -3,8 +3,8 @@
  */
 
 import { ArgumentError } from '../core/errors.js';
-import * as tf from '../core/tf.js';
-import { FusedAdam } from './adam.js';
+import type * as tf from '../core/tf.js';
+import { FusedAdam, FusedSgd } from './fused-optimizers.js';
 import { Nadam } from './nadam.js';
 import { KerasRMSprop } from './rmsprop.js';
 
@@ -20,13 +20,14 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'nadam'
 /**
  * Builds the optimizer `name` with learning rate `lr`, with Keras's defaults. Porting note: RMSprop
  * is aekit's {@link KerasRMSprop} (tfjs's puts ε inside the square root), Nadam is aekit's own, Adam
- * is tfjs's with its update fused into one kernel per variable ({@link FusedAdam}).
+ * and SGD are tfjs's with their updates fused into one kernel per variable ({@link FusedAdam},
+ * {@link FusedSgd}).
  */
 export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   if (!(Number.isFinite(lr) && lr > 0)) throw new ArgumentError('lr', `expected a positive number, got ${lr}`);
   switch (name) {
     case 'sgd':
-      return tf.train.sgd(lr);
+      return new FusedSgd(lr);
     case 'adam':
       return new FusedAdam(lr, 0.9, 0.999, 1e-7);
     case 'nadam':

@@ -1,6 +1,7 @@
 /**
- * FusedAdam (one AekitAdam kernel per variable on the native engine) against tfjs's Adam on the
- * reference `cpu` backend: values, moments and β powers over several steps and a grid of shapes;
+ * FusedSgd (one AekitSgd kernel per variable) against tfjs's SGD on `cpu`, bit for bit, with a
+ * learning-rate change between steps; FusedAdam (one AekitAdam kernel per variable on the native
+ * engine) against tfjs's Adam on the reference `cpu` backend: values, moments and β powers over several steps and a grid of shapes;
  * the kernels a step runs; tfjs's own update where the kernel is missing; a checkpoint taken
  * mid-way and restored into a fresh optimizer.
  *
@@ -11,10 +12,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
-import { ADAM_KERNEL, adamUpdate } from '../engine/fused-adam.js';
+import { ADAM_KERNEL, adamUpdate, SGD_KERNEL, sgdUpdate } from '../engine/fused-optimizers.js';
 import { assertClose, randomValues, seedRandom } from '../engine/kernel-test-helper.js';
 import { registerNativeBackend } from '../engine/native.js';
-import { FusedAdam } from './adam.js';
+import { FusedAdam, FusedSgd } from './fused-optimizers.js';
 import { captureOptimizerState, restoreOptimizerState } from './optimizer-state.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
@@ -128,4 +129,50 @@ test('adamUpdate refuses inputs it does not compute', { skip }, async () => {
   assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
   await tf.setBackend('cpu');
   assert.throws(() => adamUpdate(x, x, x, x, s, s, c), /backend 'cpu' has no AekitAdam/);
+});
+
+test('FusedSgd on native = tfjs SGD on cpu bit for bit, a learning-rate change included; one kernel per variable', { skip }, async () => {
+  await registerNativeBackend();
+  const { starts, grads } = cases(24);
+  const run = async (backend: string, make: () => tf.SGDOptimizer, tag: string) => {
+    await tf.setBackend(backend);
+    const opt = make();
+    const vars = starts.map((s, i) => tf.variable(tf.tensor(s.values, s.shape), true, `${tag}_${i}`));
+    let kernels: string[] = [];
+    for (let step = 0; step < grads.length; step++) {
+      if (step === 2) opt.setLearningRate(0.37);
+      const gs = grads[step].map((g, i) => ({ name: vars[i].name, tensor: tf.tensor(g.values, g.shape) }));
+      if (step === grads.length - 1) kernels = (await tf.profile(() => opt.applyGradients(gs))).kernels.map((k) => k.name);
+      else opt.applyGradients(gs);
+      tf.dispose(gs.map((g) => g.tensor));
+    }
+    const values = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
+    tf.dispose(vars);
+    opt.dispose();
+    return { values, kernels };
+  };
+  const want = await run('cpu', () => tf.train.sgd(1.5), 'g');
+  const got = await run('native', () => new FusedSgd(1.5), 'h');
+  assert.equal(
+    got.kernels.filter((k) => k === SGD_KERNEL).length,
+    SHAPES.length,
+    `one ${SGD_KERNEL} per variable: ${got.kernels.join(', ')}`,
+  );
+  assert.ok(!got.kernels.includes('Multiply') && !got.kernels.includes('Add'), `no tfjs update kernels: ${got.kernels.join(', ')}`);
+  got.values.forEach((v, i) => assert.deepEqual(v, want.values[i], `value [${SHAPES[i]}]`));
+  const fallback = await run('cpu', () => new FusedSgd(1.5), 'k');
+  assert.ok(!fallback.kernels.includes(SGD_KERNEL), 'cpu: tfjs update');
+  fallback.values.forEach((v, i) => assert.deepEqual(v, want.values[i], `cpu value [${SHAPES[i]}]`));
+  assert.equal(new FusedSgd(0.1).getClassName(), 'SGD', "serializes as tfjs's SGD");
+});
+
+test('sgdUpdate refuses inputs it does not compute', { skip }, async () => {
+  await registerNativeBackend();
+  await tf.setBackend('native');
+  const x = tf.zeros([3]);
+  assert.throws(() => sgdUpdate(x, tf.zeros([4]), tf.scalar(-1)), ArgumentError);
+  assert.throws(() => sgdUpdate(x, x, tf.zeros([2])), ArgumentError);
+  assert.throws(() => sgdUpdate(x, tf.zeros([3], 'int32'), tf.scalar(-1)), ArgumentError);
+  await tf.setBackend('cpu');
+  assert.throws(() => sgdUpdate(x, x, tf.scalar(-1)), /backend 'cpu' has no AekitSgd/);
 });

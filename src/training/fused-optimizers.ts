@@ -1,9 +1,9 @@
 /**
- * tfjs's Adam, with each variable's update in one kernel where the engine has it.
+ * tfjs's Adam and SGD, with each variable's update in one kernel where the engine has it.
  */
 
 import * as tf from '../core/tf.js';
-import { adamUpdate, hasFusedAdam } from '../engine/fused-adam.js';
+import { adamUpdate, hasFusedAdam, hasFusedSgd, sgdUpdate } from '../engine/fused-optimizers.js';
 
 /** The fields of tfjs's AdamOptimizer that the fused update reads and writes (private in its typings). */
 interface AdamState {
@@ -20,7 +20,7 @@ interface AdamState {
 /**
  * tfjs's `AdamOptimizer` (same class name, `Adam`, same state, weights and serialization, so
  * checkpoints and saved optimizers do not change) whose update runs the engine's `AekitAdam`
- * kernel per variable instead of tfjs's eleven (`engine/fused-adam.ts`), where the active backend
+ * kernel per variable instead of tfjs's eleven (`engine/fused-optimizers.ts`), where the active backend
  * has it and the variable and gradient are float32; tfjs's own update elsewhere. Same values:
  * the kernel follows tfjs's order of float32 operations.
  *
@@ -63,6 +63,37 @@ export class FusedAdam extends tf.AdamOptimizer {
       s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
       s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
     });
+    this.incrementIterations();
+  }
+}
+
+/**
+ * tfjs's `SGDOptimizer` (same class name, `SGD`, same state and serialization) whose update runs
+ * the engine's `AekitSgd` kernel per variable instead of tfjs's two (`engine/fused-optimizers.ts`),
+ * where the active backend has it and the variable and gradient are float32; tfjs's own update
+ * elsewhere. Bit for bit the same values.
+ *
+ * @example
+ * model.compile({ optimizer: new FusedSgd(0.1), loss: 'meanSquaredError' });
+ */
+export class FusedSgd extends tf.SGDOptimizer {
+  override applyGradients(variableGradients: Parameters<tf.SGDOptimizer['applyGradients']>[0]): void {
+    const list: { name: string; tensor: tf.Tensor | undefined }[] = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+    const vars = tf.engine().registeredVariables;
+    const fused =
+      hasFusedSgd() && list.every(({ name, tensor }) => tensor == null || (tensor.dtype === 'float32' && vars[name]?.dtype === 'float32'));
+    if (!fused) {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    const c = (this as unknown as { c: tf.Scalar }).c;
+    for (const { name, tensor } of list) {
+      if (tensor == null) continue;
+      const value = vars[name];
+      tf.tidy(() => value.assign(sgdUpdate(value, tensor, c)));
+    }
     this.incrementIterations();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Adam's update of one variable as one kernel.
+ * Optimizer updates of one variable as one kernel: Adam's and SGD's.
  *
  * tfjs's `AdamOptimizer` updates each variable with eleven kernels (three products and an add per
  * moment, a square, two divisions by the bias corrections, a square root, an add, a division, a
@@ -12,15 +12,21 @@
  *   m′ = m·β1 + g·(1−β1),  v′ = v·β2 + g²·(1−β2),
  *   x′ = (m′/(1−accβ1)) / (√(v′/(1−accβ2)) + ε) · (−lr) + x.
  *
- * aekit's native engine implements it (`native.ts`); {@link hasFusedAdam} says whether the active
- * backend has it, and the training layer's Adam uses it where it does.
+ * `AekitSgd` (inputs `x`, `g` of one shape and the 1-element `c` = −lr; output x updated) is
+ * tfjs's `SGDOptimizer` update, x′ = c·g + x (two kernels in tfjs), rounded as tfjs rounds it.
+ *
+ * aekit's native engine implements both (`native.ts`); {@link hasFusedAdam} and
+ * {@link hasFusedSgd} say whether the active backend has them, and the training layer's Adam and
+ * SGD use them where it does.
  */
 
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
 
-/** Name of the kernel. */
+/** Name of the Adam kernel. */
 export const ADAM_KERNEL = 'AekitAdam';
+/** Name of the SGD kernel. */
+export const SGD_KERNEL = 'AekitSgd';
 
 /** Adam's constants, as tfjs's `AdamOptimizer` holds them. */
 export interface AdamConstants {
@@ -65,4 +71,27 @@ export function adamUpdate(
     tf.Tensor,
     tf.Tensor,
   ];
+}
+
+/** True when the active backend has the fused SGD kernel. */
+export function hasFusedSgd(): boolean {
+  return tf.getKernel(SGD_KERNEL, tf.getBackend()) !== undefined;
+}
+
+/**
+ * One SGD step of a variable's value `x` with gradient `g` (float32, one shape) and `c` = −lr (a
+ * float32 scalar): returns c·g + x, bit for bit what tfjs's `SGDOptimizer` computes. Not
+ * differentiable. Needs {@link hasFusedSgd}.
+ *
+ * @example
+ * const x1 = sgdUpdate(x, g, tf.scalar(-0.1));
+ */
+export function sgdUpdate(x: tf.Tensor, g: tf.Tensor, c: tf.Tensor): tf.Tensor {
+  if (!tf.util.arraysEqual(g.shape, x.shape) || [x, g, c].some((t) => t.dtype !== 'float32') || c.size !== 1)
+    throw new ArgumentError(
+      'inputs',
+      `sgdUpdate: expected float32 x, g of one shape and a scalar c; got x [${x.shape}] ${x.dtype}, g [${g.shape}] ${g.dtype}, c [${c.shape}] ${c.dtype}`,
+    );
+  if (!hasFusedSgd()) throw new Error(`sgdUpdate: backend '${tf.getBackend()}' has no ${SGD_KERNEL} kernel (use aekit's native engine)`);
+  return tf.engine().runKernel(SGD_KERNEL, { x, g, c }, {}) as tf.Tensor;
 }

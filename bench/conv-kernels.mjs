@@ -17,9 +17,9 @@
  *
  * Needs `npx tsc -p tsconfig.json` in both checkouts first.
  */
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseOptions, runChild, serveChild } from './child.mjs';
 
 const DEFAULTS = { against: '', thereEnv: '', rounds: '3', reps: '20', shapes: 'all' };
 
@@ -89,18 +89,9 @@ async function child({ shapes, reps }) {
   return out;
 }
 
-if (process.env.AEKIT_BENCH_CHILD) {
-  const r = await child(JSON.parse(process.env.AEKIT_BENCH_CHILD));
-  process.stdout.write(`\nRESULT ${JSON.stringify(r)}\n`);
-  process.exit(0);
-}
+await serveChild(child);
 
-const o = { ...DEFAULTS };
-for (const a of process.argv.slice(2)) {
-  const m = /^--([a-zA-Z]+)=(.*)$/.exec(a);
-  if (!m || !(m[1] in DEFAULTS)) throw new Error(`conv-kernels bench: unknown argument '${a}' (keys: ${Object.keys(DEFAULTS).join(', ')})`);
-  o[m[1]] = m[2];
-}
+const o = parseOptions('conv-kernels bench', DEFAULTS);
 if (!o.against && !o.thereEnv)
   throw new Error(
     'conv-kernels bench: --against=DIR (a checkout of the commit to compare with, built) or --thereEnv=NAME=VALUE is required',
@@ -120,14 +111,16 @@ const sides = { there: o.against ? resolve(o.against) : here, here };
 const best = { there: {}, here: {} };
 for (let round = 0; round < Number(o.rounds); round++) {
   for (const side of round % 2 === 0 ? ['there', 'here'] : ['here', 'there']) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
-      cwd: sides[side],
-      env: { ...process.env, ...(side === 'there' ? thereEnv : {}), AEKIT_BENCH_CHILD: JSON.stringify({ shapes, reps: Number(o.reps) }) },
-      encoding: 'utf8',
-    });
-    const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
-    if (!line) throw new Error(`conv-kernels bench: ${side} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
-    for (const [k, v] of Object.entries(JSON.parse(line.slice(7)))) if (!(k in best[side]) || v.ms < best[side][k].ms) best[side][k] = v;
+    const { result, failure } = runChild(
+      fileURLToPath(import.meta.url),
+      { shapes, reps: Number(o.reps) },
+      {
+        cwd: sides[side],
+        env: side === 'there' ? thereEnv : {},
+      },
+    );
+    if (!result) throw new Error(`conv-kernels bench: ${side} failed: ${failure}`);
+    for (const [k, v] of Object.entries(result)) if (!(k in best[side]) || v.ms < best[side][k].ms) best[side][k] = v;
   }
 }
 console.log(

@@ -12,8 +12,8 @@
  *
  *   node bench/resize-nearest.mjs [--rounds=4] [--steps=10] [--batch=32]
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { parseOptions, runChild, serveChild } from './child.mjs';
 
 const DEFAULTS = { rounds: '4', steps: '10', batch: '32' };
 const KERNELS = ['ResizeNearestNeighbor', 'ResizeNearestNeighborGrad'];
@@ -60,19 +60,9 @@ async function child({ steps, batch, alternate }) {
   return { native: { stepMs: median(times.true), ...a }, wasm: { stepMs: median(times.false), ...b } };
 }
 
-if (process.env.AEKIT_BENCH_CHILD) {
-  const r = await child(JSON.parse(process.env.AEKIT_BENCH_CHILD));
-  process.stdout.write(`\nRESULT ${JSON.stringify(r)}\n`);
-  process.exit(0);
-}
+await serveChild(child);
 
-const o = { ...DEFAULTS };
-for (const a of process.argv.slice(2)) {
-  const m = /^--([a-zA-Z]+)=(.*)$/.exec(a);
-  if (!m || !(m[1] in DEFAULTS))
-    throw new Error(`resize-nearest bench: unknown argument '${a}' (keys: ${Object.keys(DEFAULTS).join(', ')})`);
-  o[m[1]] = m[2];
-}
+const o = parseOptions('resize-nearest bench', DEFAULTS);
 const config = { steps: Number(o.steps), batch: Number(o.batch) };
 const variants = { native: '', wasm: KERNELS.join(','), alternate: '' };
 const results = { native: [], wasm: [], 'alternate native': [], 'alternate wasm': [] };
@@ -83,11 +73,8 @@ const show = (round, name, r) =>
 for (let round = 0; round < Number(o.rounds); round++) {
   for (const [name, disable] of round % 2 === 0 ? Object.entries(variants) : Object.entries(variants).reverse()) {
     const cfg = { ...config, alternate: name === 'alternate' };
-    const env = { ...process.env, AEKIT_BENCH_CHILD: JSON.stringify(cfg), AEKIT_NATIVE_DISABLE: disable };
-    const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], { env, encoding: 'utf8' });
-    const line = out.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    if (line === undefined) throw new Error(`resize-nearest bench: the ${name} child failed:\n${out.stderr}`);
-    const r = JSON.parse(line.slice(7));
+    const { result: r, failure } = runChild(fileURLToPath(import.meta.url), cfg, { env: { AEKIT_NATIVE_DISABLE: disable } });
+    if (!r) throw new Error(`resize-nearest bench: the ${name} child failed: ${failure}`);
     const parts = name === 'alternate' ? { 'alternate native': r.native, 'alternate wasm': r.wasm } : { [name]: r };
     for (const [k, v] of Object.entries(parts)) {
       results[k].push(v);

@@ -7,8 +7,8 @@
  *
  *   node bench/upsample.mjs [--engines=native,cpu] [--samples=2000] [--batch=32] [--cpuSteps=1]
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { parseOptions, runChild, serveChild } from './child.mjs';
 
 const DEFAULTS = { engines: 'native,cpu', samples: '2000', batch: '32', cpuSteps: '1' };
 
@@ -48,33 +48,19 @@ async function child({ engine, decoder, samples, batch, steps }) {
   return { engine: info.backend, decoder, stepMs, epochS: (stepMs * Math.ceil(samples / batch)) / 1000, steps, params, kernels };
 }
 
-if (process.env.AEKIT_BENCH_CHILD) {
-  const r = await child(JSON.parse(process.env.AEKIT_BENCH_CHILD));
-  process.stdout.write(`\nRESULT ${JSON.stringify(r)}\n`);
-  process.exit(0);
-}
+await serveChild(child);
 
-const o = { ...DEFAULTS };
-for (const a of process.argv.slice(2)) {
-  const m = /^--([a-zA-Z]+)=(.*)$/.exec(a);
-  if (!m || !(m[1] in DEFAULTS)) throw new Error(`upsample bench: unknown argument '${a}' (keys: ${Object.keys(DEFAULTS).join(', ')})`);
-  o[m[1]] = m[2];
-}
+const o = parseOptions('upsample bench', DEFAULTS);
 const samples = Number(o.samples);
 const batch = Number(o.batch);
 for (const engine of o.engines.split(',')) {
   for (const decoder of ['transpose', 'upsample']) {
     const steps = engine === 'cpu' ? Number(o.cpuSteps) : Math.ceil(samples / batch);
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
-      env: { ...process.env, AEKIT_BENCH_CHILD: JSON.stringify({ engine, decoder, samples, batch, steps }) },
-      encoding: 'utf8',
-    });
-    const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
-    if (!line) {
-      console.log(`${engine} ${decoder}: failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    const { result: x, failure } = runChild(fileURLToPath(import.meta.url), { engine, decoder, samples, batch, steps });
+    if (!x) {
+      console.log(`${engine} ${decoder}: failed: ${failure}`);
       continue;
     }
-    const x = JSON.parse(line.slice(7));
     console.log(
       `${x.engine.padEnd(7)} ${decoder.padEnd(9)} ${x.params} params  ${x.stepMs.toFixed(1)} ms/step  ${x.epochS.toFixed(1)} s/epoch (${x.steps} timed steps)  ${JSON.stringify(x.kernels)}`,
     );

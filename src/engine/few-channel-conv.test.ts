@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '../core/tf.js';
-import { assertClose, randomState, randomValues, seedRandom } from './kernel-test-helper.js';
+import { assertClose, type ConvCase, convCaseTag, randomState, randomValues, seedRandom } from './kernel-test-helper.js';
 import { loadNativeAddon, nativeInfo, registerNativeBackend } from './native.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
@@ -52,18 +52,8 @@ async function compare(what: string, inputs: Values[], f: (...xs: tf.Tensor[]) =
   want.forEach((w, i) => assertClose(got[i], w, `${what} ${names[i]}`, RTOL));
 }
 
-interface Case {
-  n: number;
-  h: number;
-  w: number;
-  ci: number;
-  co: number;
-  k: [number, number];
-  s: number;
-  pad: 'same' | 'valid';
-}
-
-const tagOf = (c: Case): string => `n${c.n} ${c.h}x${c.w} ${c.ci}->${c.co} k${c.k.join('x')} s${c.s} ${c.pad}`;
+type Case = ConvCase;
+const tagOf = convCaseTag;
 
 const grid: Case[] = [];
 for (const co of [1, 2, 3, 4])

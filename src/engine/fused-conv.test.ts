@@ -24,7 +24,7 @@ import {
   SELU_BIAS_GRAD_KERNEL,
   setFusedConvSelu,
 } from './fused-conv.js';
-import { assertClose, randomValues, seedRandom } from './kernel-test-helper.js';
+import { assertClose, type ConvCase, convCaseTag, randomValues, seedRandom } from './kernel-test-helper.js';
 import { registerNativeBackend } from './native.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
@@ -53,15 +53,7 @@ async function valueAndGrads(
   return { outs: values, kernels: profile.kernelNames };
 }
 
-interface Case {
-  n: number;
-  h: number;
-  w: number;
-  ci: number;
-  co: number;
-  k: [number, number];
-  s: number;
-  pad: 'same' | 'valid';
+interface Case extends ConvCase {
   bias: boolean;
 }
 
@@ -101,8 +93,7 @@ grid.push(
 const outSize = (size: number, k: number, s: number, pad: 'same' | 'valid'): number =>
   pad === 'same' ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1;
 
-const tagOf = (c: Case): string =>
-  `n${c.n} ${c.h}x${c.w} ${c.ci}->${c.co} k${c.k.join('x')} s${c.s} ${c.pad}${c.bias ? ' bias' : ' no bias'}`;
+const tagOf = (c: Case): string => `${convCaseTag(c)}${c.bias ? ' bias' : ' no bias'}`;
 
 /** Compares the fused op on native with the composition on cpu; checks the fused kernels ran. */
 async function compare(

@@ -42,3 +42,18 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     }
   }
 }
+
+/** One convolution of a kernel test's grid: batch, input size, channels, filter, stride, padding. */
+export interface ConvCase {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  co: number;
+  k: [number, number];
+  s: number;
+  pad: 'same' | 'valid';
+}
+
+/** A grid case as a test's messages name it: `n3 7x9 16->3 k3x3 s2 same`. */
+export const convCaseTag = (c: ConvCase): string => `n${c.n} ${c.h}x${c.w} ${c.ci}->${c.co} k${c.k.join('x')} s${c.s} ${c.pad}`;

@@ -17,6 +17,22 @@ interface AdamState {
   learningRate: number;
 }
 
+/** A variable's name and gradient, as tfjs's optimizers take them in either form. */
+type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
+
+/**
+ * The gradients as a list, when `has()` (the active backend has the kernel) and every variable
+ * and gradient is float32; null where tfjs's own update must run.
+ */
+function fusableGradients(variableGradients: Gradients, has: () => boolean): { name: string; tensor: tf.Tensor | undefined }[] | null {
+  const list: { name: string; tensor: tf.Tensor | undefined }[] = Array.isArray(variableGradients)
+    ? variableGradients
+    : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+  const vars = tf.engine().registeredVariables;
+  const ok = has() && list.every(({ name, tensor }) => tensor == null || (tensor.dtype === 'float32' && vars[name]?.dtype === 'float32'));
+  return ok ? list : null;
+}
+
 /**
  * tfjs's `AdamOptimizer` (same class name, `Adam`, same state, weights and serialization, so
  * checkpoints and saved optimizers do not change) whose update runs the engine's `AekitAdam`
@@ -29,17 +45,13 @@ interface AdamState {
  * model.compile({ optimizer, loss: 'meanSquaredError' });
  */
 export class FusedAdam extends tf.AdamOptimizer {
-  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
-    const list: { name: string; tensor: tf.Tensor | undefined }[] = Array.isArray(variableGradients)
-      ? variableGradients
-      : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
-    const vars = tf.engine().registeredVariables;
-    const fused =
-      hasFusedAdam() && list.every(({ name, tensor }) => tensor == null || (tensor.dtype === 'float32' && vars[name]?.dtype === 'float32'));
-    if (!fused) {
+  override applyGradients(variableGradients: Gradients): void {
+    const list = fusableGradients(variableGradients, hasFusedAdam);
+    if (list === null) {
       super.applyGradients(variableGradients);
       return;
     }
+    const vars = tf.engine().registeredVariables;
     const s = this as unknown as AdamState;
     tf.tidy(() => {
       // tfjs's order: new moments are made on first use, by position in the list
@@ -77,17 +89,13 @@ export class FusedAdam extends tf.AdamOptimizer {
  * model.compile({ optimizer: new FusedSgd(0.1), loss: 'meanSquaredError' });
  */
 export class FusedSgd extends tf.SGDOptimizer {
-  override applyGradients(variableGradients: Parameters<tf.SGDOptimizer['applyGradients']>[0]): void {
-    const list: { name: string; tensor: tf.Tensor | undefined }[] = Array.isArray(variableGradients)
-      ? variableGradients
-      : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
-    const vars = tf.engine().registeredVariables;
-    const fused =
-      hasFusedSgd() && list.every(({ name, tensor }) => tensor == null || (tensor.dtype === 'float32' && vars[name]?.dtype === 'float32'));
-    if (!fused) {
+  override applyGradients(variableGradients: Gradients): void {
+    const list = fusableGradients(variableGradients, hasFusedSgd);
+    if (list === null) {
       super.applyGradients(variableGradients);
       return;
     }
+    const vars = tf.engine().registeredVariables;
     const c = (this as unknown as { c: tf.Scalar }).c;
     for (const { name, tensor } of list) {
       if (tensor == null) continue;

@@ -139,6 +139,21 @@ dnnl::convolution_forward::primitive_desc fwdPd(const Geo &g, bool bias, bool an
   return dnnl::convolution_forward::primitive_desc(d, userScratch(), eng());
 }
 
+// Fills `v` with the primitive of kind Prim that `make(any)` describes: in the formats oneDNN
+// chooses when wantBlocked(g) and its choice is a direct implementation (`reorders(v, pd, plain)`
+// then adds the reorders from and to tfjs's layouts, `plain`), in tfjs's formats otherwise.
+template <typename Prim, typename Make, typename Reorders>
+void makeVariant(Variant &v, const Geo &g, bool bias, Make make, Reorders reorders) {
+  auto pd = make(wantBlocked(g));
+  if (wantBlocked(g) && directImpl(pd.impl_info_str()))
+    reorders(v, pd, mds(g, bias));
+  else if (wantBlocked(g))
+    pd = make(false);
+  v.prim = Prim(pd);
+  v.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
+  v.impl = pd.impl_info_str();
+}
+
 // Looks up or creates the primitive for `key`; `make` fills a Variant for the current thread
 // count. With `tunable`, also makes the one-thread variant and times both on the first calls.
 template <typename F>
@@ -264,18 +279,13 @@ napi_value Conv2dForward(Args &a) {
   const bool biasInPass = act != static_cast<int>(Activation::kLinear);
   const bool hasBias = bias != nullptr && !biasInPass;  // oneDNN's bias
   Cached &c = getPrim("f" + std::to_string(hasBias) + g.key(), true, [&](Variant &v) {
-    auto pd = fwdPd(g, hasBias, wantBlocked(g));
-    if (wantBlocked(g) && directImpl(pd.impl_info_str())) {
-      const ConvMds m = mds(g, hasBias);
-      v.reorderArg(DNNL_ARG_SRC, true, m.src, pd.src_desc());
-      v.reorderArg(DNNL_ARG_WEIGHTS, true, m.wei, pd.weights_desc());
-      v.reorderArg(DNNL_ARG_DST, false, m.dst, pd.dst_desc());
-    } else if (wantBlocked(g)) {
-      pd = fwdPd(g, hasBias);
-    }
-    v.prim = dnnl::convolution_forward(pd);
-    v.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
-    v.impl = pd.impl_info_str();
+    makeVariant<dnnl::convolution_forward>(
+        v, g, hasBias, [&](bool any) { return fwdPd(g, hasBias, any); },
+        [](Variant &r, const auto &pd, const ConvMds &m) {
+          r.reorderArg(DNNL_ARG_SRC, true, m.src, pd.src_desc());
+          r.reorderArg(DNNL_ARG_WEIGHTS, true, m.wei, pd.weights_desc());
+          r.reorderArg(DNNL_ARG_DST, false, m.dst, pd.dst_desc());
+        });
   });
   if (!c.ok) return a.result(false);
   ConvMds m = mds(g, hasBias);
@@ -311,18 +321,11 @@ bool backwardData(const Geo &g, const float *dy, const float *w, float *dx) {
                                               m.pl, m.pr);
       return dnnl::convolution_backward_data::primitive_desc(d, userScratch(), eng(), fwdPd(g, false, any));
     };
-    auto pd = make(wantBlocked(g));
-    if (wantBlocked(g) && directImpl(pd.impl_info_str())) {
-      const ConvMds m = mds(g, false);
-      v.reorderArg(DNNL_ARG_DIFF_DST, true, m.dst, pd.diff_dst_desc());
-      v.reorderArg(DNNL_ARG_WEIGHTS, true, m.wei, pd.weights_desc());
-      v.reorderArg(DNNL_ARG_DIFF_SRC, false, m.src, pd.diff_src_desc());
-    } else if (wantBlocked(g)) {
-      pd = make(false);
-    }
-    v.prim = dnnl::convolution_backward_data(pd);
-    v.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
-    v.impl = pd.impl_info_str();
+    makeVariant<dnnl::convolution_backward_data>(v, g, false, make, [](Variant &r, const auto &pd, const ConvMds &m) {
+      r.reorderArg(DNNL_ARG_DIFF_DST, true, m.dst, pd.diff_dst_desc());
+      r.reorderArg(DNNL_ARG_WEIGHTS, true, m.wei, pd.weights_desc());
+      r.reorderArg(DNNL_ARG_DIFF_SRC, false, m.src, pd.diff_src_desc());
+    });
   });
   if (!c.ok) return false;
   ConvMds m = mds(g, false);
@@ -389,18 +392,11 @@ napi_value Conv2dBackwardFilter(Args &a) {
                                                  m.pl, m.pr);
       return dnnl::convolution_backward_weights::primitive_desc(d, userScratch(), eng(), fwdPd(g, false, any));
     };
-    auto pd = make(wantBlocked(g));
-    if (wantBlocked(g) && directImpl(pd.impl_info_str())) {
-      const ConvMds m = mds(g, false);
-      v.reorderArg(DNNL_ARG_SRC, true, m.src, pd.src_desc());
-      v.reorderArg(DNNL_ARG_DIFF_DST, true, m.dst, pd.diff_dst_desc());
-      v.reorderArg(DNNL_ARG_DIFF_WEIGHTS, false, m.wei, pd.diff_weights_desc());
-    } else if (wantBlocked(g)) {
-      pd = make(false);
-    }
-    v.prim = dnnl::convolution_backward_weights(pd);
-    v.scratch = dnnl::memory(pd.scratchpad_desc(), eng());
-    v.impl = pd.impl_info_str();
+    makeVariant<dnnl::convolution_backward_weights>(v, g, false, make, [](Variant &r, const auto &pd, const ConvMds &m) {
+      r.reorderArg(DNNL_ARG_SRC, true, m.src, pd.src_desc());
+      r.reorderArg(DNNL_ARG_DIFF_DST, true, m.dst, pd.diff_dst_desc());
+      r.reorderArg(DNNL_ARG_DIFF_WEIGHTS, false, m.wei, pd.diff_weights_desc());
+    });
   });
   if (!c.ok) return a.result(false);
   ConvMds m = mds(g, false);

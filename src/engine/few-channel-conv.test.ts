@@ -13,41 +13,29 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '../core/tf.js';
-import { assertClose, type ConvCase, convCaseTag, randomState, randomValues, seedRandom } from './kernel-test-helper.js';
+import {
+  assertClose,
+  type ConvCase,
+  convCaseTag,
+  randomState,
+  randomValues,
+  seedRandom,
+  type TestValues,
+  valueAndGrads,
+} from './kernel-test-helper.js';
 import { loadNativeAddon, nativeInfo, registerNativeBackend } from './native.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
 const RTOL = 1e-4;
 const DIRECT = 'aekit:direct:few-co';
 
-type Values = { shape: number[]; values: Float32Array };
-
-/** f(inputs) and the gradients of sum(f · r) w.r.t. every input on `backend` (r random, the same on both). */
-async function valueAndGrads(
-  backend: string,
-  inputs: Values[],
-  f: (...xs: tf.Tensor[]) => tf.Tensor,
-  grads: boolean,
-): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
-  const y = f(...xs);
-  const outs = [y];
-  if (grads) {
-    const r = tf.tensor(randomValues(y.shape).values, y.shape);
-    outs.push(...tf.grads((...ys: tf.Tensor[]) => tf.sum(tf.mul(f(...ys), r)))(xs));
-    r.dispose();
-  }
-  const vals = await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array));
-  tf.dispose([...xs, ...outs]);
-  return vals;
-}
+type Values = TestValues;
 
 async function compare(what: string, inputs: Values[], f: (...xs: tf.Tensor[]) => tf.Tensor, grads = true): Promise<void> {
   const s = randomState();
-  const want = await valueAndGrads('cpu', inputs, f, grads);
+  const { outs: want } = await valueAndGrads('cpu', inputs, f, { grads });
   seedRandom(s);
-  const got = await valueAndGrads('native', inputs, f, grads);
+  const { outs: got } = await valueAndGrads('native', inputs, f, { grads });
   const names = ['value', 'dx', 'dfilter', 'dbias'];
   want.forEach((w, i) => assertClose(got[i], w, `${what} ${names[i]}`, RTOL));
 }

@@ -24,34 +24,22 @@ import {
   SELU_BIAS_GRAD_KERNEL,
   setFusedConvSelu,
 } from './fused-conv.js';
-import { assertClose, type ConvCase, convCaseTag, randomValues, seedRandom } from './kernel-test-helper.js';
+import {
+  assertClose,
+  type ConvCase,
+  convCaseTag,
+  randomState,
+  randomValues,
+  seedRandom,
+  type TestValues,
+  valueAndGrads,
+} from './kernel-test-helper.js';
 import { registerNativeBackend } from './native.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
 const RTOL = 1e-4;
 
-type Values = { shape: number[]; values: Float32Array };
-
-/** y = f(inputs) and the gradients of sum(y · r) w.r.t. every input on `backend`, plus the kernels that ran. */
-async function valueAndGrads(
-  backend: string,
-  inputs: Values[],
-  f: (...xs: tf.Tensor[]) => tf.Tensor,
-  r: Values,
-): Promise<{ outs: Float32Array[]; kernels: string[] }> {
-  await tf.setBackend(backend);
-  const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
-  const rs = tf.tensor(r.values, r.shape);
-  let outs: tf.Tensor[] = [];
-  const profile = await tf.profile(() => {
-    const y = f(...xs);
-    const g = tf.grads((...ys: tf.Tensor[]) => tf.sum(tf.mul(f(...ys), rs)))(xs);
-    outs = [y, ...g];
-  });
-  const values = await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array));
-  tf.dispose([...outs, ...xs, rs]);
-  return { outs: values, kernels: profile.kernelNames };
-}
+type Values = TestValues;
 
 interface Case extends ConvCase {
   bias: boolean;
@@ -101,11 +89,11 @@ async function compare(
   inputs: Values[],
   fused: (...xs: tf.Tensor[]) => tf.Tensor,
   composed: (...xs: tf.Tensor[]) => tf.Tensor,
-  yShape: number[],
 ): Promise<void> {
-  const r = randomValues(yShape);
-  const want = await valueAndGrads('cpu', inputs, composed, r);
-  const got = await valueAndGrads('native', inputs, fused, r);
+  const s = randomState();
+  const want = await valueAndGrads('cpu', inputs, composed);
+  seedRandom(s);
+  const got = await valueAndGrads('native', inputs, fused, { kernels: true });
   const forward = what.startsWith('conv2dTranspose') ? CONV_TRANSPOSE_SELU_KERNEL : CONV_SELU_KERNEL;
   for (const k of [forward, SELU_BIAS_GRAD_KERNEL])
     assert.ok(got.kernels.includes(k), `${what}: ${k} ran (kernels: ${got.kernels.join(', ')})`);
@@ -131,7 +119,6 @@ test('fused conv2d + bias + selu (native) = selu(conv2d + bias) on cpu: values a
         const z = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, c.pad);
         return tf.selu(b === undefined ? z : tf.add(z, b));
       },
-      [c.n, ho, wo, c.co],
     );
   }
 });
@@ -159,7 +146,6 @@ test(
           const z = tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, outputShape, strides, c.pad);
           return tf.selu(b === undefined ? z : tf.add(z, b));
         },
-        outputShape,
       );
     }
   },
@@ -178,7 +164,6 @@ test('fused conv + selu: SELU and its gradient at the edges (large negative, zer
     [x, w, b],
     (a, f, c) => conv2dSelu(a, f, c, [1, 1], 'valid'),
     (a, f, c) => tf.selu(tf.add(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid'), c)),
-    x.shape,
   );
 });
 

@@ -1,8 +1,9 @@
 /**
- * Test support (not public API): seeded random inputs and the elementwise tolerance check that
- * kernel tests use to hold a kernel against tfjs's reference `cpu` backend.
+ * Test support (not public API): seeded random inputs, the elementwise tolerance check and the
+ * value-and-gradients run that kernel tests use to hold a kernel against tfjs's reference `cpu` backend.
  */
 import assert from 'node:assert/strict';
+import * as tf from '../core/tf.js';
 
 let state = 1;
 
@@ -57,3 +58,37 @@ export interface ConvCase {
 
 /** A grid case as a test's messages name it: `n3 7x9 16->3 k3x3 s2 same`. */
 export const convCaseTag = (c: ConvCase): string => `n${c.n} ${c.h}x${c.w} ${c.ci}->${c.co} k${c.k.join('x')} s${c.s} ${c.pad}`;
+
+/** A test input as plain data: its shape and values. */
+export type TestValues = { shape: number[]; values: Float32Array };
+
+/**
+ * On `backend`: y = f(inputs) and, with `grads` (default), the gradients of sum(y · r) with
+ * respect to every input, r = {@link randomValues}(y.shape) drawn after y is computed (replay the
+ * generator with {@link seedRandom} to draw the same r on another backend); all as plain arrays,
+ * `[y, ...gradients]`, with the names of the kernels that ran when `kernels` is set (tf.profile).
+ */
+export async function valueAndGrads(
+  backend: string,
+  inputs: TestValues[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  { grads = true, kernels = false }: { grads?: boolean; kernels?: boolean } = {},
+): Promise<{ outs: Float32Array[]; kernels: string[] }> {
+  await tf.setBackend(backend);
+  const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
+  let outs: tf.Tensor[] = [];
+  const run = (): void => {
+    const y = f(...xs);
+    outs = [y];
+    if (!grads) return;
+    const r = tf.tensor(randomValues(y.shape).values, y.shape);
+    outs.push(...tf.grads((...ys: tf.Tensor[]) => tf.sum(tf.mul(f(...ys), r)))(xs));
+    r.dispose();
+  };
+  let names: string[] = [];
+  if (kernels) names = (await tf.profile(run)).kernelNames;
+  else run();
+  const values = await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array));
+  tf.dispose([...xs, ...outs]);
+  return { outs: values, kernels: names };
+}

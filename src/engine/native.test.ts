@@ -14,26 +14,11 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '../core/tf.js';
 import { convAutoencoder } from '../models/conv.js';
 import { useBackend } from './backend.js';
-import { assertClose, randomState, randomValues, seedRandom } from './kernel-test-helper.js';
+import { assertClose, randomState, randomValues, seedRandom, valueAndGrads } from './kernel-test-helper.js';
 import { loadNativeAddon, NATIVE_BUILD_HINT, NATIVE_KERNEL_NAMES, nativeInfo, registerNativeBackend } from './native.js';
 
 const skip = process.env.AEKIT_SKIP_NATIVE === '1' ? 'AEKIT_SKIP_NATIVE=1: native engine tests skipped' : false;
 const RTOL = 1e-4;
-
-/** Runs `f` on `backend` with the given plain arrays as inputs, returns plain outputs. */
-async function on(
-  backend: string,
-  inputs: { shape: number[]; values: Float32Array }[],
-  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
-): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
-  const out = f(...xs);
-  const outs = Array.isArray(out) ? out : [out];
-  const vals = await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array));
-  tf.dispose([...xs, ...outs]);
-  return vals;
-}
 
 seedRandom(1);
 const rand = randomValues;
@@ -46,17 +31,10 @@ async function compare(
   f: (...xs: tf.Tensor[]) => tf.Tensor,
   grads = true,
 ): Promise<void> {
-  const withGrads = (...xs: tf.Tensor[]): tf.Tensor[] => {
-    const y = f(...xs);
-    if (!grads) return [y];
-    const r = tf.tensor(rand(y.shape).values, y.shape);
-    const g = tf.grads((...ys: tf.Tensor[]) => tf.sum(tf.mul(f(...ys), r)))(xs);
-    return [y, ...g];
-  };
   const s = randomState();
-  const want = await on('cpu', inputs, withGrads);
+  const { outs: want } = await valueAndGrads('cpu', inputs, f, { grads });
   seedRandom(s);
-  const got = await on('native', inputs, withGrads);
+  const { outs: got } = await valueAndGrads('native', inputs, f, { grads });
   want.forEach((w, i) => close(got[i], w, `${what} ${i === 0 ? 'value' : `gradient ${i}`}`));
 }
 
@@ -300,8 +278,9 @@ test('native engine: exp, sigmoid and selu match cpu over the whole float range 
     ['sigmoid', tf.sigmoid],
     ['selu', tf.selu],
   ] as const) {
-    const [want] = await on('cpu', [{ shape: [v.length], values: v }], (a) => f(a));
-    const [got] = await on('native', [{ shape: [v.length], values: v }], (a) => f(a));
+    const input = [{ shape: [v.length], values: v }];
+    const [want] = (await valueAndGrads('cpu', input, (a) => f(a), { grads: false })).outs;
+    const [got] = (await valueAndGrads('native', input, (a) => f(a), { grads: false })).outs;
     for (let i = 0; i < v.length; i++) {
       const ok = Number.isNaN(want[i])
         ? Number.isNaN(got[i])

@@ -139,6 +139,16 @@ dnnl::convolution_forward::primitive_desc fwdPd(const Geo &g, bool bias, bool an
   return dnnl::convolution_forward::primitive_desc(d, userScratch(), eng());
 }
 
+// The backward primitive descriptor of kind Op (convolution_backward_data or
+// convolution_backward_weights) of `g`, in the formats oneDNN chooses (`any`) or tfjs's, hinted by
+// the forward one of the same formats.
+template <typename Op>
+typename Op::primitive_desc backwardPd(const Geo &g, bool any) {
+  const ConvMds m = mds(g, false, any);
+  typename Op::desc d(dnnl::algorithm::convolution_direct, m.src, m.wei, m.dst, m.strides, m.dil, m.pl, m.pr);
+  return typename Op::primitive_desc(d, userScratch(), eng(), fwdPd(g, false, any));
+}
+
 // Fills `v` with the primitive of kind Prim that `make(any)` describes: in the formats oneDNN
 // chooses when wantBlocked(g) and its choice is a direct implementation (`reorders(v, pd, plain)`
 // then adds the reorders from and to tfjs's layouts, `plain`), in tfjs's formats otherwise.
@@ -315,12 +325,7 @@ bool backwardData(const Geo &g, const float *dy, const float *w, float *dx) {
     return true;
   }
   Cached &c = getPrim("d" + g.key(), true, [&](Variant &v) {
-    const auto make = [&](bool any) {
-      const ConvMds m = mds(g, false, any);
-      dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, m.src, m.wei, m.dst, m.strides, m.dil,
-                                              m.pl, m.pr);
-      return dnnl::convolution_backward_data::primitive_desc(d, userScratch(), eng(), fwdPd(g, false, any));
-    };
+    const auto make = [&](bool any) { return backwardPd<dnnl::convolution_backward_data>(g, any); };
     makeVariant<dnnl::convolution_backward_data>(v, g, false, make, [](Variant &r, const auto &pd, const ConvMds &m) {
       r.reorderArg(DNNL_ARG_DIFF_DST, true, m.dst, pd.diff_dst_desc());
       r.reorderArg(DNNL_ARG_WEIGHTS, true, m.wei, pd.weights_desc());
@@ -386,12 +391,7 @@ napi_value Conv2dBackwardFilter(Args &a) {
     return a.result(true);
   }
   Cached &c = getPrim("w" + g.key(), false, [&](Variant &v) {
-    const auto make = [&](bool any) {
-      const ConvMds m = mds(g, false, any);
-      dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, m.src, m.wei, m.dst, m.strides, m.dil,
-                                                 m.pl, m.pr);
-      return dnnl::convolution_backward_weights::primitive_desc(d, userScratch(), eng(), fwdPd(g, false, any));
-    };
+    const auto make = [&](bool any) { return backwardPd<dnnl::convolution_backward_weights>(g, any); };
     makeVariant<dnnl::convolution_backward_weights>(v, g, false, make, [](Variant &r, const auto &pd, const ConvMds &m) {
       r.reorderArg(DNNL_ARG_SRC, true, m.src, pd.src_desc());
       r.reorderArg(DNNL_ARG_DIFF_DST, true, m.dst, pd.diff_dst_desc());

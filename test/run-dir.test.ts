@@ -2,7 +2,7 @@
  * The run directory contract, end to end through the CLI (`aekit train linear`, about 2 s a run):
  * existing runs are refused without --overwrite and left byte-identical, --overwrite replaces a
  * run completely, a kill during the save never leaves a mix of two runs, stale staging is cleaned,
- * a full disk and /proc give one line, a diverged run publishes no models, a bad AEKIT_THREADS is
+ * a full disk and /proc give one line, a diverged run publishes no models, a bad AEKIT_THREADS (or AEKIT_NATIVE_CONV_FORMAT) is
  * refused.
  */
 import assert from 'node:assert/strict';
@@ -253,6 +253,13 @@ test('a bad AEKIT_THREADS is refused with one line instead of falling back to wa
     assert.match(line, new RegExp(`^aekit: AEKIT_THREADS='${value.replace('.', '\\.')}': expected a positive integer`));
     assert.ok(!existsSync(out), `${out} was written`);
   }
+});
+
+test('a bad AEKIT_NATIVE_CONV_FORMAT is refused with one line instead of being ignored', async () => {
+  const out = path.join(dir, 'conv-format');
+  const line = oneLine(await aekit(['train', 'linear', '--out', out], { AEKIT_NATIVE_CONV_FORMAT: 'blocked' }));
+  assert.equal(line, "aekit: AEKIT_NATIVE_CONV_FORMAT='blocked': expected auto or plain, or leave it unset for auto");
+  assert.ok(!existsSync(out), `${out} was written`);
 });
 
 test('a full disk: one line naming the path and --out, the old run intact, no staging left', async (t) => {

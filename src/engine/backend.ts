@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { BackendError } from './errors.js';
 import { registerSeluGradient } from './selu-grad.js';
-import { nativeThreads } from './threads.js';
+import { nativeConvFormat, nativeThreads } from './threads.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
 export { BackendError } from './errors.js';
@@ -96,7 +96,9 @@ export async function useBackend(name: BackendName = 'auto'): Promise<EngineInfo
   registerSeluGradient();
   let fallback = '';
   if (name === 'auto' || name === 'native') {
-    nativeThreads(); // a bad AEKIT_THREADS is refused here, before `auto` could fall back to wasm because of it
+    // a bad AEKIT_THREADS or AEKIT_NATIVE_CONV_FORMAT is refused here, before `auto` could fall back to wasm because of it
+    nativeThreads();
+    nativeConvFormat();
     const provider = providers.get('native');
     try {
       if (provider === undefined) throw new BackendError('aekit native engine is not part of this build');

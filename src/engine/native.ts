@@ -24,7 +24,7 @@ import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
 import { ADAM_KERNEL, SGD_KERNEL } from './fused-optimizers.js';
 import { type BINARY_OPS, checkOpTables, type NativeOpTables, opCode, type UNARY_OPS } from './native-ops.js';
 import { resizeNearestGradTargets, resizeNearestSources } from './resize-nearest.js';
-import { nativeThreads } from './threads.js';
+import { nativeConvFormat, nativeThreads } from './threads.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
 /**
@@ -157,7 +157,9 @@ let loadError: Error | undefined;
 export function loadNativeAddon(): NativeAddon {
   if (addon !== undefined) return addon;
   if (loadError !== undefined) throw loadError;
-  const threads = nativeThreads(); // outside the try: a bad AEKIT_THREADS is refused, not turned into a fallback
+  // outside the try: a bad AEKIT_THREADS or AEKIT_NATIVE_CONV_FORMAT is refused, not turned into a fallback
+  const threads = nativeThreads();
+  nativeConvFormat();
   try {
     if (!existsSync(NATIVE_ADDON_PATH)) throw new Error(`${NATIVE_ADDON_PATH} does not exist`);
     // Loading the addon is safe on any x86-64 CPU: it picks its kernels' instruction set itself,

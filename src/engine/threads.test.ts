@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
-import { nativeThreads } from './threads.js';
+import { nativeConvFormat, nativeThreads } from './threads.js';
 
 test('AEKIT_THREADS: unset or empty means one thread per core, a positive integer is taken', () => {
   assert.equal(nativeThreads({}), Math.max(1, availableParallelism()));
@@ -17,6 +17,24 @@ test('AEKIT_THREADS: negative, zero, fractional or non-numeric values are refuse
       (err: Error & { code?: string }) => {
         assert.equal(err.code, 'E_ENVIRONMENT');
         assert.match(err.message, new RegExp(`^AEKIT_THREADS='${bad.replace('.', '\\.')}': expected a positive integer`));
+        return true;
+      },
+      bad,
+    );
+  }
+});
+
+test('AEKIT_NATIVE_CONV_FORMAT: unset or empty is auto, auto and plain are taken, anything else is refused with E_ENVIRONMENT', () => {
+  assert.equal(nativeConvFormat({}), 'auto');
+  assert.equal(nativeConvFormat({ AEKIT_NATIVE_CONV_FORMAT: ' ' }), 'auto');
+  assert.equal(nativeConvFormat({ AEKIT_NATIVE_CONV_FORMAT: 'plain' }), 'plain');
+  assert.equal(nativeConvFormat({ AEKIT_NATIVE_CONV_FORMAT: 'auto' }), 'auto');
+  for (const bad of ['Plain', 'blocked', 'nhwc', '1']) {
+    assert.throws(
+      () => nativeConvFormat({ AEKIT_NATIVE_CONV_FORMAT: bad }),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'E_ENVIRONMENT');
+        assert.equal(err.message, `AEKIT_NATIVE_CONV_FORMAT='${bad}': expected auto or plain, or leave it unset for auto`);
         return true;
       },
       bad,

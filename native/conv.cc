@@ -266,7 +266,7 @@ const std::string &lastConvImpl() { return lastImpl; }
 namespace {
 
 // conv2dForward(heap, x, filter, bias | -1, y, geometry[17], act, alpha): y = act(conv(x, filter)
-// + bias), act a code of addon.convActivations (linear, relu, sigmoid, elu, relu6, leakyrelu with
+// + bias), act a code of addon.activations (linear, relu, sigmoid, elu, relu6, leakyrelu with
 // slope alpha, selu). With an activation, bias and activation are one pass over y in the same
 // call (conv.h's biasActivation; measured 2–10% faster than oneDNN adding the bias before that
 // pass); without one, oneDNN adds the bias. A few output channels run on the direct kernel, which
@@ -277,7 +277,7 @@ napi_value Conv2dForward(Args &a) {
   float *w = a.span<float>(1, count(g.kh, g.kw, g.ci, g.co));
   float *bias = a.optionalSpan<float>(2, g.co);
   float *y = a.span<float>(3, count(g.n, g.ho, g.wo, g.co));
-  const int act = a.code(21, kConvActivations);
+  const int act = a.code(21, kActivations);
   const float alpha = static_cast<float>(a.real(22));
   if (!a.ok()) return a.fail();
   if (fewCoDirect(g)) {
@@ -356,7 +356,7 @@ napi_value Conv2dBackwardData(Args &a) {
 // conv2dTranspose(heap, x, filter, bias | -1, y, geometry[17], act, alpha): y = act(convT(x,
 // filter) + bias), the transposed convolution (the input gradient of the convolution `geometry`,
 // whose output has x's shape [n, ho, wo, co] and whose input has y's [n, h, w, ci]; bias has ci
-// values), with bias and activation (a code of addon.convActivations, leakyrelu's slope alpha)
+// values), with bias and activation (a code of addon.activations, leakyrelu's slope alpha)
 // applied in one pass over y.
 // oneDNN 2.6's backward-data primitive takes no post-ops (its primitive descriptor refuses them).
 napi_value Conv2dTranspose(Args &a) {
@@ -365,7 +365,7 @@ napi_value Conv2dTranspose(Args &a) {
   float *w = a.span<float>(1, count(g.kh, g.kw, g.ci, g.co));
   float *bias = a.optionalSpan<float>(2, g.ci);
   float *y = a.span<float>(3, count(g.n, g.h, g.w, g.ci));
-  const int act = a.code(21, kConvActivations);
+  const int act = a.code(21, kActivations);
   const float alpha = static_cast<float>(a.real(22));
   if (!a.ok()) return a.fail();
   if (!backwardData(g, x, w, y)) return a.result(false);

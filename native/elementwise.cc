@@ -156,11 +156,58 @@ napi_value SeluGrad(Args &a) {
   return a.result(true);
 }
 
+// The derivative of activation kAct at z, from its output y = act(z) alone: every activation
+// here is monotonic, so y tells the side of z (relu6 is not: y = 6 is z = 6 or any z > 6).
+template <Activation kAct>
+inline float derivativeFromOutput(float y, float alpha) {
+  if constexpr (kAct == Activation::kSelu) {
+    return y > 0.f ? kSeluScale : y + kSeluScaleAlpha;  // scale·alpha·e^z = y + scale·alpha
+  } else if constexpr (kAct == Activation::kRelu) {
+    return y > 0.f ? 1.f : 0.f;
+  } else if constexpr (kAct == Activation::kSigmoid) {
+    return y * (1.f - y);
+  } else if constexpr (kAct == Activation::kElu) {
+    return y > 0.f ? 1.f : y + 1.f;  // e^z = y + 1
+  } else if constexpr (kAct == Activation::kLeakyRelu) {
+    return y > 0.f ? 1.f : alpha;  // alpha > 0, so that y > 0 exactly when z > 0
+  } else {
+    return 1.f;
+  }
+}
+
+// dz = dy · act'(z) from y = act(z), and db[c] = Σ_r dz[r, c] unless db is null, in one pass over
+// rows × channels (channels innermost). Sums in double, per thread, added in thread order
+// (deterministic for a given thread count).
+template <Activation kAct>
+void activationBiasGradOf(const float *dy, const float *y, float *dz, float *db, long rows, long channels, float alpha) {
+  const int nt = rows * channels > kPar ? omp_get_max_threads() : 1;
+  std::vector<double> part(db == nullptr ? 0 : static_cast<size_t>(nt) * channels, 0.0);
+#pragma omp parallel num_threads(nt)
+  {
+    double *p = db == nullptr ? nullptr : part.data() + static_cast<size_t>(omp_get_thread_num()) * channels;
+#pragma omp for schedule(static)
+    for (long r = 0; r < rows; ++r) {
+      const float *dyr = dy + r * channels, *yr = y + r * channels;
+      float *dzr = dz + r * channels;
+#pragma omp simd
+      for (long c = 0; c < channels; ++c) dzr[c] = dyr[c] * derivativeFromOutput<kAct>(yr[c], alpha);
+      if (p != nullptr)
+#pragma omp simd
+        for (long c = 0; c < channels; ++c) p[c] += dzr[c];
+    }
+  }
+  if (db == nullptr) return;
+  for (long c = 0; c < channels; ++c) {
+    double s = 0;
+    for (int t = 0; t < nt; ++t) s += part[static_cast<size_t>(t) * channels + c];
+    db[c] = static_cast<float>(s);
+  }
+}
+
 // seluBiasGrad(heap, dy, y, dz, db, rows, channels): the backward pass of y = selu(z) with
 // z = conv + bias, from SELU's output: dz = dy · selu'(z), where selu'(z) = scale for y > 0 and
 // y + scale·alpha (= scale·alpha·e^z) otherwise, and the bias gradient db[c] = Σ_r dz[r, c], in
-// one pass over rows × channels (NHWC: channels innermost). Sums in double, per thread, added in
-// thread order (deterministic for a given thread count).
+// one pass over rows × channels (NHWC: channels innermost).
 napi_value SeluBiasGrad(Args &a) {
   const long rows = a.size(4), channels = a.positive(5);
   const float *dy = a.span<const float>(0, count(rows, channels));
@@ -168,28 +215,32 @@ napi_value SeluBiasGrad(Args &a) {
   float *dz = a.span<float>(2, count(rows, channels));
   float *db = a.span<float>(3, channels);
   if (!a.ok()) return a.fail();
-  const int nt = rows * channels > kPar ? omp_get_max_threads() : 1;
-  std::vector<double> part(static_cast<size_t>(nt) * channels, 0.0);
-#pragma omp parallel num_threads(nt)
-  {
-    double *p = part.data() + static_cast<size_t>(omp_get_thread_num()) * channels;
-#pragma omp for schedule(static)
-    for (long r = 0; r < rows; ++r) {
-      const float *dyr = dy + r * channels, *yr = y + r * channels;
-      float *dzr = dz + r * channels;
-#pragma omp simd
-      for (long c = 0; c < channels; ++c) {
-        const float v = yr[c];
-        const float d = dyr[c] * (v > 0.f ? kSeluScale : v + kSeluScaleAlpha);
-        dzr[c] = d;
-        p[c] += d;
-      }
-    }
-  }
-  for (long c = 0; c < channels; ++c) {
-    double s = 0;
-    for (int t = 0; t < nt; ++t) s += part[static_cast<size_t>(t) * channels + c];
-    db[c] = static_cast<float>(s);
+  activationBiasGradOf<Activation::kSelu>(dy, y, dz, db, rows, channels, 0.f);
+  return a.result(true);
+}
+
+// activationBiasGrad(heap, dy, y, dz, db, rows, channels, act, alpha): the backward pass of
+// y = act(z), z = x·w + bias (a dense layer; channels its units): dz = dy · act'(z) computed from
+// y, and db = Σ_r dz unless db is -1. act: linear, relu, sigmoid, elu, selu, or leakyrelu with a
+// slope alpha > 0; relu6 is refused (its output does not tell its derivative).
+napi_value ActivationBiasGrad(Args &a) {
+  const long rows = a.size(4), channels = a.positive(5);
+  const float *dy = a.span<const float>(0, count(rows, channels));
+  const float *y = a.span<const float>(1, count(rows, channels));
+  float *dz = a.span<float>(2, count(rows, channels));
+  float *db = a.optionalSpan<float>(3, channels);
+  const auto act = static_cast<Activation>(a.code(6, kActivations));
+  const float alpha = static_cast<float>(a.real(7));
+  if (a.ok() && act == Activation::kRelu6) a.reject("act is relu6, whose derivative its output does not give");
+  if (a.ok() && act == Activation::kLeakyRelu && !(alpha > 0.f)) a.reject("alpha is %g, expected > 0 for leakyrelu", alpha);
+  if (!a.ok()) return a.fail();
+  switch (act) {
+    case Activation::kSelu: activationBiasGradOf<Activation::kSelu>(dy, y, dz, db, rows, channels, alpha); break;
+    case Activation::kRelu: activationBiasGradOf<Activation::kRelu>(dy, y, dz, db, rows, channels, alpha); break;
+    case Activation::kSigmoid: activationBiasGradOf<Activation::kSigmoid>(dy, y, dz, db, rows, channels, alpha); break;
+    case Activation::kElu: activationBiasGradOf<Activation::kElu>(dy, y, dz, db, rows, channels, alpha); break;
+    case Activation::kLeakyRelu: activationBiasGradOf<Activation::kLeakyRelu>(dy, y, dz, db, rows, channels, alpha); break;
+    default: activationBiasGradOf<Activation::kLinear>(dy, y, dz, db, rows, channels, alpha); break;
   }
   return a.result(true);
 }
@@ -336,6 +387,7 @@ const Kernel kBinary{"binary", "op, a, na, b, nb, y, n", Binary};
 const Kernel kSelect{"select", "cond, t, e, y, n", Select};
 const Kernel kSeluGrad{"seluGrad", "dy, x, dx, n", SeluGrad};
 const Kernel kSeluBiasGrad{"seluBiasGrad", "dy, y, dz, db, rows, channels", SeluBiasGrad};
+const Kernel kActivationBiasGrad{"activationBiasGrad", "dy, y, dz, db, rows, channels, act, alpha", ActivationBiasGrad};
 const Kernel kSumOuter{"sumOuter", "x, y, outer, inner", SumOuter};
 const Kernel kSumInner{"sumInner", "x, y, outer, inner", SumInner};
 

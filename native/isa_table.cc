@@ -12,8 +12,8 @@ namespace {
 // Every kernel compiled per instruction set (module.cc exports these and conv.cc's).
 const Kernel *const kKernels[] = {&kMaxPool,       &kMaxPoolGrad,       &kUnary,       &kBinary,  &kSelect,
                                   &kSeluGrad,      &kSumOuter,          &kSumInner,    &kLstmForward, &kLstmBackward,
-                                  &kMatMul,        &kSeluBiasGrad,      &kBceForward,  &kBceGrad, &kResizeNearest,
-                                  &kResizeNearestGrad, &kAdam, &kSgd};
+                                  &kSeluBiasGrad,      &kBceForward,  &kBceGrad, &kResizeNearest,
+                                  &kResizeNearestGrad, &kAdam, &kSgd, &kActivationBiasGrad, &kMseForward, &kMseGrad};
 
 }  // namespace
 

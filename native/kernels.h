@@ -1,5 +1,5 @@
 // The functions on the heap that the addon exports (registered in module.cc), by source file.
-// Each is a Kernel (args.h): name, argument names, body. conv.cc's are compiled once; the others
+// Each is a Kernel (args.h): name, argument names, body. conv.cc's and matmul.cc's are compiled once; the others
 // once per instruction set, into aekit::avx2 and aekit::avx512 (isa.h), and module.cc exports the
 // set chosen when the module loads (their table: isa_table.cc).
 #pragma once
@@ -14,6 +14,8 @@ namespace aekit {
 // conv.cc
 extern const Kernel kConv2dForward, kConv2dBackwardData, kConv2dBackwardFilter;
 extern const Kernel kConv2dTranspose;
+// matmul.cc
+extern const Kernel kMatMul;
 // The oneDNN implementation (or aekit direct kernel) the last convolution ran on.
 const std::string &lastConvImpl();
 
@@ -31,16 +33,13 @@ extern const Kernel kResizeNearest, kResizeNearestGrad;
 
 // elementwise.cc
 extern const Kernel kUnary, kBinary, kSelect, kSeluGrad, kSumOuter, kSumInner;
-extern const Kernel kSeluBiasGrad;
+extern const Kernel kSeluBiasGrad, kActivationBiasGrad;
 
 // lstm.cc
 extern const Kernel kLstmForward, kLstmBackward;
 
-// matmul.cc
-extern const Kernel kMatMul;
-
 // loss.cc
-extern const Kernel kBceForward, kBceGrad;
+extern const Kernel kBceForward, kBceGrad, kMseForward, kMseGrad;
 
 // optim.cc
 extern const Kernel kAdam, kSgd;

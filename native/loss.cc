@@ -3,6 +3,8 @@
 // ClipByValue compares with), then −(z·ln p′ + (1 − z)·ln(1 − p′)) per value. tfjs computes it
 // through logits (ln(p′/(1 − p′)), then sigmoid cross-entropy with logits) in ~15 kernels forward
 // and backward; these two kernels compute the same function and its gradient in one pass each.
+// Mean squared error ('meanSquaredError': the mean of (p − z)² over the last axis, then over the
+// rest, ~10 kernels each way in tfjs) likewise.
 #include <omp.h>
 
 #include <algorithm>
@@ -75,8 +77,53 @@ napi_value BceGrad(Args &a) {
   return a.result(true);
 }
 
+// mseForward(heap, z, p, n, out): out[0] = the mean over i < n of (p − z)², n ≥ 1; summed as
+// bceForward sums (double per thread, thread order). NaN in p or z makes it NaN.
+napi_value MseForward(Args &a) {
+  const long n = a.positive(2);
+  const float *z = a.span<const float>(0, n);
+  const float *p = a.span<const float>(1, n);
+  float *out = a.span<float>(3, 1);
+  if (!a.ok()) return a.fail();
+  const int nt = n > kPar ? omp_get_max_threads() : 1;
+  std::vector<double> part(static_cast<size_t>(nt), 0.0);
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), threads = omp_get_num_threads();
+    const long from = n * t / threads, to = n * (t + 1) / threads;
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (long i = from; i < to; ++i) {
+      const float d = p[i] - z[i];
+      s += static_cast<double>(d * d);
+    }
+    part[static_cast<size_t>(t)] = s;
+  }
+  double s = 0;
+  for (const double v : part) s += v;
+  out[0] = static_cast<float>(s / static_cast<double>(n));
+  return a.result(true);
+}
+
+// mseGrad(heap, g, z, p, dp, n): dp = 2g·(p − z), g the upstream gradient of the loss divided by
+// the count (the mean's gradient).
+napi_value MseGrad(Args &a) {
+  const double g = a.real(0);
+  const long n = a.size(4);
+  const float *z = a.span<const float>(1, n);
+  const float *p = a.span<const float>(2, n);
+  float *dp = a.span<float>(3, n);
+  if (!a.ok()) return a.fail();
+  const float g2 = static_cast<float>(2.0 * g);
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+  for (long i = 0; i < n; ++i) dp[i] = g2 * (p[i] - z[i]);
+  return a.result(true);
+}
+
 }  // namespace
 
+const Kernel kMseForward{"mseForward", "z, p, n, out", MseForward};
+const Kernel kMseGrad{"mseGrad", "g, z, p, dp, n", MseGrad};
 const Kernel kBceForward{"bceForward", "z, p, n, out", BceForward};
 const Kernel kBceGrad{"bceGrad", "g, z, p, dp, n", BceGrad};
 

@@ -1,31 +1,32 @@
 // Matrix products (tfjs's BatchMatMul and _FusedMatMul) on oneDNN's sgemm: tfjs's wasm kernel
 // computes transposed products (every weight gradient of a dense layer) at ~1.5 GFLOP/s on one
-// thread.
+// thread. Compiled once: the product is oneDNN's (which picks its own code per CPU), the bias and
+// activation pass the chosen instruction set's (conv.h's biasActivation).
 #include <omp.h>
 
 #include <algorithm>
 
 #include "args.h"
-#include "fast_math.h"
+#include "conv.h"
 #include "kernels.h"
 #include "ops.h"
 #include "sgemm.h"
 #include "threads.h"
 
-namespace AEKIT_ISA_NS {
+namespace aekit {
 namespace {
 
 // matMul(heap, a, b, y, batch, batchA, batchB, m, n, k, transA, transB, bias, act, alpha): y[i] =
 // op(a[i]) · op(b[i]) for i < batch (batchA and batchB are batch, or 1 for an operand shared by
 // all), + bias[n] unless bias is -1, then act, a code of addon.activations (linear, relu,
-// sigmoid, elu, relu6, leaky relu with slope alpha). False when oneDNN's sgemm refuses the sizes.
+// sigmoid, elu, relu6, leaky relu with slope alpha, selu). False when oneDNN's sgemm refuses the sizes.
 napi_value MatMul(Args &a) {
   const long batch = a.size(3), batchA = a.size(4), batchB = a.size(5), m = a.size(6), n = a.size(7), k = a.size(8);
   const bool ta = a.flag(9), tb = a.flag(10);
   const float *A = a.span<const float>(0, count(batchA, m, k)), *Bm = a.span<const float>(1, count(batchB, k, n));
   float *Y = a.span<float>(2, count(batch, m, n));
   const float *bias = a.optionalSpan<const float>(11, n);
-  const auto act = static_cast<Activation>(a.code(12, kActivations));
+  const int act = a.code(12, kActivations);
   const float alpha = static_cast<float>(a.real(13));
   if (a.ok() && (batchA != batch && batchA != 1)) a.reject("batchA is %ld, expected 1 or batch (%ld)", batchA, batch);
   if (a.ok() && (batchB != batch && batchB != 1)) a.reject("batchB is %ld, expected 1 or batch (%ld)", batchB, batch);
@@ -38,32 +39,8 @@ napi_value MatMul(Args &a) {
         return a.result(false);
     }
   }
-  if (bias == nullptr && act == Activation::kLinear) return a.result(true);
-  const long rows = batch * m;
-#pragma omp parallel for schedule(static) if (rows * n > kPar)
-  for (long r = 0; r < rows; ++r) {
-    float *y = Y + r * n;
-    if (bias != nullptr) {
-#pragma omp simd
-      for (long j = 0; j < n; ++j) y[j] += bias[j];
-    }
-    if (act == Activation::kRelu) {
-#pragma omp simd
-      for (long j = 0; j < n; ++j) y[j] = y[j] > 0.f ? y[j] : 0.f;
-    } else if (act == Activation::kSigmoid) {
-#pragma omp simd
-      for (long j = 0; j < n; ++j) y[j] = 1.f / (1.f + fastExp(-y[j]));
-    } else if (act == Activation::kElu) {
-#pragma omp simd
-      for (long j = 0; j < n; ++j) y[j] = y[j] > 0.f ? y[j] : fastExp(std::min(y[j], 0.f)) - 1.f;
-    } else if (act == Activation::kRelu6) {
-#pragma omp simd
-      for (long j = 0; j < n; ++j) y[j] = std::min(std::max(y[j], 0.f), 6.f);
-    } else if (act == Activation::kLeakyRelu) {
-#pragma omp simd
-      for (long j = 0; j < n; ++j) y[j] = y[j] > 0.f ? y[j] : alpha * y[j];
-    }
-  }
+  // the same vectorised bias + activation pass as the convolutions' (elementwise.cc)
+  if (bias != nullptr || act != static_cast<int>(Activation::kLinear)) biasActivation(Y, bias, batch * m, n, act, alpha);
   return a.result(true);
 }
 

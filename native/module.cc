@@ -36,7 +36,7 @@ constexpr double kMaxThreads = 4096;
 
 // The kernels compiled once (oneDNN picks its own code for the CPU); the others are those of the
 // instruction set chosen when the module loads (isa.h, isa_table.cc).
-const Kernel *const kKernels[] = {&kConv2dForward, &kConv2dBackwardData, &kConv2dBackwardFilter, &kConv2dTranspose};
+const Kernel *const kKernels[] = {&kConv2dForward, &kConv2dBackwardData, &kConv2dBackwardFilter, &kConv2dTranspose, &kMatMul};
 
 // Reads exactly `count` arguments into argv; throws and returns false otherwise.
 bool readPlainArgs(napi_env env, napi_callback_info info, const char *signature, size_t count, napi_value *argv) {

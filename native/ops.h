@@ -1,6 +1,6 @@
 // Op codes: the numbers that name an operation or an activation across the JS/C++ boundary.
 // They are written only here. The addon exports each table as a frozen object of name → code
-// (`addon.unaryOps`, `addon.binaryOps`, `addon.activations`, `addon.convActivations`, see
+// (`addon.unaryOps`, `addon.binaryOps`, `addon.activations`, see
 // module.cc), native.ts reads every code it passes from those objects, and a kernel given a
 // code that is not in its table throws (Args::code).
 #pragma once
@@ -33,7 +33,7 @@ struct OpTable {
 enum class UnaryOp : int { kSelu = 0, kExp = 1, kSigmoid = 2, kRelu = 3 };
 // binary(heap, op, a, na, b, nb, y, n)
 enum class BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kGreater = 3 };
-// The activation applied by matMul (all but selu) and conv2dForward / conv2dTranspose (all).
+// The activation applied by matMul, conv2dForward, conv2dTranspose and activationBiasGrad.
 enum class Activation : int { kLinear = 0, kRelu = 1, kSigmoid = 2, kElu = 3, kRelu6 = 4, kLeakyRelu = 5, kSelu = 6 };
 
 template <typename E>
@@ -45,11 +45,8 @@ inline constexpr OpCode kUnaryOpCodes[] = {entry("selu", UnaryOp::kSelu), entry(
                                            entry("sigmoid", UnaryOp::kSigmoid), entry("relu", UnaryOp::kRelu)};
 inline constexpr OpCode kBinaryOpCodes[] = {entry("add", BinaryOp::kAdd), entry("sub", BinaryOp::kSub),
                                             entry("mul", BinaryOp::kMul), entry("greater", BinaryOp::kGreater)};
-// Named as tfjs names fused activations (`attrs.activation`).
+// Named as tfjs names fused activations (`attrs.activation`), selu added.
 inline constexpr OpCode kActivationCodes[] = {
-    entry("linear", Activation::kLinear), entry("relu", Activation::kRelu),   entry("sigmoid", Activation::kSigmoid),
-    entry("elu", Activation::kElu),       entry("relu6", Activation::kRelu6), entry("leakyrelu", Activation::kLeakyRelu)};
-inline constexpr OpCode kConvActivationCodes[] = {
     entry("linear", Activation::kLinear), entry("relu", Activation::kRelu),   entry("sigmoid", Activation::kSigmoid),
     entry("elu", Activation::kElu),       entry("relu6", Activation::kRelu6), entry("leakyrelu", Activation::kLeakyRelu),
     entry("selu", Activation::kSelu)};
@@ -57,9 +54,8 @@ inline constexpr OpCode kConvActivationCodes[] = {
 inline constexpr OpTable kUnaryOps{"unaryOps", kUnaryOpCodes, std::size(kUnaryOpCodes)};
 inline constexpr OpTable kBinaryOps{"binaryOps", kBinaryOpCodes, std::size(kBinaryOpCodes)};
 inline constexpr OpTable kActivations{"activations", kActivationCodes, std::size(kActivationCodes)};
-inline constexpr OpTable kConvActivations{"convActivations", kConvActivationCodes, std::size(kConvActivationCodes)};
 
 // Every table the addon exports.
-inline constexpr const OpTable *kOpTables[] = {&kUnaryOps, &kBinaryOps, &kActivations, &kConvActivations};
+inline constexpr const OpTable *kOpTables[] = {&kUnaryOps, &kBinaryOps, &kActivations};
 
 }  // namespace aekit

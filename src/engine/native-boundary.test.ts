@@ -58,10 +58,10 @@ const RESIZE = [1, 2, 2, 1, 4, 4];
 /** Every function of the addon with a valid argument list (heap first) for a 4 KiB heap. */
 function validCalls(a: NativeAddon, heap: ArrayBuffer): Record<string, unknown[]> {
   return {
-    conv2dForward: [heap, 0, 64, -1, 128, ...GEO, a.convActivations.linear, 0],
+    conv2dForward: [heap, 0, 64, -1, 128, ...GEO, a.activations.linear, 0],
     conv2dBackwardData: [heap, 0, 64, 128, ...GEO],
     conv2dBackwardFilter: [heap, 0, 64, 128, ...GEO],
-    conv2dTranspose: [heap, 0, 64, -1, 128, ...GEO, a.convActivations.selu, 0],
+    conv2dTranspose: [heap, 0, 64, -1, 128, ...GEO, a.activations.selu, 0],
     maxPool: [heap, 0, 128, ...POOL],
     maxPoolGrad: [heap, 0, 64, 128, ...POOL],
     resizeNearest: [heap, 0, 64, 256, 288, ...RESIZE],
@@ -71,10 +71,13 @@ function validCalls(a: NativeAddon, heap: ArrayBuffer): Record<string, unknown[]
     select: [heap, 0, 64, 128, 192, 4],
     seluGrad: [heap, 0, 64, 128, 4],
     seluBiasGrad: [heap, 0, 64, 128, 192, 2, 2],
+    activationBiasGrad: [heap, 0, 64, 128, 192, 2, 2, a.activations.selu, 0],
     sumOuter: [heap, 0, 64, 2, 2],
     sumInner: [heap, 0, 64, 2, 2],
     bceForward: [heap, 0, 64, 4, 128],
     bceGrad: [heap, 0.25, 0, 64, 128, 4],
+    mseForward: [heap, 0, 64, 4, 128],
+    mseGrad: [heap, 0.25, 0, 64, 128, 4],
     matMul: [heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, -1, a.activations.linear, 0.2],
     lstmForward: [heap, 0, 64, 128, 256, 512, 576, 640, 1, 2, 1, 1],
     lstmBackward: [heap, 0, 64, 128, 256, 512, 576, 640, 768, 832, 896, 960, 1, 2, 1, 1, 1],
@@ -132,7 +135,7 @@ test('native boundary: a buffer reaching past the end of the heap throws, naming
   // geometry decides the sizes: a big batch makes every buffer of a convolution too long
   const bigBatch = [1000, ...GEO.slice(1)];
   rejects(
-    () => a.conv2dForward(heap, 0, 64, -1, 128, ...bigBatch, a.convActivations.relu, 0),
+    () => a.conv2dForward(heap, 0, 64, -1, 128, ...bigBatch, a.activations.relu, 0),
     [/conv2dForward: argument 2 \(x\): 9000 elements/],
   );
   rejects(
@@ -146,11 +149,11 @@ test('native boundary: a buffer reaching past the end of the heap throws, naming
   rejects(() => a.conv2dBackwardFilter(heap, 0, 64, 4090, ...GEO), [/conv2dBackwardFilter: argument 4 \(dw\)/]);
   // the transposed convolution's bias has the convolution's input channels (ci), its y the input's shape
   rejects(
-    () => a.conv2dTranspose(heap, 0, 64, 4096, 128, ...GEO, a.convActivations.selu, 0),
+    () => a.conv2dTranspose(heap, 0, 64, 4096, 128, ...GEO, a.activations.selu, 0),
     [/conv2dTranspose: argument 4 \(bias\): 1 element of 4 bytes from byte offset 4096 ends at byte 4100/],
   );
   rejects(
-    () => a.conv2dTranspose(heap, 0, 64, -1, 4064, ...GEO, a.convActivations.selu, 0),
+    () => a.conv2dTranspose(heap, 0, 64, -1, 4064, ...GEO, a.activations.selu, 0),
     [/conv2dTranspose: argument 5 \(y\): 9 elements of 4 bytes from byte offset 4064 end at byte 4100/],
   );
   rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 4092, 2, 2), [/seluBiasGrad: argument 5 \(db\): 2 elements .* end at byte 4100/]);
@@ -159,6 +162,12 @@ test('native boundary: a buffer reaching past the end of the heap throws, naming
   rejects(() => a.bceForward(heap, 0, 4084, 4, 128), [/bceForward: argument 3 \(p\): 4 elements of 4 bytes .* end at byte 4100/]);
   rejects(() => a.bceForward(heap, 0, 64, 4, 4096), [/bceForward: argument 5 \(out\): 1 element of 4 bytes from byte offset 4096/]);
   rejects(() => a.bceGrad(heap, 1, 0, 64, 4084, 4), [/bceGrad: argument 5 \(dp\): 4 elements .* end at byte 4100/]);
+  rejects(
+    () => a.activationBiasGrad(heap, 0, 64, 4084, -1, 2, 2, a.activations.relu, 0),
+    [/activationBiasGrad: argument 4 \(dz\): 4 elements .* end at byte 4100/],
+  );
+  rejects(() => a.mseForward(heap, 0, 4084, 4, 128), [/mseForward: argument 3 \(p\): 4 elements of 4 bytes .* end at byte 4100/]);
+  rejects(() => a.mseGrad(heap, 1, 0, 64, 4084, 4), [/mseGrad: argument 5 \(dp\): 4 elements .* end at byte 4100/]);
   rejects(
     () => a.matMul(heap, 0, 64, 128, 1, 1, 1, 2, 2, 2, 0, 0, 4092, a.activations.relu, 0.2),
     [/matMul: argument 13 \(bias\): 2 elements/],
@@ -201,6 +210,20 @@ test('native boundary: offsets must be aligned integers inside the heap, sizes i
   rejects(() => a.sumInner(heap, 0, 64, 1.5, 2), [/sumInner: argument 4 \(outer\) must be an integer .* got 1.5$/]);
   rejects(() => a.bceForward(heap, 0, 64, 0, 128), [/bceForward: argument 4 \(n\) must be an integer in \[1, 2147483647\], got 0$/]);
   rejects(() => a.bceGrad(heap, NaN, 0, 64, 128, 4), [/bceGrad: argument 2 \(g\) must be a finite number/]);
+  rejects(() => a.mseForward(heap, 0, 64, 0, 128), [/mseForward: argument 4 \(n\) must be an integer in \[1, 2147483647\], got 0$/]);
+  rejects(() => a.mseGrad(heap, NaN, 0, 64, 128, 4), [/mseGrad: argument 2 \(g\) must be a finite number/]);
+  rejects(
+    () => a.activationBiasGrad(heap, 0, 64, 128, 192, 2, 2, a.activations.relu6, 0),
+    [/activationBiasGrad: act is relu6, whose derivative its output does not give/],
+  );
+  rejects(
+    () => a.activationBiasGrad(heap, 0, 64, 128, 192, 2, 2, a.activations.leakyrelu, 0),
+    [/activationBiasGrad: alpha is 0, expected > 0 for leakyrelu/],
+  );
+  rejects(
+    () => a.activationBiasGrad(heap, 0, 64, 128, 192, 2, 2, 99, 0),
+    [/activationBiasGrad: argument 8 \(act\) is 99, which is not a code of addon\.activations/],
+  );
   rejects(
     () => a.binary(heap, a.binaryOps.add, 0, 0, 64, 4, 128, 4),
     [/binary: argument 4 \(na\) must be an integer in \[1, 2147483647\], got 0$/],
@@ -270,16 +293,16 @@ test('native boundary: unknown op codes throw, listing the codes of their table'
   rejects(
     () => a.conv2dForward(heap, 0, 64, -1, 128, ...GEO, 99, 0),
     [
-      /conv2dForward: argument 23 \(act\) is 99, which is not a code of addon\.convActivations \(linear \d+, relu \d+, sigmoid \d+, elu \d+, relu6 \d+, leakyrelu \d+, selu \d+\)$/,
+      /conv2dForward: argument 23 \(act\) is 99, which is not a code of addon\.activations \(linear \d+, relu \d+, sigmoid \d+, elu \d+, relu6 \d+, leakyrelu \d+, selu \d+\)$/,
     ],
   );
   rejects(
     () => a.conv2dTranspose(heap, 0, 64, -1, 128, ...GEO, 99, 0),
-    [/conv2dTranspose: argument 23 \(act\) is 99, which is not a code of addon\.convActivations \(linear/],
+    [/conv2dTranspose: argument 23 \(act\) is 99, which is not a code of addon\.activations \(linear/],
   );
   // leakyrelu's slope must be a finite number
   rejects(
-    () => a.conv2dForward(heap, 0, 64, -1, 128, ...GEO, a.convActivations.leakyrelu, Number.NaN),
+    () => a.conv2dForward(heap, 0, 64, -1, 128, ...GEO, a.activations.leakyrelu, Number.NaN),
     [/conv2dForward: argument 24 \(alpha\)/],
   );
   rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 192, 2, 0), [/seluBiasGrad: argument 7 \(channels\) must be an integer in \[1,/]);
@@ -363,11 +386,6 @@ test('native boundary: the op code tables are exported, frozen and complete, wit
     assert.equal(new Set(Object.values(codes)).size, names.length, `${table} codes are distinct`);
     assert.ok(Object.values(codes).every(Number.isInteger), `${table} codes are integers`);
   }
-  // the convolutions' activations are matMul's, with the same codes, plus selu (a code of its own)
-  for (const [name, code] of Object.entries(a.convActivations)) {
-    if (name === 'selu') assert.ok(!Object.values(a.activations).includes(code), 'selu has a code no other activation has');
-    else assert.equal(code, a.activations[name as keyof typeof a.activations], name);
-  }
 });
 
 test('native boundary: checkOpTables rejects an addon without tables or with a table lacking a name', () => {
@@ -430,7 +448,7 @@ test('native boundary: each op code computes what its name says', { skip }, () =
     relu6: (v: number) => Math.min(Math.max(v, 0), 6),
     leakyrelu: (v: number) => (v > 0 ? v : 0.3 * v),
   };
-  for (const [name, ref] of Object.entries(actRef)) {
+  for (const [name, ref] of Object.entries({ ...actRef, selu })) {
     f.set(xs, 0);
     f[16] = 1;
     assert.equal(a.matMul(heap, 0, 64, 128, 1, 1, 1, 4, 1, 1, 0, 0, -1, a.activations[name as keyof typeof actRef], 0.3), true);
@@ -440,18 +458,15 @@ test('native boundary: each op code computes what its name says', { skip }, () =
   // with a bias of 0.5 (conv2dTranspose), for every activation of the convolutions (leakyrelu's
   // slope 0.3)
   const convRef = { ...actRef, selu };
-  assert.deepEqual(Object.keys(a.convActivations).sort(), Object.keys(convRef).sort(), 'every conv activation is checked');
+  assert.deepEqual(Object.keys(a.activations).sort(), Object.keys(convRef).sort(), 'every conv activation is checked');
   for (const name of Object.keys(convRef) as (keyof typeof convRef)[]) {
     f.set(xs, 0);
     f[16] = 1;
     f[20] = 0.5;
-    assert.equal(
-      a.conv2dForward(heap, 0, 64, -1, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations[name], 0.3),
-      true,
-    );
+    assert.equal(a.conv2dForward(heap, 0, 64, -1, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.activations[name], 0.3), true);
     near(f.subarray(32, 36), xs.map(convRef[name]), `conv2dForward ${name}`);
     assert.equal(
-      a.conv2dTranspose(heap, 0, 64, 80, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations[name], 0.3),
+      a.conv2dTranspose(heap, 0, 64, 80, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.activations[name], 0.3),
       true,
     );
     near(
@@ -463,7 +478,7 @@ test('native boundary: each op code computes what its name says', { skip }, () =
   // SELU at the ends of float: NaN stays NaN, −∞ and −100 give −scale·alpha, +∞ stays +∞
   f.set([Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, -100], 0);
   f[16] = 1;
-  assert.equal(a.conv2dForward(heap, 0, 64, -1, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.convActivations.selu, 0), true);
+  assert.equal(a.conv2dForward(heap, 0, 64, -1, 128, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, a.activations.selu, 0), true);
   const ends = [...f.subarray(32, 36)];
   assert.ok(Number.isNaN(ends[0]), `selu(NaN) = ${ends[0]}`);
   assert.equal(ends[2], Number.POSITIVE_INFINITY, 'selu(+∞)');
@@ -477,4 +492,18 @@ test('native boundary: each op code computes what its name says', { skip }, () =
   const dz = zs.map((z, i) => dys[i] * (z > 0 ? 1.0507009873554805 : 1.7580993408473766 * Math.exp(z)));
   near(f.subarray(32, 36), dz, 'seluBiasGrad dz');
   near(f.subarray(48, 50), [dz[0] + dz[2], dz[1] + dz[3]], 'seluBiasGrad db');
+  // activationBiasGrad: the same for selu, and leakyrelu (slope 0.3) from y = leakyrelu(z)
+  assert.equal(a.activationBiasGrad(heap, 0, 64, 128, 192, 2, 2, a.activations.selu, 0), true);
+  near(f.subarray(32, 36), dz, 'activationBiasGrad selu dz');
+  near(f.subarray(48, 50), [dz[0] + dz[2], dz[1] + dz[3]], 'activationBiasGrad selu db');
+  f.set(
+    zs.map((z) => (z > 0 ? z : 0.3 * z)),
+    16,
+  );
+  assert.equal(a.activationBiasGrad(heap, 0, 64, 128, -1, 2, 2, a.activations.leakyrelu, 0.3), true);
+  near(
+    f.subarray(32, 36),
+    zs.map((z, i) => dys[i] * (z > 0 ? 1 : 0.3)),
+    'activationBiasGrad leakyrelu dz',
+  );
 });

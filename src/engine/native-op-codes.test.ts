@@ -28,7 +28,7 @@ function wrapperSource(path: string): string {
   return `'use strict';
 const real = require(${JSON.stringify(path)});
 const shifted = (t) => Object.freeze(Object.fromEntries(Object.entries(real[t]).map(([k, v]) => [k, v + ${SHIFT}])));
-const tables = { unaryOps: shifted('unaryOps'), binaryOps: shifted('binaryOps'), activations: shifted('activations'), convActivations: shifted('convActivations') };
+const tables = { unaryOps: shifted('unaryOps'), binaryOps: shifted('binaryOps'), activations: shifted('activations') };
 const seen = new Set();
 function back(table, code) {
   const name = Object.keys(tables[table]).find((k) => tables[table][k] === code);
@@ -41,8 +41,8 @@ module.exports = {
   unary: (heap, op, ...rest) => real.unary(heap, back('unaryOps', op), ...rest),
   binary: (heap, op, ...rest) => real.binary(heap, back('binaryOps', op), ...rest),
   matMul: (...args) => { args[13] = back('activations', args[13]); return real.matMul(...args); },
-  conv2dForward: (...args) => { args[22] = back('convActivations', args[22]); return real.conv2dForward(...args); },
-  conv2dTranspose: (...args) => { args[22] = back('convActivations', args[22]); return real.conv2dTranspose(...args); },
+  conv2dForward: (...args) => { args[22] = back('activations', args[22]); return real.conv2dForward(...args); },
+  conv2dTranspose: (...args) => { args[22] = back('activations', args[22]); return real.conv2dTranspose(...args); },
 };
 `;
 }

@@ -9,10 +9,11 @@
 export const UNARY_OPS = ['selu', 'exp', 'sigmoid', 'relu'] as const;
 /** Names of the ops of the addon's `binary`, as in its `binaryOps` table. */
 export const BINARY_OPS = ['add', 'sub', 'mul', 'greater'] as const;
-/** Activations the addon's `matMul` applies (tfjs's `attrs.activation` names), its `activations` table. */
-export const MATMUL_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'elu', 'relu6', 'leakyrelu'] as const;
-/** Activations the addon's `conv2dForward` and `conv2dTranspose` apply in the same call, its `convActivations` table: matMul's and selu. */
-export const CONV_ACTIVATIONS = [...MATMUL_ACTIVATIONS, 'selu'] as const;
+/**
+ * Activations the addon's `matMul`, `conv2dForward`, `conv2dTranspose` and `activationBiasGrad`
+ * apply in the same call (tfjs's `attrs.activation` names, and selu), its `activations` table.
+ */
+export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'elu', 'relu6', 'leakyrelu', 'selu'] as const;
 
 /** An op code table the addon exports: name → the number that crosses the boundary. */
 export type OpTable<Name extends string> = Readonly<Record<Name, number>>;
@@ -24,16 +25,14 @@ export type OpTable<Name extends string> = Readonly<Record<Name, number>>;
 export interface NativeOpTables {
   unaryOps: OpTable<(typeof UNARY_OPS)[number]>;
   binaryOps: OpTable<(typeof BINARY_OPS)[number]>;
-  activations: OpTable<(typeof MATMUL_ACTIVATIONS)[number]>;
-  convActivations: OpTable<(typeof CONV_ACTIVATIONS)[number]>;
+  activations: OpTable<(typeof ACTIVATIONS)[number]>;
 }
 
 /** The op names native.ts needs from each table ({@link checkOpTables} holds an addon to them). */
 export const NATIVE_OP_NAMES: { readonly [T in keyof NativeOpTables]: readonly (keyof NativeOpTables[T] & string)[] } = {
   unaryOps: UNARY_OPS,
   binaryOps: BINARY_OPS,
-  activations: MATMUL_ACTIVATIONS,
-  convActivations: CONV_ACTIVATIONS,
+  activations: ACTIVATIONS,
 };
 
 /**

@@ -6,7 +6,9 @@
  * clip bounds, 0 and 1, and targets in [0, 1] (0, 1 and values between). Also: the vectorised
  * logarithm the kernels use, in ulps against Math.log; NaN reaching the loss; the lazy gradient
  * of yTrue; an upstream gradient that is not finite; the fallbacks (cpu, other dtypes, the kernels
- * turned off by AEKIT_NATIVE_DISABLE); no tensor leaks.
+ * turned off by AEKIT_NATIVE_DISABLE); no tensor leaks. The fused mean squared error likewise
+ * against tfjs-layers' `meanSquaredError`: value and both gradients over the same sizes (values in
+ * [-3, 3]), a 4-d batch, NaN, a non-finite upstream gradient, the kernels that run and the fallbacks.
  *
  * Tolerance: |native − cpu| ≤ 1e-4 · (1 + max |cpu|), elementwise (float32 arithmetic in a
  * different order: tfjs goes through logits).
@@ -20,7 +22,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
-import { BCE_GRAD_KERNEL, BCE_KERNEL, binaryCrossentropy, hasFusedBinaryCrossentropy } from './fused-loss.js';
+import {
+  BCE_GRAD_KERNEL,
+  BCE_KERNEL,
+  binaryCrossentropy,
+  hasFusedBinaryCrossentropy,
+  MSE_GRAD_KERNEL,
+  MSE_KERNEL,
+  meanSquaredError,
+} from './fused-loss.js';
 import { assertClose, seedRandom } from './kernel-test-helper.js';
 import { loadNativeAddon, registerNativeBackend } from './native.js';
 
@@ -272,3 +282,81 @@ test('fused BCE: AEKIT_NATIVE_DISABLE=AekitBinaryCrossentropy runs the tfjs form
   assert.equal(out.fused, false);
   assert.ok(!out.kernels.includes(BCE_KERNEL) && out.kernels.includes('Log'), `kernels: ${out.kernels.join(', ')}`);
 });
+
+/** tfjs-layers' 'meanSquaredError' loss as compile computes it (mean over the last axis, then the mean). */
+const layersMse = (z: tf.Tensor, p: tf.Tensor): tf.Scalar => tf.mean(tf.metrics.meanSquaredError(z, p)) as tf.Scalar;
+
+/** A case of unbounded values (standardised tables, windows): 6·(case values) − 3. */
+const wide = (c: Case): Case => ({ what: c.what, z: c.z.map((v) => 6 * v - 3), p: c.p.map((v) => 6 * v - 3) });
+
+test(
+  'fused MSE (native) = tfjs-layers meanSquaredError on cpu: value and both gradients over sizes, a 4-d batch, NaN',
+  { skip },
+  async () => {
+    await registerNativeBackend();
+    for (const n of [1, 7, 33, 1000, 100003]) {
+      const c = wide(makeCase(n, false));
+      const want = await lossAndGrads('cpu', c, layersMse);
+      const got = await lossAndGrads('native', c, meanSquaredError);
+      ['value', 'gradient of yTrue', 'gradient of yPred'].forEach((w, i) => assertClose(got[i], want[i], `MSE ${c.what}: ${w}`, RTOL));
+    }
+    const c = wide(makeCase(2 * 5 * 3 * 3, false));
+    const want = await lossAndGrads('cpu', c, layersMse, [2, 5, 3, 3]);
+    const got = await lossAndGrads('native', c, meanSquaredError, [2, 5, 3, 3]);
+    ['value', 'gradient of yTrue', 'gradient of yPred'].forEach((w, i) => assertClose(got[i], want[i], `MSE [2,5,3,3]: ${w}`, RTOL));
+    const nan = wide(makeCase(9, false));
+    nan.p[4] = Number.NaN;
+    const [value, , dp] = await lossAndGrads('native', nan, meanSquaredError);
+    assert.ok(Number.isNaN(value[0]), `a NaN prediction gives the loss ${value[0]}`);
+    assert.ok(Number.isNaN(dp[4]) && Number.isFinite(dp[3]), 'and a NaN gradient there only');
+    for (const g of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const inf = wide(makeCase(5, false));
+      const a = await lossAndGrads('cpu', inf, layersMse, [5], g);
+      const b = await lossAndGrads('native', inf, meanSquaredError, [5], g);
+      assert.deepEqual(Array.from(b[2]), Array.from(a[2]), `upstream gradient ${g}`);
+    }
+  },
+);
+
+test(
+  'fused MSE: one kernel each way, no yTrue gradient unless asked; other backends and dtypes run the tfjs formula',
+  { skip },
+  async () => {
+    await registerNativeBackend();
+    await tf.setBackend('native');
+    const c = wide(makeCase(64, false));
+    const [z, p] = [tf.tensor(c.z, [8, 8]), tf.tensor(c.p, [8, 8])];
+    const before = tf.memory().numTensors;
+    let dp: tf.Tensor | undefined;
+    const profile = await tf.profile(() => {
+      dp = tf.grad((b: tf.Tensor) => meanSquaredError(z, b))(p);
+    });
+    assert.deepEqual(
+      profile.kernelNames.filter((k) => k !== 'Fill' && k !== 'Identity'),
+      [MSE_KERNEL, MSE_GRAD_KERNEL],
+      `kernels run: ${profile.kernelNames.join(', ')}`,
+    );
+    dp?.dispose();
+    assert.equal(tf.memory().numTensors, before, 'no leak');
+    const both = await tf.profile(() => {
+      tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor) => meanSquaredError(a, b))([z, p]));
+    });
+    assert.ok(both.kernelNames.includes('Neg'), `yTrue's gradient asked for: ${both.kernelNames.join(', ')}`);
+    const profileInt = await tf.profile(() => meanSquaredError(tf.cast(z, 'int32'), tf.cast(p, 'int32')).dispose());
+    assert.ok(!profileInt.kernelNames.includes(MSE_KERNEL), 'int32 runs the tfjs formula');
+    assert.throws(
+      () => meanSquaredError(z, tf.reshape(p, [4, 16])),
+      (e: unknown) =>
+        e instanceof ArgumentError &&
+        /meanSquaredError: yPred: expected yTrue and yPred tensors of the same shape; got yTrue \[8,8\] float32, yPred \[4,16\]/.test(
+          (e as Error).message,
+        ),
+    );
+    await tf.setBackend('cpu');
+    const [zc, pc] = [tf.tensor(c.z, [8, 8]), tf.tensor(c.p, [8, 8])];
+    assert.deepEqual(await meanSquaredError(zc, pc).data(), await layersMse(zc, pc).data(), 'cpu: the same ops, the same value');
+    tf.dispose([zc, pc]);
+    await tf.setBackend('native');
+    tf.dispose([z, p]);
+  },
+);

@@ -19,7 +19,8 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '../core
 import * as tf from '../core/tf.js';
 import { BackendError } from './errors.js';
 import { CONV_SELU_KERNEL, CONV_TRANSPOSE_SELU_KERNEL, SELU_BIAS_GRAD_KERNEL } from './fused-conv.js';
-import { BCE_GRAD_KERNEL, BCE_KERNEL, bceGradNotFinite } from './fused-loss.js';
+import { DENSE_CHAIN_GRAD_KERNEL, DENSE_CHAIN_KERNEL, type DenseChainAttrs, denseChainSizes } from './fused-dense.js';
+import { BCE_GRAD_KERNEL, BCE_KERNEL, bceGradNotFinite, MSE_GRAD_KERNEL, MSE_KERNEL } from './fused-loss.js';
 import { LSTM_GRAD_KERNEL, LSTM_KERNEL } from './fused-lstm.js';
 import { ADAM_KERNEL, SGD_KERNEL } from './fused-optimizers.js';
 import { type BINARY_OPS, checkOpTables, type NativeOpTables, opCode, type UNARY_OPS } from './native-ops.js';
@@ -54,6 +55,21 @@ export interface NativeAddon extends NativeOpTables {
   seluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, n: number): boolean;
   /** dz = dy · selu'(y) from SELU's output y, and db = Σ_rows dz (rows × channels, channels innermost). */
   seluBiasGrad(heap: ArrayBuffer, dy: number, y: number, dz: number, db: number, rows: number, channels: number): boolean;
+  /**
+   * dz = dy · act'(z) from the output y = act(z) (linear, relu, sigmoid, elu, selu, leakyrelu with
+   * alpha > 0), and db = Σ_rows dz unless db is -1 (rows × channels, channels innermost).
+   */
+  activationBiasGrad(
+    heap: ArrayBuffer,
+    dy: number,
+    y: number,
+    dz: number,
+    db: number,
+    rows: number,
+    channels: number,
+    act: number,
+    alpha: number,
+  ): boolean;
   sumOuter(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
   sumInner(heap: ArrayBuffer, x: number, y: number, outer: number, inner: number): boolean;
   matMul(
@@ -128,6 +144,10 @@ export interface NativeAddon extends NativeOpTables {
   bceForward(heap: ArrayBuffer, z: number, p: number, n: number, out: number): boolean;
   /** dp = g·(p − z)/(p·(1 − p)) where 1e-7 ≤ p ≤ 1 − 1e-7 (float32 bounds, inclusive), else 0; g finite. */
   bceGrad(heap: ArrayBuffer, g: number, z: number, p: number, dp: number, n: number): boolean;
+  /** out[0] = the mean over n ≥ 1 values of (p − z)². */
+  mseForward(heap: ArrayBuffer, z: number, p: number, n: number, out: number): boolean;
+  /** dp = 2g·(p − z); g finite. */
+  mseGrad(heap: ArrayBuffer, g: number, z: number, p: number, dp: number, n: number): boolean;
   /** x1 = c[0]·g + x, tfjs's SGD step (see `fused-optimizers.ts`). */
   sgd(heap: ArrayBuffer, x: number, g: number, c: number, x1: number, n: number): boolean;
   setThreads(n: number): boolean;
@@ -291,7 +311,7 @@ const conv2D: NativeKernel = ({ x, filter }, b, attrs, a) => {
   const y = b.makeOutput(c.outShape, 'float32');
   if (size(y) === 0) return y;
   if (size(x) === 0 || size(filter) === 0) return discard(b, y); // the addon takes sizes ≥ 1
-  if (a.conv2dForward(heap(b), off(b, x), off(b, filter), -1, off(b, y), ...geometry(c), a.convActivations.linear, 0)) return y;
+  if (a.conv2dForward(heap(b), off(b, x), off(b, filter), -1, off(b, y), ...geometry(c), a.activations.linear, 0)) return y;
   b.disposeData(y.dataId);
   return null;
 };
@@ -300,7 +320,7 @@ const conv2D: NativeKernel = ({ x, filter }, b, attrs, a) => {
 const fusedConv2D: NativeKernel = ({ x, filter, bias, preluActivationWeights }, b, attrs, a) => {
   const name = (attrs.activation as string | null | undefined) ?? 'linear';
   // tfjs's FusedConv2D knows no selu (aekit's own AekitConv2DSelu does): matMul's activations only
-  const act = name === 'selu' ? undefined : opCode(a.convActivations, name);
+  const act = name === 'selu' ? undefined : opCode(a.activations, name);
   const alpha = Number(attrs.leakyreluAlpha ?? 0.2); // tfjs's default slope; the addon takes a finite one
   if (act === undefined || !Number.isFinite(alpha) || preluActivationWeights !== undefined || !f32(x, filter, bias)) return null;
   const c = convInfo(x.shape, filter.shape, attrs);
@@ -611,6 +631,10 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [
   SGD_KERNEL,
   BCE_KERNEL,
   BCE_GRAD_KERNEL,
+  DENSE_CHAIN_KERNEL,
+  DENSE_CHAIN_GRAD_KERNEL,
+  MSE_KERNEL,
+  MSE_GRAD_KERNEL,
 ];
 
 // Convolution + bias + SELU (see `fused-conv.ts`): kernels of aekit's own, with no wasm
@@ -642,7 +666,7 @@ const conv2DSelu =
     const y = b.makeOutput(c.outShape, 'float32');
     if (size(y) === 0) return y;
     const biasOff = bias === undefined ? -1 : off(b, bias);
-    if (!a.conv2dForward(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), a.convActivations.selu, 0))
+    if (!a.conv2dForward(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), a.activations.selu, 0))
       fusedConvFailed(CONV_SELU_KERNEL);
     return y;
   };
@@ -656,7 +680,7 @@ const conv2DTransposeSelu =
     const y = b.makeOutput(c.inShape as number[], 'float32');
     if (size(y) === 0) return y;
     const biasOff = bias === undefined ? -1 : off(b, bias);
-    if (!a.conv2dTranspose(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), a.convActivations.selu, 0))
+    if (!a.conv2dTranspose(heap(b), off(b, x), off(b, filter), biasOff, off(b, y), ...geometry(c), a.activations.selu, 0))
       fusedConvFailed(CONV_TRANSPOSE_SELU_KERNEL);
     return y;
   };
@@ -731,6 +755,34 @@ const bceGrad =
     return dp;
   };
 
+const mseForward =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend }) => {
+    const { yTrue, yPred } = inputs as Record<string, TensorInfo>;
+    const b = backend as Backend;
+    const out = b.makeOutput([], 'float32');
+    a.mseForward(heap(b), off(b, yTrue), off(b, yPred), size(yPred), off(b, out));
+    return out;
+  };
+
+const mseGrad =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend }) => {
+    const { dy, yTrue, yPred } = inputs as Record<string, TensorInfo>;
+    const b = backend as Backend;
+    const n = size(yPred);
+    const dp = b.makeOutput(yPred.shape, 'float32');
+    if (n === 0) return dp;
+    const g = new Float32Array(heap(b), off(b, dy), 1)[0] / n;
+    // a NaN or infinite upstream gradient: g·(p − z) elementwise, as tfjs's chain gives
+    if (Number.isFinite(g)) a.mseGrad(heap(b), g, off(b, yTrue), off(b, yPred), off(b, dp), n);
+    else {
+      const [z, p, d] = [yTrue, yPred, dp].map((t) => new Float32Array(heap(b), off(b, t), n));
+      for (let i = 0; i < n; i++) d[i] = 2 * g * (p[i] - z[i]);
+    }
+    return dp;
+  };
+
 /** SGD's update of one variable (see `fused-optimizers.ts`): the op checks shapes and dtypes. */
 const sgdKernel =
   (a: NativeAddon): KernelFunc =>
@@ -740,6 +792,129 @@ const sgdKernel =
     const x1 = b.makeOutput(x.shape, 'float32');
     if (size(x) > 0) a.sgd(heap(b), off(b, x), off(b, g), off(b, c), off(b, x1), size(x));
     return x1;
+  };
+
+// The dense chain (see `fused-dense.ts`): kernels of aekit's own, with no wasm counterpart. The op
+// checks dtypes and shapes; x is [rows, in], layer i's output [rows, units_i] is y for the last
+// layer and a slice of the workspace ws (rows × Σ units of the others, side by side) otherwise.
+
+/** Layer i's kernel, bias, sizes and activation code, and where its input and output lie. */
+interface ChainLayer {
+  kernel: TensorInfo;
+  bias: TensorInfo | undefined;
+  transposed: boolean;
+  inputs: number;
+  units: number;
+  act: number;
+  inOff: number;
+  outOff: number;
+}
+
+function chainLayers(
+  a: NativeAddon,
+  b: Backend,
+  inputs: Record<string, TensorInfo>,
+  attrs: DenseChainAttrs,
+  y: TensorInfo,
+  ws: TensorInfo,
+): ChainLayer[] {
+  const rows = inputs.x.shape[0];
+  const layers: ChainLayer[] = [];
+  let wsAt = off(b, ws);
+  attrs.activations.forEach((name, i) => {
+    const kernel = inputs[`k${i}`];
+    const transposed = attrs.transposed[i];
+    const { inputs: inDim, units } = denseChainSizes(kernel.shape, transposed);
+    const act = opCode(a.activations, name);
+    if (act === undefined) throw new Error(`aekit native: ${DENSE_CHAIN_KERNEL}: no activation '${name}'`);
+    const last = i === attrs.activations.length - 1;
+    const inOff = i === 0 ? off(b, inputs.x) : layers[i - 1].outOff;
+    const outOff = last ? off(b, y) : wsAt;
+    if (!last) wsAt += 4 * rows * units;
+    layers.push({ kernel, bias: attrs.biases[i] ? inputs[`b${i}`] : undefined, transposed, inputs: inDim, units, act, inOff, outOff });
+  });
+  return layers;
+}
+
+const denseChainForward =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const b = backend as Backend;
+    const ins = inputs as Record<string, TensorInfo>;
+    const at = attrs as unknown as DenseChainAttrs;
+    const rows = ins.x.shape[0];
+    const units = at.activations.map((_, i) => denseChainSizes(ins[`k${i}`].shape, at.transposed[i]).units);
+    const y = b.makeOutput([rows, units[units.length - 1]], 'float32');
+    const ws = b.makeOutput([rows, units.slice(0, -1).reduce((s, u) => s + u, 0)], 'float32');
+    if (rows === 0) return [y, ws];
+    for (const l of chainLayers(a, b, ins, at, y, ws)) {
+      const biasOff = l.bias === undefined ? -1 : off(b, l.bias);
+      if (
+        !a.matMul(
+          heap(b),
+          l.inOff,
+          off(b, l.kernel),
+          l.outOff,
+          1,
+          1,
+          1,
+          rows,
+          l.units,
+          l.inputs,
+          0,
+          l.transposed ? 1 : 0,
+          biasOff,
+          l.act,
+          0,
+        )
+      )
+        nativeFailed(DENSE_CHAIN_KERNEL);
+    }
+    return [y, ws];
+  };
+
+const denseChainBackward =
+  (a: NativeAddon): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const b = backend as Backend;
+    const ins = inputs as Record<string, TensorInfo>;
+    const at = attrs as unknown as DenseChainAttrs;
+    const rows = ins.x.shape[0];
+    const layers = chainLayers(a, b, ins, at, ins.y, ins.ws);
+    const dz0 = b.makeOutput([rows, layers[0].units], 'float32');
+    const grads = layers.map((l) => ({
+      dk: b.makeOutput(l.kernel.shape, 'float32'),
+      db: l.bias === undefined ? undefined : b.makeOutput([l.units], 'float32'),
+    }));
+    const outs = [dz0, ...grads.flatMap((g) => (g.db === undefined ? [g.dk] : [g.dk, g.db]))];
+    if (rows === 0) return outs.map((o) => zeros(b, o));
+    const linear = a.activations.linear;
+    let dy = off(b, ins.dy);
+    let dyTemp: TensorInfo | null = null;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i];
+      const dzTensor = i === 0 ? dz0 : b.makeOutput([rows, l.units], 'float32');
+      const dz = off(b, dzTensor);
+      const db = grads[i].db;
+      a.activationBiasGrad(heap(b), dy, l.outOff, dz, db === undefined ? -1 : off(b, db), rows, l.units, l.act, 0);
+      const dk = off(b, grads[i].dk);
+      // kernel gradient: inputᵀ·dz [in, units], or dzᵀ·input [units, in] for a transposed layer
+      const ok = l.transposed
+        ? a.matMul(heap(b), dz, l.inOff, dk, 1, 1, 1, l.units, l.inputs, rows, 1, 0, -1, linear, 0)
+        : a.matMul(heap(b), l.inOff, dz, dk, 1, 1, 1, l.inputs, l.units, rows, 1, 0, -1, linear, 0);
+      if (!ok) nativeFailed(DENSE_CHAIN_GRAD_KERNEL);
+      if (dyTemp !== null) b.disposeData(dyTemp.dataId);
+      dyTemp = null;
+      if (i > 0) {
+        // the previous layer's output gradient: dz·Kᵀ [rows, in] (dz·K for a transposed layer)
+        dyTemp = b.makeOutput([rows, l.inputs], 'float32');
+        dy = off(b, dyTemp);
+        if (!a.matMul(heap(b), dz, off(b, l.kernel), dy, 1, 1, 1, rows, l.inputs, l.units, 0, l.transposed ? 0 : 1, -1, linear, 0))
+          nativeFailed(DENSE_CHAIN_GRAD_KERNEL);
+        b.disposeData(dzTensor.dataId);
+      }
+    }
+    return outs;
   };
 
 // The fused LSTM (see `fused-lstm.ts`): kernels of aekit's own, with no wasm counterpart.
@@ -872,6 +1047,10 @@ export async function registerNativeBackend(): Promise<void> {
     [SGD_KERNEL, sgdKernel],
     [BCE_KERNEL, bceForward],
     [BCE_GRAD_KERNEL, bceGrad],
+    [DENSE_CHAIN_KERNEL, denseChainForward],
+    [DENSE_CHAIN_GRAD_KERNEL, denseChainBackward],
+    [MSE_KERNEL, mseForward],
+    [MSE_GRAD_KERNEL, mseGrad],
   ] as const) {
     if (!disabled.has(kernelName) && tf.getKernel(kernelName, NATIVE_BACKEND) === undefined)
       tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make(a) });

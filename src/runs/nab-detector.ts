@@ -18,6 +18,7 @@ import { seriesWindows, windowStarts } from '../data/series.js';
 import { conv1dAutoencoder } from '../models/conv1d.js';
 import { recurrentAutoencoder } from '../models/recurrent.js';
 import { fit } from '../training/fit.js';
+import { lossFunction } from '../training/loss-functions.js';
 import { makeOptimizer } from '../training/optimizers.js';
 
 /** The detectors `aekit nab run --detector` knows. */
@@ -108,7 +109,7 @@ export async function detectNab(file: NabDataFile, detector: NabDetectorName, se
   const scaled = Float32Array.from(file.values, (v) => (v - mean) / sd);
   const model = buildModel(detector, window, settings.seed);
   try {
-    model.compile({ optimizer: makeOptimizer('adam', settings.lr), loss: 'meanSquaredError' });
+    model.compile({ optimizer: makeOptimizer('adam', settings.lr), loss: lossFunction('meanSquaredError') });
     const train = seriesWindows(scaled, 1, window, windowStarts(0, probation, window, 1));
     await fit(model, train, { epochs: settings.epochs, batchSize: settings.batchSize, seed: settings.seed });
     const starts = windowStarts(0, n, window, 1);

@@ -5,7 +5,7 @@
 
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
-import { binaryCrossentropy as fusedBinaryCrossentropy } from '../engine/fused-loss.js';
+import { binaryCrossentropy as fusedBinaryCrossentropy, meanSquaredError } from '../engine/fused-loss.js';
 import type { TrainStep } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
 
@@ -35,7 +35,7 @@ export const binaryCrossentropy = fusedBinaryCrossentropy;
 
 function reconstructionLoss(loss: LossStepOptions['loss'], y: tf.Tensor, p: tf.Tensor): tf.Scalar {
   if (loss === 'binaryCrossentropy') return binaryCrossentropy(y, p);
-  if (loss === 'meanSquaredError') return tf.mean(tf.squaredDifference(y, p)) as tf.Scalar;
+  if (loss === 'meanSquaredError') return meanSquaredError(y, p);
   throw new ArgumentError('loss', `custom step: unsupported {loss} '${String(loss)}'`);
 }
 

@@ -1,7 +1,9 @@
 /**
  * lossFunction: the conv autoencoder compiled with the fused binary cross-entropy trains as with
  * tfjs's string loss on the native engine (losses within 1e-5 relative at every SGD step), runs
- * the fused kernels, leaks no tensors per step, logs the same names, and saves and loads.
+ * the fused kernels, leaks no tensors per step, logs the same names, and saves and loads; the
+ * `dense` recipe's model compiled with the fused mean squared error trains (Adam, trainOnBatch) as
+ * with tfjs's string 'meanSquaredError'.
  * Needs the addon (`npm run build:native`); AEKIT_SKIP_NATIVE=1 skips these tests visibly.
  */
 
@@ -13,8 +15,9 @@ import { test } from 'node:test';
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
 import { useBackend } from '../engine/backend.js';
-import { BCE_GRAD_KERNEL, BCE_KERNEL } from '../engine/fused-loss.js';
+import { BCE_GRAD_KERNEL, BCE_KERNEL, binaryCrossentropy, MSE_GRAD_KERNEL, MSE_KERNEL, meanSquaredError } from '../engine/fused-loss.js';
 import { convAutoencoder } from '../models/conv.js';
+import { stackedAutoencoder } from '../models/stacked.js';
 import { loadModel, saveModel } from './io.js';
 import { lossFunction } from './loss-functions.js';
 import { roundedAccuracy } from './metrics.js';
@@ -86,13 +89,43 @@ test(
   },
 );
 
-test('lossFunction: meanSquaredError stays tfjs’s string; an unknown name is refused', () => {
-  assert.equal(lossFunction('meanSquaredError'), 'meanSquaredError');
-  assert.equal(typeof lossFunction('binaryCrossentropy'), 'function');
+test('lossFunction: both losses are aekit’s fused ops; an unknown name is refused', () => {
+  assert.equal(lossFunction('meanSquaredError'), meanSquaredError);
+  assert.equal(lossFunction('binaryCrossentropy'), binaryCrossentropy);
   assert.throws(
     () => lossFunction('hinge' as LossName),
     (err: unknown) =>
       err instanceof ArgumentError &&
       /unknown loss 'hinge': expected one of binaryCrossentropy, meanSquaredError/.test((err as Error).message),
   );
+});
+
+test('lossFunction: the dense table model trains with the fused MSE as with tfjs’s string loss (native, Adam)', { skip }, async () => {
+  await useBackend('native');
+  const build = (loss: ReturnType<typeof lossFunction>): tf.LayersModel => {
+    const model = stackedAutoencoder({ seed: 7, inputShape: [20], units: [10, 5], outputActivation: 'linear' }).autoencoder;
+    model.compile({ optimizer: tf.train.adam(1e-2), loss });
+    return model;
+  };
+  const fused = build(lossFunction('meanSquaredError'));
+  const plain = build('meanSquaredError');
+  for (let step = 0; step < 6; step++) {
+    const x = tf.tidy(() => tf.sub(tf.mul(batch(step).reshape([-1, 16]).slice([0, 0], [20, 16]).transpose(), 4), 2));
+    let kernels: string[] = [];
+    let a = 0;
+    if (step === 0)
+      kernels = (
+        await tf.profile(async () => {
+          a = (await fused.trainOnBatch(x, x)) as number;
+        })
+      ).kernelNames;
+    else a = (await fused.trainOnBatch(x, x)) as number;
+    const b = (await plain.trainOnBatch(x, x)) as number;
+    x.dispose();
+    if (step === 0) assert.ok(kernels.includes(MSE_KERNEL) && kernels.includes(MSE_GRAD_KERNEL), `kernels: ${kernels.join(', ')}`);
+    assert.ok(Number.isFinite(a) && a > 0, `step ${step}: loss ${a}`);
+    assert.ok(Math.abs(a - b) <= 1e-5 * Math.abs(b), `step ${step}: fused loss ${a}, tfjs's ${b}`);
+  }
+  fused.dispose();
+  plain.dispose();
 });

@@ -4,7 +4,7 @@
 
 import { ArgumentError } from '../core/errors.js';
 import type * as tf from '../core/tf.js';
-import { binaryCrossentropy } from '../engine/fused-loss.js';
+import { binaryCrossentropy, meanSquaredError } from '../engine/fused-loss.js';
 import type { LossName } from './optimizers.js';
 
 /** What `model.compile`'s `loss` accepts for one output: a tfjs loss name or a loss function. */
@@ -15,8 +15,8 @@ export const LOSS_NAMES: readonly LossName[] = ['binaryCrossentropy', 'meanSquar
 
 /**
  * The `loss` to compile a model with for the loss `name`: aekit's {@link binaryCrossentropy} op
- * for `binaryCrossentropy` (one native kernel each way; tfjs-layers' own formula on other
- * backends), tfjs's `'meanSquaredError'` for that one. The value and the logged names (`loss`,
+ * for `binaryCrossentropy` and its {@link meanSquaredError} op for `meanSquaredError` (one native
+ * kernel each way; tfjs-layers' own formula on other backends). The value and the logged names (`loss`,
  * `val_loss`) are those of tfjs's string loss; a model compiled with a function loss saves no
  * loss name, so runs record theirs in their own metadata (`metrics.options.loss`).
  *
@@ -28,7 +28,7 @@ export function lossFunction(name: LossName): CompiledLoss {
     case 'binaryCrossentropy':
       return binaryCrossentropy;
     case 'meanSquaredError':
-      return 'meanSquaredError';
+      return meanSquaredError;
     default:
       throw new ArgumentError('loss', `unknown loss '${String(name)}': expected one of ${LOSS_NAMES.join(', ')}`);
   }

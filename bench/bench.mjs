@@ -13,7 +13,8 @@
  *   recipe's Adam lr 1e-3 and MSE), batch 32 and 128 (the recipe's); `dense`: the `dense` recipe's
  *   model on a 20-column standardised table (Adam lr 1e-3, MSE), batch 32 — these on aekit's default engine only.
  *
- * Reports median samples/s of ≥ 3 timed runs after a warm-up (`trainOnBatch`), parameter counts of
+ * Reports median samples/s of ≥ 3 timed runs after a warm-up (the step `fit` runs: aekit's fused
+ * step where it applies, `fusedTrainStep`, else `trainOnBatch`), parameter counts of
  * both sides, peak RSS, the ratio to PyTorch, the per-kernel time of one step on aekit's default
  * engine, and a roofline of that step (bench/roofline.mjs: each kernel's GFLOP/s or GB/s against
  * this CPU's theoretical and measured peaks, bench/peak.c). Each engine runs in its own child
@@ -21,8 +22,11 @@
  *
  *   node bench/bench.mjs [--steps=30] [--runs=3] [--batches=32,128] [--engines=auto,wasm,cpu]
  *                        [--models=conv,stacked,recurrent,cifar-conv,upsample,conv1d,dense] [--out=path]
- *                        [--flopsPerCycle=auto] [--clockMHz=auto] [--bce=fused]
+ *                        [--flopsPerCycle=auto] [--clockMHz=auto] [--bce=fused] [--warmupSeconds=2]
  *
+ * Both sides warm up for 10 steps and at least --warmupSeconds (V8 optimises the JavaScript of a
+ * step only after it has run a while: a dense step takes a few hundred of them), then time --runs
+ * runs of --steps steps.
  * --batches applies to the models timed at several batch sizes (conv, cifar-conv, conv1d); the
  * others run at 32. `dense` takes 10 × --steps (its steps are a few ms).
  * --bce=tfjs compiles the binary cross-entropy models with tfjs's string loss instead of
@@ -47,6 +51,7 @@ const DEFAULTS = {
   flopsPerCycle: 'auto',
   clockMHz: 'auto',
   bce: 'fused',
+  warmupSeconds: '2',
 };
 
 function parseArgs(argv) {
@@ -81,7 +86,7 @@ const POOL = 2048;
 
 // ---------------------------------------------------------------------------------------------
 // Child: one engine, one batch size.
-async function child({ model, engine, batch, steps, runs, profile, fullData, bce }) {
+async function child({ model, engine, batch, steps, runs, profile, fullData, bce, warmupSeconds }) {
   const tf = await import('../dist/core/tf.js');
   const { useBackend } = await import('../dist/engine/backend.js');
   const { convAutoencoder } = await import('../dist/models/conv.js');
@@ -94,6 +99,7 @@ async function child({ model, engine, batch, steps, runs, profile, fullData, bce
   const { lossFor } = await import('../dist/runs/recipe.js');
   const { makeOptimizer } = await import('../dist/training/optimizers.js');
   const { lossFunction } = await import('../dist/training/loss-functions.js');
+  const { fusedTrainStep } = await import('../dist/training/fused-step.js');
   // what `aekit train` compiles (the fused binary cross-entropy), or with --bce=tfjs tfjs's string loss
   const compiledLoss = (name) => (bce === 'tfjs' ? name : lossFunction(name));
   const info = await useBackend(engine);
@@ -150,12 +156,18 @@ async function child({ model, engine, batch, steps, runs, profile, fullData, bce
     cursor += batch;
     return t;
   };
+  // the step aekit's fit runs: the fused step where it applies (runs of dense layers as one op on
+  // the native engine), else trainOnBatch
+  const fused = fusedTrainStep(autoencoder);
   const step = async () => {
     const x = nextBatch();
-    await autoencoder.trainOnBatch(x, x);
+    if (fused === null) await autoencoder.trainOnBatch(x, x);
+    else await fused.train(x, x);
     x.dispose();
   };
-  for (let i = 0; i < Math.min(10, steps); i++) await step(); // warm-up: kernels compile, per-shape thread choice settles
+  // warm-up: kernels compile, per-shape thread choice settles, V8 optimises the step's JavaScript
+  const warmStart = performance.now();
+  for (let i = 0; i < Math.min(10, steps) || performance.now() - warmStart < 1000 * warmupSeconds; i++) await step();
   const rates = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
@@ -205,6 +217,8 @@ if (process.env.AEKIT_BENCH_CHILD) {
 let opts;
 try {
   opts = parseArgs(process.argv.slice(2));
+  if (!(Number(opts.warmupSeconds) >= 0))
+    throw new Error(`bench: --warmupSeconds takes a number of seconds ≥ 0, got '${opts.warmupSeconds}'`);
   for (const k of ['flopsPerCycle', 'clockMHz'])
     if (opts[k] !== 'auto' && !(Number(opts[k]) > 0)) throw new Error(`bench: --${k} takes 'auto' or a positive number, got '${opts[k]}'`);
   if (!['fused', 'tfjs'].includes(opts.bce)) throw new Error(`bench: --bce takes fused or tfjs, got '${opts.bce}'`);
@@ -264,6 +278,10 @@ function torch(model, batch, steps, runs) {
         '2',
         '--features',
         String(TABLE_FEATURES),
+        '--warmup',
+        '10',
+        '--warmup-seconds',
+        String(Number(opts.warmupSeconds)),
       ],
       {
         encoding: 'utf8',
@@ -312,6 +330,7 @@ for (const model of models) {
         // the full-data footprint is the 28×28 models' (Fashion-MNIST's 55,000 images)
         fullData: opts.fullData === 'true' && engine === 'auto' && ['conv', 'stacked', 'recurrent'].includes(model),
         bce: opts.bce,
+        warmupSeconds: Number(opts.warmupSeconds),
       };
       process.stderr.write(`bench: ${model}, batch ${batch}, engine ${engine}...\n`);
       const r = runChild(cfg);

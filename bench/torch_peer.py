@@ -24,6 +24,7 @@ p.add_argument('--model', choices=['conv', 'stacked', 'recurrent', 'cifar-conv',
 p.add_argument('--batch', type=int, default=32)
 p.add_argument('--steps', type=int, default=40)
 p.add_argument('--warmup', type=int, default=5)
+p.add_argument('--warmup-seconds', type=float, default=0.0, help='warm up for at least this long too (as many steps as that takes)')
 p.add_argument('--runs', type=int, default=3)
 p.add_argument('--threads', type=int, default=2)
 p.add_argument('--shape', default='28x28x1', help='conv only: input HxWxC; sizes divisible by 8 use the all-"same" decoder of src/models/conv.ts')
@@ -173,8 +174,11 @@ if a.fashion_epochs > 0:
                       'limit': images.shape[0], 'epoch_images_per_second': epochs}))
     raise SystemExit(0)
 
-for _ in range(a.warmup):
+warm_start = time.perf_counter()
+done = 0
+while done < a.warmup or time.perf_counter() - warm_start < a.warmup_seconds:
     step()
+    done += 1
 rates = []
 for _ in range(a.runs):
     t0 = time.perf_counter()

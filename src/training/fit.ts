@@ -18,9 +18,11 @@ import {
   TerminateOnNaN,
   terminateOnNaN,
 } from './callbacks.js';
+import { fusedTrainStep } from './fused-step.js';
 import { captureOptimizerState, type OptimizerState, restoreOptimizerState } from './optimizer-state.js';
+import type { TrainStep } from './train-step.js';
 
-export type { EpochRecord };
+export type { EpochRecord, TrainStep };
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -47,6 +49,12 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** Custom gradient step (extra loss terms) used instead of `model.trainOnBatch`; see {@link TrainStep}. */
   step?: TrainStep;
+  /**
+   * Without `step`: train with aekit's fused step where it applies (runs of dense layers as one op
+   * on the native engine, `fused-step.ts`; the result is trainOnBatch's to float rounding), else
+   * with `model.trainOnBatch`. false: always trainOnBatch. Default true.
+   */
+  fused?: boolean;
   /**
    * Stops training at the end of the current batch once `aborted` is true (an `AbortSignal`, or
    * any object with that flag): `checkpoint` is called with where training stopped, then fit
@@ -104,21 +112,6 @@ export interface FitCheckpoint {
    * one was given); null for a callback with no state. Absent: none recorded.
    */
   callbacks?: Array<CallbackSnapshot | null>;
-}
-
-/**
- * A custom training step, for losses `compile` cannot express (activity penalties, a VAE's KL term).
- * `train` updates the weights on one batch and returns the values named by `names` (the first is the
- * loss); `evaluate`, when given, returns the same values without updating (used for validation,
- * otherwise the compiled model's `evaluate` is used). Both must dispose what they allocate.
- */
-export interface TrainStep {
-  /** Names of the values returned, e.g. `['loss', 'rounded_accuracy', 'sparsity_penalty']`. */
-  names: string[];
-  /** The optimizer `train` updates with, for learning-rate callbacks; default the compiled model's. */
-  optimizer?: tf.Optimizer;
-  train(x: tf.Tensor, y: tf.Tensor): number[] | Promise<number[]>;
-  evaluate?(x: tf.Tensor, y: tf.Tensor): number[] | Promise<number[]>;
 }
 
 /** Copies the samples at `indices[from..to)` into one batch tensor pair (bytes become floats / 255). */
@@ -226,7 +219,8 @@ export async function fit(model: tf.LayersModel, train: AnySamples, options: Fit
     progress = silentProgress,
     title = '',
     onEpochEnd,
-    step: customStep,
+    step: givenStep,
+    fused = true,
     callbacks: given = [],
     signal,
     checkpoint,
@@ -247,6 +241,7 @@ export async function fit(model: tf.LayersModel, train: AnySamples, options: Fit
       `expected an array of callback objects, got ${Array.isArray(given) ? '[…] with a non-object' : typeof given}`,
     );
   const callbacks = given.some((c) => c instanceof TerminateOnNaN) ? given : [terminateOnNaN(), ...given];
+  const customStep = givenStep ?? (fused ? (fusedTrainStep(model) ?? undefined) : undefined);
   const names = customStep?.names ?? model.metricsNames;
   const steps = Math.ceil(train.count / batchSize);
   if (resume !== undefined) checkResume(resume, epochs, steps, names.length);

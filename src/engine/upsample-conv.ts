@@ -126,11 +126,11 @@ export const UPSAMPLE_CONV_MIN_PIXELS = 16384;
  * Whether {@link upsampleConv2d} is faster than UpSampling2D(2×2) + Conv2D(3×3, 'same') for x
  * `[n, h, w, ci]` and filter `[3, 3, ci, co]` on aekit's native engine, forward and backward
  * together: a fixed rule from the shapes (never timed at run time), from bench/upsample-conv.mjs.
- * With co ≥ 8 output channels the transposed convolution measured 1.3–2× faster on every shape
- * timed; with fewer, oneDNN's transposed convolution to 1–4 channels is slow and the two layers'
- * direct few-channel kernels are fast, so it pays only on outputs of at least 16,384 pixels
- * (16×16 → 32×32 at batch 32: ×1.05–1.4; 4×4 → 8×8 at batch 32: ×0.84).
- * False for shapes upsampleConv2d does not take.
+ * With co ≥ 8 output channels it measured 1.3–2× faster on every shape timed. With fewer, the
+ * two layers run aekit's direct few-output-channel kernels and the op's few extra kernels (the
+ * filter transform and its gradient) weigh on small outputs: it pays from 16,384 output pixels
+ * (n · 2h · 2w; 16×16 → 32×32×3 at batch 32 ×1.3, at batch 128 ×1.7) and not below (8×8 →
+ * 16×16×3 at batch 32 ×0.9–1.0, 4×4 → 8×8×3 ×0.8). False for shapes upsampleConv2d does not take.
  *
  * @example upsampleConvPays([32, 16, 16, 16], [3, 3, 16, 3]) // true: the bench model's last stage
  */

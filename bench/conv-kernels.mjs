@@ -52,6 +52,10 @@ const MODEL_SHAPES = {
   'cifar-dec2': [32, 16, 16, 16, 32, 3, 3, 2, 'same'],
   'cifar-dec3': [32, 32, 32, 3, 16, 3, 3, 2, 'same'],
   'seed-dec3': [32, 28, 28, 1, 16, 3, 3, 2, 'same'],
+  // upsampleConv2d's 4×4 stride-2 transposed convolution of the upsample decoder's last stage
+  'upconv-last': [32, 32, 32, 3, 16, 4, 4, 2, 'same'],
+  'upconv-last-b128': [128, 32, 32, 3, 16, 4, 4, 2, 'same'],
+  'upconv-mid': [32, 16, 16, 16, 32, 4, 4, 2, 'same'],
 };
 Object.assign(SHAPES, MODEL_SHAPES);
 

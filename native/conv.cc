@@ -1,7 +1,7 @@
 // Convolutions on oneDNN: forward (with bias, and an activation applied in the same call), input
 // gradient, filter gradient, and the transposed convolution with bias and activation; one input
-// channel (and a few, for the filter gradient), and a few output channels, run on aekit's direct
-// kernels (conv_direct.cc).
+// channel (and a few, for the filter and input gradients), and a few output channels, run on
+// aekit's direct kernels (conv_direct.cc).
 #include <dnnl.hpp>
 #include <omp.h>
 
@@ -259,6 +259,13 @@ Geo readGeo(Args &a, size_t i) {
 // (batch 32 and 128; 1.3–17× on the shared 2-core EPYC, ci 3 to 128, 1×7 to 5×5, stride 1 and 2).
 bool fewCoDirect(const Geo &g) { return g.co <= kFewOutChannels && g.dh == 1 && g.dw == 1; }
 
+// Whether the direct input gradient for 2 to kFewChannels input channels (conv_direct.cc)
+// replaces oneDNN for `g` (one input channel and a few output channels have their own kernels):
+// it ran 1.3–1.8× faster on every such shape bench/conv-kernels.mjs times (batch 32 and 128: the
+// 4×4 stride-2 transposed convolution 16 → 3 of upsampleConv2d, 1.73 → 0.94 ms at batch 32; the
+// CIFAR decoder's 3×3 stride-2 one, 1.01 → 0.78 ms; the CIFAR encoder's first input gradient).
+bool fewCiData(const Geo &g) { return g.ci >= 2 && g.ci <= kFewChannels && g.dh == 1 && g.dw == 1; }
+
 }  // namespace
 
 const std::string &lastConvImpl() { return lastImpl; }
@@ -311,8 +318,8 @@ napi_value Conv2dForward(Args &a) {
 }
 
 // dx = the input gradient of the convolution `g` for output gradient dy (also the transposed
-// convolution of dy): one input channel or a few output channels on the direct kernels, else
-// oneDNN. False when oneDNN has no implementation.
+// convolution of dy): one or a few input channels or a few output channels on the direct
+// kernels, else oneDNN. False when oneDNN has no implementation.
 bool backwardData(const Geo &g, const float *dy, const float *w, float *dx) {
   if (g.ci == 1) {
     backwardDataC1(g, dy, w, dx);
@@ -322,6 +329,11 @@ bool backwardData(const Geo &g, const float *dy, const float *w, float *dx) {
   if (fewCoDirect(g)) {
     backwardDataFewCo(g, dy, w, dx);
     lastImpl = "aekit:direct:few-co";
+    return true;
+  }
+  if (fewCiData(g)) {
+    backwardDataFewCi(g, dy, w, dx);
+    lastImpl = "aekit:direct:few-ci";
     return true;
   }
   Cached &c = getPrim("d" + g.key(), true, [&](Variant &v) {

@@ -30,6 +30,9 @@ void backwardDataC1(const Geo &g, const float *dy, const float *w, float *dx);
 constexpr long kFewChannels = 4;
 // dw of a convolution with 1 to kFewChannels input channels.
 void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw);
+// dx of a convolution with 2 to kFewChannels input channels, dilation 1 (also a transposed
+// convolution to that many channels).
+void backwardDataFewCi(const Geo &g, const float *dy, const float *w, float *dx);
 // Output channels up to which the direct kernels below may replace oneDNN (conv.cc chooses them
 // for the shapes where they measured faster).
 constexpr long kFewOutChannels = 4;

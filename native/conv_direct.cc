@@ -1,5 +1,5 @@
-// aekit's own convolution kernels for one input channel, the filter gradient for a few, and all
-// three directions for a few output channels (see conv.h).
+// aekit's own convolution kernels for one input channel, the filter and input gradients for a
+// few, and all three directions for a few output channels (see conv.h).
 #include <omp.h>
 
 #include <algorithm>
@@ -405,6 +405,73 @@ void backwardFilterFewCoT(const Geo &g, const float *x, const float *dy, float *
         for (long k = 0; k < chunks; ++k) v += part[static_cast<size_t>(k) * nw + e];
         dw[(t * ci + c) * CO + o] = static_cast<float>(v);
       }
+}
+
+// A few input channels (2 ≤ ci ≤ kFewChannels), the input gradient: also the transposed
+// convolution to a few channels, the forward pass of an image decoder's last layer (4×4 with
+// stride 2 to 3 channels for upsampleConv2d, which oneDNN 2.6 runs on its GEMM).
+// dx[b, ih, iw, c] = Σ_{kh, kw, o} dy[b, oh, ow, o] · w[kh, kw, c, o] over ih = oh·sh − pt + kh,
+// iw = ow·sw − pl + kw (dilation 1). The columns iw of one phase φ = (iw + pl) mod sw read the
+// same taps kw = φ + j·sw, from consecutive output columns ow = (iw + pl) / sw − j: with dy
+// transposed to [b][oh][o][ow] (zero-padded so that every tap's run lies inside), kLanes such
+// columns are one vector of each tap's run, and each multiply-add takes one weight for kLanes
+// pixels (no horizontal sums over the output channels).
+template <int CI>
+void backwardDataFewCiT(const Geo &g, const float *dy, const float *w, float *dx) {
+  const long co = g.co, s = g.sw, nmax = (g.kw + s - 1) / s;
+  const long qmax = (g.w - 1 + g.pl) / s;  // the largest (iw + pl) / sw
+  constexpr int kBlock = 2 * kLanes;  // columns per block: 2·CI independent sums of kLanes
+  const long width = std::max(g.wo, qmax + 1) + nmax + kBlock, left = nmax;
+  std::vector<float> dyt(static_cast<size_t>(g.n * g.ho * co * width), 0.f);
+#pragma omp parallel for schedule(static) if (g.n * g.ho * g.wo * co > kParWork)
+  for (long r = 0; r < g.n * g.ho; ++r)
+    for (long ow = 0; ow < g.wo; ++ow)
+      for (long o = 0; o < co; ++o) dyt[(r * co + o) * width + left + ow] = dy[(r * g.wo + ow) * co + o];
+  const std::vector<long> rows = tapTable(g.h, g.ho, g.kh, g.sh, g.pt, 1);
+  const long rs = 2 * g.kh + 1;
+  const float *dtp = dyt.data();
+#pragma omp parallel for schedule(static) if (g.n * g.h * g.w * g.kh * nmax * CI * co > kParWork)
+  for (long r = 0; r < g.n * g.h; ++r) {
+    const long b = r / g.h, ih = r % g.h;
+    const long *rt = rows.data() + ih * rs;
+    float *dxr = dx + r * g.w * CI;
+    for (long phase = 0; phase < s; ++phase) {
+      const long first = ((phase - g.pl) % s + s) % s;  // the first column of this phase
+      if (first >= g.w) continue;
+      const long count = (g.w - 1 - first) / s + 1, q0 = (first + g.pl) / s;
+      const long taps = phase < g.kw ? (g.kw - phase + s - 1) / s : 0;
+      for (long k0 = 0; k0 < count; k0 += kBlock) {
+        float acc[CI][kBlock] = {};
+        for (long i = 0; i < rt[0]; ++i) {
+          const long kh = rt[1 + 2 * i], oh = rt[2 + 2 * i];
+          for (long j = 0; j < taps; ++j) {
+            const float *src = dtp + (b * g.ho + oh) * co * width + left + q0 + k0 - j;
+            const float *wk = w + (kh * g.kw + phase + j * s) * CI * co;
+            for (long o = 0; o < co; ++o) {
+              const float *so = src + o * width;
+              for (int c = 0; c < CI; ++c) {
+                const float wv = wk[c * co + o];
+#pragma omp simd
+                for (int l = 0; l < kBlock; ++l) acc[c][l] += so[l] * wv;
+              }
+            }
+          }
+        }
+        const long n = std::min<long>(kBlock, count - k0);
+        for (long l = 0; l < n; ++l)
+          for (int c = 0; c < CI; ++c) dxr[(first + (k0 + l) * s) * CI + c] = acc[c][l];
+      }
+    }
+  }
+}
+
+void backwardDataFewCi(const Geo &g, const float *dy, const float *w, float *dx) {
+  switch (g.ci) {
+    case 2: return backwardDataFewCiT<2>(g, dy, w, dx);
+    case 3: return backwardDataFewCiT<3>(g, dy, w, dx);
+    case 4: return backwardDataFewCiT<4>(g, dy, w, dx);
+    default: throw std::invalid_argument("aekit native: the few-input-channel input gradient called for other than 2 to 4 channels");
+  }
 }
 
 // Calls F<co> for co in 1..kFewOutChannels.

@@ -173,6 +173,9 @@ void backwardDataFewCo(const Geo &g, const float *dy, const float *w, float *dx)
 void backwardFilterFewCo(const Geo &g, const float *x, const float *dy, float *dw) {
   activeIsa().backwardFilterFewCo(g, x, dy, dw);
 }
+void backwardDataFewCi(const Geo &g, const float *dy, const float *w, float *dx) {
+  activeIsa().backwardDataFewCi(g, dy, w, dx);
+}
 // conv.h's bias + activation pass, for conv.cc: the chosen set's (elementwise.cc).
 void biasActivation(float *y, const float *bias, long rows, long channels, int act, float alpha) {
   activeIsa().biasActivation(y, bias, rows, channels, act, alpha);

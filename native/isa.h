@@ -44,6 +44,7 @@ struct IsaKernels {
   void (*forwardFewCo)(const Geo &g, const float *x, const float *w, const float *bias, float *y);
   void (*backwardDataFewCo)(const Geo &g, const float *dy, const float *w, float *dx);
   void (*backwardFilterFewCo)(const Geo &g, const float *x, const float *dy, float *dw);
+  void (*backwardDataFewCi)(const Geo &g, const float *dy, const float *w, float *dx);
   void (*biasActivation)(float *y, const float *bias, long rows, long channels, int act, float alpha);
 };
 

@@ -18,6 +18,6 @@ const Kernel *const kKernels[] = {&kMaxPool,       &kMaxPoolGrad,       &kUnary,
 }  // namespace
 
 extern const IsaKernels kTable{kKernels,           std::size(kKernels),   backwardDataC1,      backwardFilterFew,
-                               forwardFewCo,       backwardDataFewCo,     backwardFilterFewCo, biasActivation};
+                               forwardFewCo,       backwardDataFewCo,     backwardFilterFewCo, backwardDataFewCi, biasActivation};
 
 }  // namespace AEKIT_ISA_NS

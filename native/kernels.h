@@ -50,6 +50,7 @@ void backwardFilterFew(const Geo &g, const float *x, const float *dy, float *dw)
 void forwardFewCo(const Geo &g, const float *x, const float *w, const float *bias, float *y);
 void backwardDataFewCo(const Geo &g, const float *dy, const float *w, float *dx);
 void backwardFilterFewCo(const Geo &g, const float *x, const float *dy, float *dw);
+void backwardDataFewCi(const Geo &g, const float *dy, const float *w, float *dx);
 // elementwise.cc (conv.h's biasActivation calls the chosen set's)
 void biasActivation(float *y, const float *bias, long rows, long channels, int act, float alpha);
 

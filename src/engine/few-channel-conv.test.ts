@@ -4,7 +4,9 @@
  * grid of co ∈ {1, 2, 3, 4}, ci ∈ {1, 3, 16, 17}, 1×1, 3×3, 5×5 and 1×7 filters, strides 1 and 2,
  * same and valid padding, batch 1 and 3, odd sizes; FusedConv2D (`tf.fused.conv2d`) with a bias
  * and each activation; and that the direct kernels (native/conv_direct.cc) ran for the shapes
- * conv.cc chooses them for, named by `nativeInfo().lastImpl`.
+ * conv.cc chooses them for, named by `nativeInfo().lastImpl`. And the input gradient with 2 to 4
+ * input channels (the transposed convolution to them): ci ∈ {2, 3, 4}, co ∈ {5, 8, 16, 17}, 1×1,
+ * 3×3, 4×4, 5×5, 1×7 and 2×3 filters, strides 1, 2 and 3, same and valid, batch 1 and 3.
  *
  * Tolerance: |native − cpu| ≤ 1e-4 · (1 + max |cpu|), elementwise (float32 sums in a different order).
  * Needs the addon (`npm run build:native`); AEKIT_SKIP_NATIVE=1 skips these tests visibly.
@@ -178,3 +180,47 @@ test('few-output-channel filter gradient: the same bits whatever the thread coun
   }
   tf.dispose([x, dy]);
 });
+
+const FEW_CI = 'aekit:direct:few-ci';
+
+test(
+  'few-input-channel input gradient (native, 2–4 channels): conv2dTranspose to them and conv2d’s dx match cpu over a grid; the direct kernel runs',
+  { skip },
+  async () => {
+    await registerNativeBackend();
+    seedRandom(23);
+    let k = 0;
+    for (const ci of [2, 3, 4])
+      for (const co of [5, 8, 16, 17])
+        for (const f of [
+          [1, 1],
+          [3, 3],
+          [4, 4],
+          [5, 5],
+          [1, 7],
+          [2, 3],
+        ] as [number, number][])
+          for (const s of [1, 2, 3])
+            for (const pad of ['same', 'valid'] as const) {
+              // batch 1 and 3, odd and even sizes, one row for the 1×7 windows
+              const n = k % 2 === 0 ? 1 : 3;
+              const [h, w] = f[0] === 1 && f[1] === 7 ? [1, 23] : k % 3 === 0 ? [8, 10] : [9, 7];
+              k++;
+              const c: Case = { n, h, w, ci, co, k: f, s, pad };
+              const out = (size: number, kn: number): number => (pad === 'same' ? Math.ceil(size / s) : Math.floor((size - kn) / s) + 1);
+              const [ho, wo] = [out(h, f[0]), out(w, f[1])];
+              const dy = randomValues([n, ho, wo, co]);
+              const filter = randomValues([...f, ci, co]);
+              // the transposed convolution's value is the convolution's input gradient (few-ci); its
+              // gradients run the convolution forward and its filter gradient
+              await compare(`conv2dTranspose ${tagOf(c)}`, [dy, filter], (yy, ww) =>
+                tf.conv2dTranspose(yy as tf.Tensor4D, ww as tf.Tensor4D, [n, h, w, ci], s, pad),
+              );
+              await tf.setBackend('native');
+              const [yt, wt] = [tf.tensor(dy.values, dy.shape), tf.tensor(filter.values, filter.shape)];
+              tf.conv2dTranspose(yt as tf.Tensor4D, wt as tf.Tensor4D, [n, h, w, ci], s, pad).dispose();
+              assert.equal(nativeInfo().lastImpl, FEW_CI, `conv2dTranspose ${tagOf(c)}`);
+              tf.dispose([yt, wt]);
+            }
+  },
+);

@@ -5,7 +5,7 @@
 
 import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
-import { binaryCrossentropy as fusedBinaryCrossentropy, meanSquaredError } from '../engine/fused-loss.js';
+import { binaryCrossentropy as fusedBinaryCrossentropy, meanSquaredError as fusedMeanSquaredError } from '../engine/fused-loss.js';
 import type { TrainStep } from './fit.js';
 import { roundedAccuracy } from './metrics.js';
 
@@ -32,6 +32,9 @@ export interface LossStepOptions {
  * values: the engine's fused op (one native kernel each way, tfjs-layers' formula elsewhere).
  */
 export const binaryCrossentropy = fusedBinaryCrossentropy;
+
+/** tfjs-layers' mean squared error averaged over all values: the engine's fused op (one native kernel each way, tfjs's formula elsewhere). */
+export const meanSquaredError = fusedMeanSquaredError;
 
 function reconstructionLoss(loss: LossStepOptions['loss'], y: tf.Tensor, p: tf.Tensor): tf.Scalar {
   if (loss === 'binaryCrossentropy') return binaryCrossentropy(y, p);

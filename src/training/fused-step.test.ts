@@ -3,7 +3,9 @@
  * (same seed, same compile): the returned loss and metrics of every step and the weights after
  * them, for the `dense` recipe's table model (Adam, MSE), the book's stacked model (SGD, BCE,
  * rounded accuracy), its tied variant (DenseTranspose: a kernel used twice), a model with an L2
- * kernel regulariser and a model with a layer that cannot be fused between dense runs. Also which
+ * kernel regulariser, a model with a layer that cannot be fused between dense runs, and the
+ * upsampling conv model (UpSampling2D + Conv2D pairs as one transposed convolution; an odd size's
+ * ZeroPadding2D between them keeps a pair apart). Also which
  * models it takes (chains, nested models) and refuses (branches, no dense layer, not compiled, a
  * backend without the kernels), that `fit` uses it (and `fused: false` does not), and no leaks.
  *
@@ -41,6 +43,8 @@ interface Case {
   sample: number[];
   /** Values in [0, 1] (BCE targets) rather than in [-1, 1]. */
   unit: boolean;
+  /** Samples per step. Default 8. */
+  batch?: number;
 }
 
 const CASES: Case[] = [
@@ -94,6 +98,27 @@ const CASES: Case[] = [
     sample: [9],
     unit: false,
   },
+  {
+    what: 'upsample conv model 16×16×3 (SGD, BCE, rounded accuracy), batch 64: every stage fused',
+    build: () => convAutoencoder({ seed: 6, inputShape: [16, 16, 3], filters: [8, 16], decoder: 'upsample' }).autoencoder,
+    // SGD at 1.0 amplifies the float rounding of six steps past the tolerance in the weights
+    optimizer: () => makeOptimizer('sgd', 0.2),
+    loss: 'binaryCrossentropy',
+    metrics: true,
+    sample: [16, 16, 3],
+    unit: true,
+    batch: 64,
+  },
+  {
+    what: 'upsample conv model 12×10×1 (Adam, MSE): odd stages padded, not fused',
+    build: () =>
+      convAutoencoder({ seed: 8, inputShape: [12, 10, 1], filters: [8, 8], decoder: 'upsample', outputActivation: 'linear' }).autoencoder,
+    optimizer: () => makeOptimizer('adam', 1e-2),
+    loss: 'meanSquaredError',
+    metrics: false,
+    sample: [12, 10, 1],
+    unit: false,
+  },
 ];
 
 function compiled(c: Case): tf.LayersModel {
@@ -112,8 +137,9 @@ test('fused step: losses, metrics and weights follow trainOnBatch step by step',
     assert.deepEqual(step.names, reference.metricsNames, `${c.what}: names`);
     seedRandom(17);
     for (let i = 0; i < 6; i++) {
-      const v = randomValues([8, ...c.sample]).values.map((x) => (c.unit ? (x + 1) / 2 : x));
-      const x = tf.tensor(v, [8, ...c.sample]);
+      const n = c.batch ?? 8;
+      const v = randomValues([n, ...c.sample]).values.map((x) => (c.unit ? (x + 1) / 2 : x));
+      const x = tf.tensor(v, [n, ...c.sample]);
       const want = await reference.trainOnBatch(x, x);
       const got = await step.train(x, x);
       x.dispose();
@@ -148,6 +174,32 @@ test('fused step: one step runs the dense runs as the fused kernels and leaks no
   model.dispose();
 });
 
+test('fused step: an UpSampling2D + Conv2D pair runs as one transposed convolution where the rule says it pays', { skip }, async () => {
+  await native();
+  const model = compiled(CASES[4]);
+  const step = fusedTrainStep(model)!;
+  const kernelsAt = async (n: number): Promise<string[]> => {
+    const x = tf.tensor(
+      randomValues([n, 16, 16, 3]).values.map((v) => (v + 1) / 2),
+      [n, 16, 16, 3],
+    );
+    await step.train(x, x);
+    const p = await tf.profile(async () => {
+      await step.train(x, x);
+    });
+    x.dispose();
+    return p.kernelNames;
+  };
+  // batch 8: the stages 4×4×16 → 8×8×8 (co 8) and 8×8×8 → 16×16×3 (8·16·16 = 2,048 pixels, co 3)
+  const at8 = await kernelsAt(8);
+  assert.ok(at8.includes('ResizeNearestNeighbor'), `the co-3 stage is below the rule at batch 8: ${at8.join(' ')}`);
+  assert.ok(at8.includes('AekitConv2DTransposeSelu'), 'the co-8 stage is one transposed convolution');
+  // batch 64: 64·16·16 = 16,384 pixels, so the last stage too
+  const at64 = await kernelsAt(64);
+  assert.ok(!at64.includes('ResizeNearestNeighbor'), `every stage fused at batch 64: ${at64.join(' ')}`);
+  model.dispose();
+});
+
 test('fused step: the chain of layers, nested models expanded; branches are not a chain', async () => {
   const { autoencoder } = stackedAutoencoder({ seed: 1, units: [8, 4] });
   assert.deepEqual(
@@ -171,7 +223,7 @@ test('fused step: refused where it does not apply', { skip }, async () => {
   assert.notEqual(fusedTrainStep(dense), null, 'compiled, on the native engine');
   const conv = convAutoencoder({ seed: 1 }).autoencoder;
   conv.compile({ optimizer: makeOptimizer('sgd', 1), loss: lossFunction('binaryCrossentropy') });
-  assert.equal(fusedTrainStep(conv), null, 'no dense layer');
+  assert.equal(fusedTrainStep(conv), null, 'no dense layer, no upsampling pair');
   await tf.setBackend('cpu');
   assert.equal(fusedTrainStep(dense), null, 'a backend without the kernels');
   await tf.setBackend('native');

@@ -8,7 +8,10 @@
  * PyTorch. {@link fusedTrainStep} reads the model's layers as a chain (nested models expanded),
  * and trains it with a forward function that applies every layer itself (`layer.apply`, as the
  * model would) except runs of Dense and DenseTranspose layers, which run as one
- * {@link denseChain} each: one kernel forward and one backward for the whole run.
+ * {@link denseChain} each (one kernel forward and one backward for the whole run), and an
+ * UpSampling2D(2×2, nearest) directly followed by a Conv2D(3×3, stride 1, 'same'), which runs as
+ * one {@link upsampleConv2d} (a 4×4 stride-2 transposed convolution: 4 taps per output pixel
+ * instead of 9, no resize) where {@link upsampleConvPays} says it is faster for the batch's shape.
  *
  * Everything else is trainOnBatch's: the compiled loss (its mean over the batch), the compiled
  * metrics, the regularisation losses of the layers (`calculateLosses`), the compiled optimizer on
@@ -28,6 +31,7 @@ import {
   denseChain,
   hasFusedDenseChain,
 } from '../engine/fused-dense.js';
+import { upsampleConv2d, upsampleConvPays } from '../engine/upsample-conv.js';
 import type { TrainStep } from './train-step.js';
 
 type Layer = tf.layers.Layer;
@@ -118,10 +122,62 @@ function denseReader(layer: Layer): DenseReader | null {
   return null;
 }
 
-/** A piece of the forward pass: one layer as it is, or a run of dense layers as one op. */
-type Segment = { layer: Layer } | { dense: DenseReader[] };
+interface UpsampleFields {
+  size: number[];
+  interpolation: string;
+  dataFormat: string;
+}
+interface ConvFields {
+  rank: number;
+  kernelSize: number[];
+  strides: number[];
+  padding: string;
+  dataFormat: string;
+  dilationRate: number[] | number;
+  activation: { getClassName(): string } | null;
+  activityRegularizer?: unknown;
+  kernel: { read(): tf.Tensor } | null;
+  bias: { read(): tf.Tensor } | null;
+}
 
-/** The chain cut into segments (runs of fusable dense layers, at most the op's maximum each). */
+/** An UpSampling2D and the Conv2D after it, as {@link upsampleConv2d} takes them. */
+interface UpsampleConv {
+  upsample: Layer;
+  conv: Layer;
+  read(): { kernel: tf.Tensor; bias: tf.Tensor | null; activation: string };
+}
+
+/** `upsample` then `conv` as one {@link upsampleConv2d}, or null when they compute something else. */
+function upsampleConvOf(upsample: Layer, conv: Layer): UpsampleConv | null {
+  const u = upsample as unknown as UpsampleFields & LayerLike;
+  const c = conv as unknown as ConvFields & LayerLike;
+  if (u.getClassName() !== 'UpSampling2D' || c.getClassName() !== 'Conv2D') return null;
+  if (u.size[0] !== 2 || u.size[1] !== 2 || u.interpolation !== 'nearest' || u.dataFormat !== 'channelsLast') return null;
+  const dil = c.dilationRate;
+  const ok =
+    c.rank === 2 &&
+    c.kernelSize.every((k) => k === 3) &&
+    c.strides.every((s) => s === 1) &&
+    c.padding === 'same' &&
+    c.dataFormat === 'channelsLast' &&
+    (typeof dil === 'number' ? dil === 1 : dil.every((d) => d === 1)) &&
+    c.activityRegularizer == null &&
+    c.kernel !== null;
+  if (!ok) return null;
+  return {
+    upsample,
+    conv,
+    read: () => ({ kernel: c.kernel!.read(), bias: c.bias?.read() ?? null, activation: c.activation?.getClassName() ?? 'linear' }),
+  };
+}
+
+/**
+ * A piece of the forward pass: one layer as it is, a run of dense layers as one op, or an
+ * UpSampling2D + Conv2D pair as one transposed convolution.
+ */
+type Segment = { layer: Layer } | { dense: DenseReader[] } | { upconv: UpsampleConv };
+
+/** The chain cut into segments (runs of fusable dense layers, at most the op's maximum each; upsampling pairs). */
 function segmentsOf(layers: Layer[]): Segment[] {
   const out: Segment[] = [];
   let run: DenseReader[] = [];
@@ -129,15 +185,20 @@ function segmentsOf(layers: Layer[]): Segment[] {
     if (run.length > 0) out.push({ dense: run });
     run = [];
   };
-  for (const layer of layers) {
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
     const reader = denseReader(layer);
-    if (reader === null) {
-      flush();
-      out.push({ layer });
-    } else {
+    const pair = i + 1 < layers.length ? upsampleConvOf(layer, layers[i + 1]) : null;
+    if (reader !== null) {
       if (run.length === DENSE_CHAIN_MAX_LAYERS) flush();
       run.push(reader);
+      continue;
     }
+    flush();
+    if (pair !== null) {
+      out.push({ upconv: pair });
+      i++;
+    } else out.push({ layer });
   }
   flush();
   return out;
@@ -148,19 +209,26 @@ function forward(segments: Segment[], x: tf.Tensor, training: boolean): tf.Tenso
   let h = x;
   for (const s of segments) {
     if ('layer' in s) h = s.layer.apply(h, { training }) as tf.Tensor;
-    else
+    else if ('dense' in s)
       h = denseChain(
         h,
         s.dense.map((read) => read()),
       );
+    else {
+      const { kernel, bias, activation } = s.upconv.read();
+      // the rule depends on the batch's size: below it, the two layers as they are
+      if (h.dtype === 'float32' && upsampleConvPays(h.shape, kernel.shape)) h = upsampleConv2d(h, kernel, bias, activation);
+      else h = s.upconv.conv.apply(s.upconv.upsample.apply(h, { training }), { training }) as tf.Tensor;
+    }
   }
   return h;
 }
 
 /**
  * The fused training step of a compiled `model` (see the module's comment), or null when it does
- * not apply: the active backend lacks the fused kernels, the model is not compiled with one loss,
- * its layers are not a chain, or none of them can be fused.
+ * not apply: the active backend is not aekit's native engine (the one with the dense-chain
+ * kernels), the model is not compiled with one loss, its layers are not a chain, or none of them
+ * can be fused.
  *
  * @example
  * const step = fusedTrainStep(model);
@@ -178,7 +246,7 @@ export function fusedTrainStep(model: tf.LayersModel): TrainStep | null {
   const layers = chainOf(model);
   if (layers === null) return null;
   const segments = segmentsOf(layers);
-  if (!segments.some((s) => 'dense' in s)) return null;
+  if (!segments.some((s) => !('layer' in s))) return null;
   const metrics = (compiled.metricsTensors ?? []).map(([fn]) => fn);
   const weights = compiled.collectedTrainableWeights ?? model.trainableWeights;
   return {

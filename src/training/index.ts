@@ -27,9 +27,10 @@ export {
   terminateOnNaN,
 } from './callbacks.js';
 export type { LossStepOptions, LossTerm } from './custom-step.js';
-export { binaryCrossentropy, lossStep } from './custom-step.js';
+export { binaryCrossentropy, lossStep, meanSquaredError } from './custom-step.js';
 export type { EpochRecord, FitCheckpoint, FitOptions, FitPosition, TrainStep } from './fit.js';
 export { evaluate, fit } from './fit.js';
+export { chainOf, fusedTrainStep } from './fused-step.js';
 export type { GreedyOptions, GreedyResult, GreedyStage, PhaseRecord, PhaseSettings } from './greedy.js';
 export { encodeSamples, trainGreedy } from './greedy.js';
 export { loadModel, ModelIOError, saveModel } from './io.js';

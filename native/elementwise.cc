@@ -204,24 +204,10 @@ void activationBiasGradOf(const float *dy, const float *y, float *dz, float *db,
   }
 }
 
-// seluBiasGrad(heap, dy, y, dz, db, rows, channels): the backward pass of y = selu(z) with
-// z = conv + bias, from SELU's output: dz = dy · selu'(z), where selu'(z) = scale for y > 0 and
-// y + scale·alpha (= scale·alpha·e^z) otherwise, and the bias gradient db[c] = Σ_r dz[r, c], in
-// one pass over rows × channels (NHWC: channels innermost).
-napi_value SeluBiasGrad(Args &a) {
-  const long rows = a.size(4), channels = a.positive(5);
-  const float *dy = a.span<const float>(0, count(rows, channels));
-  const float *y = a.span<const float>(1, count(rows, channels));
-  float *dz = a.span<float>(2, count(rows, channels));
-  float *db = a.span<float>(3, channels);
-  if (!a.ok()) return a.fail();
-  activationBiasGradOf<Activation::kSelu>(dy, y, dz, db, rows, channels, 0.f);
-  return a.result(true);
-}
-
 // activationBiasGrad(heap, dy, y, dz, db, rows, channels, act, alpha): the backward pass of
-// y = act(z), z = x·w + bias (a dense layer; channels its units): dz = dy · act'(z) computed from
-// y, and db = Σ_r dz unless db is -1. act: linear, relu, sigmoid, elu, selu, or leakyrelu with a
+// y = act(z), z = x·w + bias (a dense layer, or a convolution in NHWC; channels its units or
+// channels): dz = dy · act'(z) computed from y (for selu: scale for y > 0, y + scale·alpha
+// = scale·alpha·e^z otherwise), and db = Σ_r dz unless db is -1. act: linear, relu, sigmoid, elu, selu, or leakyrelu with a
 // slope alpha > 0; relu6 is refused (its output does not tell its derivative).
 napi_value ActivationBiasGrad(Args &a) {
   const long rows = a.size(4), channels = a.positive(5);
@@ -386,7 +372,6 @@ const Kernel kUnary{"unary", "op, x, y, n", Unary};
 const Kernel kBinary{"binary", "op, a, na, b, nb, y, n", Binary};
 const Kernel kSelect{"select", "cond, t, e, y, n", Select};
 const Kernel kSeluGrad{"seluGrad", "dy, x, dx, n", SeluGrad};
-const Kernel kSeluBiasGrad{"seluBiasGrad", "dy, y, dz, db, rows, channels", SeluBiasGrad};
 const Kernel kActivationBiasGrad{"activationBiasGrad", "dy, y, dz, db, rows, channels, act, alpha", ActivationBiasGrad};
 const Kernel kSumOuter{"sumOuter", "x, y, outer, inner", SumOuter};
 const Kernel kSumInner{"sumInner", "x, y, outer, inner", SumInner};

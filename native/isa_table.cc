@@ -9,10 +9,10 @@
 namespace AEKIT_ISA_NS {
 namespace {
 
-// Every kernel compiled per instruction set (module.cc exports these and conv.cc's).
+// Every kernel compiled per instruction set (module.cc exports these, conv.cc's and matmul.cc's).
 const Kernel *const kKernels[] = {&kMaxPool,       &kMaxPoolGrad,       &kUnary,       &kBinary,  &kSelect,
                                   &kSeluGrad,      &kSumOuter,          &kSumInner,    &kLstmForward, &kLstmBackward,
-                                  &kSeluBiasGrad,      &kBceForward,  &kBceGrad, &kResizeNearest,
+                                  &kBceForward,  &kBceGrad, &kResizeNearest,
                                   &kResizeNearestGrad, &kAdam, &kSgd, &kActivationBiasGrad, &kMseForward, &kMseGrad};
 
 }  // namespace

@@ -33,7 +33,7 @@ extern const Kernel kResizeNearest, kResizeNearestGrad;
 
 // elementwise.cc
 extern const Kernel kUnary, kBinary, kSelect, kSeluGrad, kSumOuter, kSumInner;
-extern const Kernel kSeluBiasGrad, kActivationBiasGrad;
+extern const Kernel kActivationBiasGrad;
 
 // lstm.cc
 extern const Kernel kLstmForward, kLstmBackward;

@@ -70,7 +70,6 @@ function validCalls(a: NativeAddon, heap: ArrayBuffer): Record<string, unknown[]
     binary: [heap, a.binaryOps.add, 0, 4, 64, 4, 128, 4],
     select: [heap, 0, 64, 128, 192, 4],
     seluGrad: [heap, 0, 64, 128, 4],
-    seluBiasGrad: [heap, 0, 64, 128, 192, 2, 2],
     activationBiasGrad: [heap, 0, 64, 128, 192, 2, 2, a.activations.selu, 0],
     sumOuter: [heap, 0, 64, 2, 2],
     sumInner: [heap, 0, 64, 2, 2],
@@ -156,8 +155,14 @@ test('native boundary: a buffer reaching past the end of the heap throws, naming
     () => a.conv2dTranspose(heap, 0, 64, -1, 4064, ...GEO, a.activations.selu, 0),
     [/conv2dTranspose: argument 5 \(y\): 9 elements of 4 bytes from byte offset 4064 end at byte 4100/],
   );
-  rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 4092, 2, 2), [/seluBiasGrad: argument 5 \(db\): 2 elements .* end at byte 4100/]);
-  rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 192, 1000, 2), [/seluBiasGrad: argument 2 \(dy\): 2000 elements/]);
+  rejects(
+    () => a.activationBiasGrad(heap, 0, 64, 128, 4092, 2, 2, a.activations.selu, 0),
+    [/activationBiasGrad: argument 5 \(db\): 2 elements .* end at byte 4100/],
+  );
+  rejects(
+    () => a.activationBiasGrad(heap, 0, 64, 128, 192, 1000, 2, a.activations.selu, 0),
+    [/activationBiasGrad: argument 2 \(dy\): 2000 elements/],
+  );
   rejects(() => a.maxPoolGrad(heap, 0, 64, 4080, ...POOL), [/maxPoolGrad: argument 4 \(dx\): 16 elements .* end at byte 4144/]);
   rejects(() => a.bceForward(heap, 0, 4084, 4, 128), [/bceForward: argument 3 \(p\): 4 elements of 4 bytes .* end at byte 4100/]);
   rejects(() => a.bceForward(heap, 0, 64, 4, 4096), [/bceForward: argument 5 \(out\): 1 element of 4 bytes from byte offset 4096/]);
@@ -305,7 +310,10 @@ test('native boundary: unknown op codes throw, listing the codes of their table'
     () => a.conv2dForward(heap, 0, 64, -1, 128, ...GEO, a.activations.leakyrelu, Number.NaN),
     [/conv2dForward: argument 24 \(alpha\)/],
   );
-  rejects(() => a.seluBiasGrad(heap, 0, 64, 128, 192, 2, 0), [/seluBiasGrad: argument 7 \(channels\) must be an integer in \[1,/]);
+  rejects(
+    () => a.activationBiasGrad(heap, 0, 64, 128, 192, 2, 0, a.activations.selu, 0),
+    [/activationBiasGrad: argument 7 \(channels\) must be an integer in \[1,/],
+  );
   assert.ok(untouched(heap), 'the heap is unchanged');
 });
 
@@ -483,19 +491,16 @@ test('native boundary: each op code computes what its name says', { skip }, () =
   assert.ok(Number.isNaN(ends[0]), `selu(NaN) = ${ends[0]}`);
   assert.equal(ends[2], Number.POSITIVE_INFINITY, 'selu(+∞)');
   near([ends[1], ends[3]], [-1.7580993408473766, -1.7580993408473766], 'selu(−∞), selu(−100)');
-  // seluBiasGrad on 2 rows × 2 channels: dz = dy · selu'(z) from y = selu(z), db = column sums
+  // activationBiasGrad on 2 rows × 2 channels: dz = dy · act'(z) from y = act(z), db = column sums: selu
   const zs = [-2, 0.5, -0.25, 1.5];
   const dys = [0.5, -1, 2, 0.25];
   f.set(dys, 0);
   f.set(zs.map(selu), 16);
-  assert.equal(a.seluBiasGrad(heap, 0, 64, 128, 192, 2, 2), true);
   const dz = zs.map((z, i) => dys[i] * (z > 0 ? 1.0507009873554805 : 1.7580993408473766 * Math.exp(z)));
-  near(f.subarray(32, 36), dz, 'seluBiasGrad dz');
-  near(f.subarray(48, 50), [dz[0] + dz[2], dz[1] + dz[3]], 'seluBiasGrad db');
-  // activationBiasGrad: the same for selu, and leakyrelu (slope 0.3) from y = leakyrelu(z)
   assert.equal(a.activationBiasGrad(heap, 0, 64, 128, 192, 2, 2, a.activations.selu, 0), true);
   near(f.subarray(32, 36), dz, 'activationBiasGrad selu dz');
   near(f.subarray(48, 50), [dz[0] + dz[2], dz[1] + dz[3]], 'activationBiasGrad selu db');
+  // and leakyrelu (slope 0.3), without db, from y = leakyrelu(z)
   f.set(
     zs.map((z) => (z > 0 ? z : 0.3 * z)),
     16,

@@ -53,8 +53,6 @@ export interface NativeAddon extends NativeOpTables {
   binary(heap: ArrayBuffer, op: number, a: number, na: number, b: number, nb: number, y: number, n: number): boolean;
   select(heap: ArrayBuffer, cond: number, t: number, e: number, y: number, n: number): boolean;
   seluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, n: number): boolean;
-  /** dz = dy · selu'(y) from SELU's output y, and db = Σ_rows dz (rows × channels, channels innermost). */
-  seluBiasGrad(heap: ArrayBuffer, dy: number, y: number, dz: number, db: number, rows: number, channels: number): boolean;
   /**
    * dz = dy · act'(z) from the output y = act(z) (linear, relu, sigmoid, elu, selu, leakyrelu with
    * alpha > 0), and db = Σ_rows dz unless db is -1 (rows × channels, channels innermost).
@@ -694,7 +692,7 @@ const seluBiasGradKernel =
     const dz = b.makeOutput(y.shape, 'float32');
     const db = b.makeOutput([channels], 'float32');
     if (channels === 0) return [dz, db];
-    a.seluBiasGrad(heap(b), off(b, dy), off(b, y), off(b, dz), off(b, db), size(y) / channels, channels);
+    a.activationBiasGrad(heap(b), off(b, dy), off(b, y), off(b, dz), off(b, db), size(y) / channels, channels, a.activations.selu, 0);
     return [dz, db];
   };
 
@@ -728,20 +726,28 @@ const adamKernel =
     return outs;
   };
 
-// Binary cross-entropy (see `fused-loss.ts`): kernels of aekit's own, with no wasm counterpart.
+// Binary cross-entropy and mean squared error (see `fused-loss.ts`): kernels of aekit's own, with no wasm counterpart.
 // The op checks that yTrue and yPred are float32, of one shape and not empty.
 
-const bceForward =
+/** A fused loss's forward kernel (the addon's `bceForward` or `mseForward`): a float32 scalar of yTrue and yPred. */
+const lossForward =
+  (fn: 'bceForward' | 'mseForward') =>
   (a: NativeAddon): KernelFunc =>
   ({ inputs, backend }) => {
     const { yTrue, yPred } = inputs as Record<string, TensorInfo>;
     const b = backend as Backend;
     const out = b.makeOutput([], 'float32');
-    a.bceForward(heap(b), off(b, yTrue), off(b, yPred), size(yPred), off(b, out));
+    a[fn](heap(b), off(b, yTrue), off(b, yPred), size(yPred), off(b, out));
     return out;
   };
 
-const bceGrad =
+/**
+ * A fused loss's backward kernel (the addon's `bceGrad` or `mseGrad`, which take a finite g =
+ * dy/n): the gradient with respect to yPred; `notFinite(dp, p, z, g)` writes it for a NaN or
+ * infinite g, as tfjs's chain of kernels gives it.
+ */
+const lossGrad =
+  (fn: 'bceGrad' | 'mseGrad', notFinite: (dp: Float32Array, p: Float32Array, z: Float32Array, g: number) => void) =>
   (a: NativeAddon): KernelFunc =>
   ({ inputs, backend }) => {
     const { dy, yTrue, yPred } = inputs as Record<string, TensorInfo>;
@@ -750,38 +756,20 @@ const bceGrad =
     const dp = b.makeOutput(yPred.shape, 'float32');
     if (n === 0) return dp;
     const g = new Float32Array(heap(b), off(b, dy), 1)[0] / n;
-    if (Number.isFinite(g)) a.bceGrad(heap(b), g, off(b, yTrue), off(b, yPred), off(b, dp), n);
-    else bceGradNotFinite(new Float32Array(heap(b), off(b, dp), n), new Float32Array(heap(b), off(b, yPred), n));
-    return dp;
-  };
-
-const mseForward =
-  (a: NativeAddon): KernelFunc =>
-  ({ inputs, backend }) => {
-    const { yTrue, yPred } = inputs as Record<string, TensorInfo>;
-    const b = backend as Backend;
-    const out = b.makeOutput([], 'float32');
-    a.mseForward(heap(b), off(b, yTrue), off(b, yPred), size(yPred), off(b, out));
-    return out;
-  };
-
-const mseGrad =
-  (a: NativeAddon): KernelFunc =>
-  ({ inputs, backend }) => {
-    const { dy, yTrue, yPred } = inputs as Record<string, TensorInfo>;
-    const b = backend as Backend;
-    const n = size(yPred);
-    const dp = b.makeOutput(yPred.shape, 'float32');
-    if (n === 0) return dp;
-    const g = new Float32Array(heap(b), off(b, dy), 1)[0] / n;
-    // a NaN or infinite upstream gradient: g·(p − z) elementwise, as tfjs's chain gives
-    if (Number.isFinite(g)) a.mseGrad(heap(b), g, off(b, yTrue), off(b, yPred), off(b, dp), n);
+    if (Number.isFinite(g)) a[fn](heap(b), g, off(b, yTrue), off(b, yPred), off(b, dp), n);
     else {
-      const [z, p, d] = [yTrue, yPred, dp].map((t) => new Float32Array(heap(b), off(b, t), n));
-      for (let i = 0; i < n; i++) d[i] = 2 * g * (p[i] - z[i]);
+      const [d, p, z] = [dp, yPred, yTrue].map((t) => new Float32Array(heap(b), off(b, t), n));
+      notFinite(d, p, z, g);
     }
     return dp;
   };
+
+const bceForward = lossForward('bceForward');
+const bceGrad = lossGrad('bceGrad', (dp, p) => bceGradNotFinite(dp, p));
+const mseForward = lossForward('mseForward');
+const mseGrad = lossGrad('mseGrad', (dp, p, z, g) => {
+  for (let i = 0; i < dp.length; i++) dp[i] = 2 * g * (p[i] - z[i]);
+});
 
 /** SGD's update of one variable (see `fused-optimizers.ts`): the op checks shapes and dtypes. */
 const sgdKernel =

@@ -66,71 +66,57 @@ float parallelMean(const float *z, const float *p, long n) {
   return static_cast<float>(s / static_cast<double>(n));
 }
 
-// bceForward(heap, z, p, n, out): out[0] = the mean over i < n of −(z·ln p′ + (1 − z)·ln(1 − p′)),
-// p′ = clip(p, kLo, kHi); n ≥ 1 (parallelMean). A NaN in p or z makes the mean NaN (the clip
-// keeps NaN, and so does fastLog).
-napi_value BceForward(Args &a) {
-  const long n = a.positive(2);
-  const float *z = a.span<const float>(0, n);
-  const float *p = a.span<const float>(1, n);
-  float *out = a.span<float>(3, 1);
-  if (!a.ok()) return a.fail();
-  out[0] = parallelMean<bceRange>(z, p, n);
-  return a.result(true);
-}
-
-// bceGrad(heap, g, z, p, dp, n): dp = g·(p − z)/(p·(1 − p)) where kLo ≤ p ≤ kHi, else 0 (the clip
-// passes the gradient on its closed interval only, as tfjs's ClipByValue gradient does; NaN is
-// outside). g: the upstream gradient of the loss divided by the count (the mean's gradient).
-napi_value BceGrad(Args &a) {
-  const double g = a.real(0);
-  const long n = a.size(4);
-  const float *z = a.span<const float>(1, n);
-  const float *p = a.span<const float>(2, n);
-  float *dp = a.span<float>(3, n);
-  if (!a.ok()) return a.fail();
-  const float gf = static_cast<float>(g);
+// dp = g·(p − z)/(p·(1 − p)) where kLo ≤ p ≤ kHi, else 0 (the clip passes the gradient on its
+// closed interval only, as tfjs's ClipByValue gradient does; NaN is outside).
+void bceGradValues(float g, const float *z, const float *p, float *dp, long n) {
 #pragma omp parallel for simd schedule(static) if (n > kPar)
   for (long i = 0; i < n; ++i) {
     const float v = p[i];
-    const float d = gf * (v - z[i]) / (v * (1.f - v));
+    const float d = g * (v - z[i]) / (v * (1.f - v));
     dp[i] = v >= kLo && v <= kHi ? d : 0.f;
   }
-  return a.result(true);
 }
 
-// mseForward(heap, z, p, n, out): out[0] = the mean over i < n of (p − z)², n ≥ 1 (parallelMean).
-// NaN in p or z makes it NaN.
-napi_value MseForward(Args &a) {
+// dp = 2g·(p − z).
+void mseGradValues(float g, const float *z, const float *p, float *dp, long n) {
+  const float g2 = 2.f * g;
+#pragma omp parallel for simd schedule(static) if (n > kPar)
+  for (long i = 0; i < n; ++i) dp[i] = g2 * (p[i] - z[i]);
+}
+
+// bceForward / mseForward(heap, z, p, n, out): out[0] = the mean over i < n of the loss kRange
+// sums (parallelMean), n ≥ 1. A NaN in p or z makes the mean NaN (the clip keeps NaN, and so does
+// fastLog).
+template <double (*kRange)(const float *, const float *, long, long)>
+napi_value LossForward(Args &a) {
   const long n = a.positive(2);
   const float *z = a.span<const float>(0, n);
   const float *p = a.span<const float>(1, n);
   float *out = a.span<float>(3, 1);
   if (!a.ok()) return a.fail();
-  out[0] = parallelMean<mseRange>(z, p, n);
+  out[0] = parallelMean<kRange>(z, p, n);
   return a.result(true);
 }
 
-// mseGrad(heap, g, z, p, dp, n): dp = 2g·(p − z), g the upstream gradient of the loss divided by
-// the count (the mean's gradient).
-napi_value MseGrad(Args &a) {
+// bceGrad / mseGrad(heap, g, z, p, dp, n): the gradient with respect to p, kValues's formula; g
+// the upstream gradient of the loss divided by the count (the mean's gradient), finite.
+template <void (*kValues)(float, const float *, const float *, float *, long)>
+napi_value LossGrad(Args &a) {
   const double g = a.real(0);
   const long n = a.size(4);
   const float *z = a.span<const float>(1, n);
   const float *p = a.span<const float>(2, n);
   float *dp = a.span<float>(3, n);
   if (!a.ok()) return a.fail();
-  const float g2 = static_cast<float>(2.0 * g);
-#pragma omp parallel for simd schedule(static) if (n > kPar)
-  for (long i = 0; i < n; ++i) dp[i] = g2 * (p[i] - z[i]);
+  kValues(static_cast<float>(g), z, p, dp, n);
   return a.result(true);
 }
 
 }  // namespace
 
-const Kernel kMseForward{"mseForward", "z, p, n, out", MseForward};
-const Kernel kMseGrad{"mseGrad", "g, z, p, dp, n", MseGrad};
-const Kernel kBceForward{"bceForward", "z, p, n, out", BceForward};
-const Kernel kBceGrad{"bceGrad", "g, z, p, dp, n", BceGrad};
+const Kernel kBceForward{"bceForward", "z, p, n, out", LossForward<bceRange>};
+const Kernel kBceGrad{"bceGrad", "g, z, p, dp, n", LossGrad<bceGradValues>};
+const Kernel kMseForward{"mseForward", "z, p, n, out", LossForward<mseRange>};
+const Kernel kMseGrad{"mseGrad", "g, z, p, dp, n", LossGrad<mseGradValues>};
 
 }  // namespace aekit

@@ -317,7 +317,7 @@ const conv2D: NativeKernel = ({ x, filter }, b, attrs, a) => {
 /** FusedConv2D with a bias and any activation of tfjs's but prelu (leakyrelu with its `leakyreluAlpha`). */
 const fusedConv2D: NativeKernel = ({ x, filter, bias, preluActivationWeights }, b, attrs, a) => {
   const name = (attrs.activation as string | null | undefined) ?? 'linear';
-  // tfjs's FusedConv2D knows no selu (aekit's own AekitConv2DSelu does): matMul's activations only
+  // tfjs's FusedConv2D knows no selu: aekit's own AekitConv2DSelu is the selu convolution
   const act = name === 'selu' ? undefined : opCode(a.activations, name);
   const alpha = Number(attrs.leakyreluAlpha ?? 0.2); // tfjs's default slope; the addon takes a finite one
   if (act === undefined || !Number.isFinite(alpha) || preluActivationWeights !== undefined || !f32(x, filter, bias)) return null;

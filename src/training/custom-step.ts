@@ -3,10 +3,10 @@
  * training model (activity penalties of sparse autoencoders, the KL term of variational ones).
  */
 
-import { ArgumentError } from '../core/errors.js';
 import * as tf from '../core/tf.js';
 import { binaryCrossentropy as fusedBinaryCrossentropy, meanSquaredError as fusedMeanSquaredError } from '../engine/fused-loss.js';
 import type { TrainStep } from './fit.js';
+import { lossFunction } from './loss-functions.js';
 import { roundedAccuracy } from './metrics.js';
 
 /** An extra loss term, computed from the training model's outputs after the first. */
@@ -36,12 +36,6 @@ export const binaryCrossentropy = fusedBinaryCrossentropy;
 /** tfjs-layers' mean squared error averaged over all values: the engine's fused op (one native kernel each way, tfjs's formula elsewhere). */
 export const meanSquaredError = fusedMeanSquaredError;
 
-function reconstructionLoss(loss: LossStepOptions['loss'], y: tf.Tensor, p: tf.Tensor): tf.Scalar {
-  if (loss === 'binaryCrossentropy') return binaryCrossentropy(y, p);
-  if (loss === 'meanSquaredError') return meanSquaredError(y, p);
-  throw new ArgumentError('loss', `custom step: unsupported {loss} '${String(loss)}'`);
-}
-
 /**
  * A {@link TrainStep} that minimises `loss(y, outputs[0]) + Σ terms` and reports
  * `loss` (the total), `rounded_accuracy` and each term by name, in training and validation alike.
@@ -52,11 +46,12 @@ function reconstructionLoss(loss: LossStepOptions['loss'], y: tf.Tensor, p: tf.T
  */
 export function lossStep(options: LossStepOptions): TrainStep {
   const { model, optimizer, loss, terms } = options;
+  const reconstruction = lossFunction(loss); // the fused op; throws an ArgumentError for another name
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const parts = (x: tf.Tensor, y: tf.Tensor, training: boolean): tf.Scalar[] => {
     const out = model.apply(x, { training });
     const outputs = Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
-    const rec = reconstructionLoss(loss, y, outputs[0]);
+    const rec = reconstruction(y, outputs[0]);
     const extra = terms.map((t) => t.term(outputs.slice(1)));
     const total = extra.reduce<tf.Scalar>((a, t) => tf.add(a, t), rec);
     return [total, tf.mean(roundedAccuracy(y, outputs[0])) as tf.Scalar, ...extra];

@@ -36,7 +36,7 @@ function batch(step: number): tf.Tensor {
   return tf.tensor(x, [4, 28, 28]);
 }
 
-function compiled(loss: ReturnType<typeof lossFunction>): tf.LayersModel {
+function compiled(loss: ReturnType<typeof lossFunction> | string): tf.LayersModel {
   const model = convAutoencoder({ seed: 42 }).autoencoder;
   model.compile({ optimizer: tf.train.sgd(1.0), loss, metrics: [roundedAccuracy] });
   return model;
@@ -102,7 +102,7 @@ test('lossFunction: both losses are aekit’s fused ops; an unknown name is refu
 
 test('lossFunction: the dense table model trains with the fused MSE as with tfjs’s string loss (native, Adam)', { skip }, async () => {
   await useBackend('native');
-  const build = (loss: ReturnType<typeof lossFunction>): tf.LayersModel => {
+  const build = (loss: ReturnType<typeof lossFunction> | string): tf.LayersModel => {
     const model = stackedAutoencoder({ seed: 7, inputShape: [20], units: [10, 5], outputActivation: 'linear' }).autoencoder;
     model.compile({ optimizer: tf.train.adam(1e-2), loss });
     return model;

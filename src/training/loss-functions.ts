@@ -7,8 +7,8 @@ import type * as tf from '../core/tf.js';
 import { binaryCrossentropy, meanSquaredError } from '../engine/fused-loss.js';
 import type { LossName } from './optimizers.js';
 
-/** What `model.compile`'s `loss` accepts for one output: a tfjs loss name or a loss function. */
-export type CompiledLoss = string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor);
+/** A loss as `model.compile`'s `loss` takes it and a custom step calls it: the mean over all values, a scalar. */
+export type CompiledLoss = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
 /** Names accepted by {@link lossFunction}. */
 export const LOSS_NAMES: readonly LossName[] = ['binaryCrossentropy', 'meanSquaredError'];
